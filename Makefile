@@ -1,0 +1,31 @@
+# Kefu: the two set-up commands are `make run` and `make test` (see README.md).
+# make only wraps the Maven wrapper and the choice of a JDK >= 21 (deploy/local/jdk.sh).
+SHELL := /bin/bash
+JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
+MVN   := ./mvnw -B --no-transfer-progress
+
+.PHONY: run test stop build services status
+
+## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
+run: services build
+	@$(JDK) deploy/local/run.sh
+
+## test: every test of every module, against the real local services (or Testcontainers with Docker)
+test: services
+	@$(JDK) $(MVN) verify
+
+## stop: stop what `make run` started
+stop:
+	@deploy/local/stop.sh
+
+## build: package the services without running tests
+build:
+	@$(JDK) $(MVN) -q package -DskipTests
+
+## services: make sure PostgreSQL, Redis and RabbitMQ are installed, up, and have the kefu role and database
+services:
+	@deploy/local/ensure-services.sh
+
+## status: readiness of each service started by `make run`
+status:
+	@deploy/local/run.sh --status

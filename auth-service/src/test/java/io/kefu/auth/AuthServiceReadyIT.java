@@ -1,0 +1,29 @@
+package io.kefu.auth;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.kefu.auth.token.TokenService;
+import io.kefu.auth.token.TokenSubject;
+import io.kefu.testsupport.KefuIntegrationTest;
+import io.kefu.testsupport.ServiceReadinessContract;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+@KefuIntegrationTest(classes = AuthApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AuthServiceReadyIT extends ServiceReadinessContract {
+
+    @Autowired
+    TokenService tokens;
+
+    AuthServiceReadyIT() {
+        super("auth");
+    }
+
+    /** auth-service signs its own tokens, so it can prove the authenticated 404 too. */
+    @Override
+    protected String validBearerToken() {
+        return tokens.issue(new TokenSubject(UUID.randomUUID(), UUID.randomUUID(), "staff", List.of("agent"), TokenSubject.ACCOUNT))
+                .accessToken();
+    }
+}

@@ -1,0 +1,111 @@
+package io.kefu.common.error;
+
+import java.util.Map;
+
+import jakarta.validation.ConstraintViolationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Renders every error as an RFC 9457 problem detail with a stable {@code type} and {@code code}.
+ * Spring MVC's own exceptions (unreadable body, wrong method, missing parameter, ...) keep their
+ * 4xx status and get a Kefu code; anything unexpected is a 500 with no internals in the body.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(KefuProblemException.class)
+    public ResponseEntity<ProblemDetail> kefu(KefuProblemException e) {
+        ProblemDetail body = of(e.problem(), e.getMessage());
+        e.properties().forEach(body::setProperty);
+        return ResponseEntity.status(e.problem().status()).body(body);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    public ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e) {
+        ProblemDetail body = of(ProblemType.VALIDATION, "Some fields are not valid");
+        body.setProperty("errors", e.getConstraintViolations().stream()
+                .map(v -> Map.of("field", String.valueOf(v.getPropertyPath()), "message", v.getMessage())).toList());
+        return ResponseEntity.badRequest().body(body);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    public ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return ResponseEntity.badRequest().body(of(ProblemType.VALIDATION, "Parameter '" + e.getName() + "' has an invalid value"));
+    }
+
+    /** Two writers raced on a versioned row: the loser reloads and retries, it is not a server fault. */
+    @ExceptionHandler(org.springframework.dao.OptimisticLockingFailureException.class)
+    public ResponseEntity<ProblemDetail> optimisticLock(org.springframework.dao.OptimisticLockingFailureException e) {
+        return ResponseEntity.status(ProblemType.CONFLICT.status())
+                .body(of(ProblemType.CONFLICT, "The resource was changed by someone else; reload it and try again"));
+    }
+
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unexpected error", e);
+        return ResponseEntity.internalServerError().body(of(ProblemType.INTERNAL, "An unexpected error occurred"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail detail) {
+            ProblemType type = typeFor(ex, statusCode.value());
+            detail.setType(type.type());
+            detail.setProperty("code", type.code());
+            if (ex instanceof MethodArgumentNotValidException invalid) {
+                detail.setDetail("Some fields are not valid");
+                detail.setProperty("errors", invalid.getBindingResult().getFieldErrors().stream()
+                        .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList());
+            } else if (ex instanceof HandlerMethodValidationException invalid) {
+                detail.setProperty("errors", invalid.getParameterValidationResults().stream()
+                        .flatMap(r -> r.getResolvableErrors().stream()
+                                .map(err -> Map.of("field", r.getMethodParameter().getParameterName() == null ? ""
+                                        : r.getMethodParameter().getParameterName(), "message", String.valueOf(err.getDefaultMessage()))))
+                        .toList());
+            }
+        }
+        return response;
+    }
+
+    private static ProblemType typeFor(Exception ex, int status) {
+        return switch (status) {
+            case 400 -> ex instanceof org.springframework.http.converter.HttpMessageNotReadableException
+                    ? ProblemType.MALFORMED : ProblemType.VALIDATION;
+            case 404 -> ProblemType.NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 406 -> ProblemType.NOT_ACCEPTABLE;
+            case 413 -> ProblemType.TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> ProblemType.UNAVAILABLE;
+            default -> status >= 500 ? ProblemType.INTERNAL : ProblemType.MALFORMED;
+        };
+    }
+
+    public static ProblemDetail of(ProblemType type, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(type.status(), detail);
+        body.setType(type.type());
+        body.setTitle(type.title());
+        body.setProperty("code", type.code());
+        return body;
+    }
+
+}

@@ -1,0 +1,84 @@
+package io.kefu.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps producers and consumers honest about event samples without sharing classes.
+ *
+ * <p>A producer commits one envelope per event type at {@code contracts/events/<type>.json} and
+ * tests, with {@link #assertMatchesSample}, that what it emits has exactly the fields of the
+ * sample's {@code data} (names and JSON kinds, recursively). A consumer reads the producer's file
+ * into its own minimal record with {@link #readSampleData} and asserts the values it relies on.
+ */
+public final class EventContracts {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    private EventContracts() {
+    }
+
+    public static Path sample(Path contractsDir, String type) {
+        return contractsDir.resolve(type + ".json");
+    }
+
+    /** Fails when {@code event}'s JSON and the sample's {@code data} differ in field names or kinds. */
+    public static void assertMatchesSample(Object event, String type, Path contractsDir) {
+        JsonNode sample = readTree(sample(contractsDir, type));
+        assertThat(sample.path("type").asString()).as("type in sample of %s", type).isEqualTo(type);
+        TreeSet<String> emitted = shape(JSON.valueToTree(event), "");
+        TreeSet<String> expected = shape(sample.path("data"), "");
+        assertThat(emitted).as("fields of %s as emitted vs. its committed sample %s", type, sample(contractsDir, type))
+                .containsExactlyElementsOf(expected);
+    }
+
+    /** Reads the {@code data} of the committed sample into the consumer's own record. */
+    public static <T> T readSampleData(Path contractsDir, String type, Class<T> consumerRecord) {
+        return JSON.treeToValue(readTree(sample(contractsDir, type)).path("data"), consumerRecord);
+    }
+
+    private static JsonNode readTree(Path file) {
+        try {
+            return JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new AssertionError("No event sample at " + file.toAbsolutePath(), e);
+        }
+    }
+
+    private static TreeSet<String> shape(JsonNode node, String path) {
+        TreeSet<String> fields = new TreeSet<>();
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                fields.add(name + ":" + kind(field.getValue()));
+                fields.addAll(shape(field.getValue(), name));
+            }
+        } else if (node.isArray() && !node.isEmpty()) {
+            fields.addAll(shape(node.get(0), path + "[]"));
+        }
+        return fields;
+    }
+
+    private static String kind(JsonNode node) {
+        if (node.isNull()) {
+            return "any"; // a null in a sample or an event says nothing about the kind
+        }
+        if (node.isNumber()) {
+            return "number";
+        }
+        return node.getNodeType().name().toLowerCase();
+    }
+}

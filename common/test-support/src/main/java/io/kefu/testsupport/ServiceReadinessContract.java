@@ -1,0 +1,121 @@
+package io.kefu.testsupport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every Kefu service must show once started against the real infrastructure: liveness and
+ * readiness, Prometheus metrics, its own schema migrated by Flyway with the event tables, OpenAPI
+ * docs, and problem details for an unknown path (401 without a token, 404 with one) and a guarded
+ * {@code /internal/**}. A service's test extends it under
+ * {@code @KefuIntegrationTest(webEnvironment = RANDOM_PORT)}.
+ */
+public abstract class ServiceReadinessContract {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final String schema;
+
+    @Autowired
+    private Environment environment;
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    protected ServiceReadinessContract(String schema) {
+        this.schema = schema;
+    }
+
+    @Test
+    void livenessAndReadinessAreUp() throws Exception {
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"UP\"");
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void prometheusMetricsIncludeTheOutboxAndTheApplicationTag() throws Exception {
+        HttpResponse<String> metrics = get("/actuator/prometheus");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("kefu_outbox_pending")
+                .contains("application=\"" + environment.getProperty("spring.application.name") + "\"");
+    }
+
+    @Test
+    void flywayMigratedTheServicesOwnSchemaWithTheEventTables() {
+        Integer tables = jdbc.queryForObject("""
+                select count(*) from information_schema.tables
+                where table_schema = ? and table_name in ('kefu_outbox', 'kefu_inbox', 'flyway_schema_history')""",
+                Integer.class, schema);
+        assertThat(tables).isEqualTo(3);
+        assertThat(jdbc.queryForObject("select current_schema()", String.class)).isEqualTo(schema);
+    }
+
+    @Test
+    void anUnknownPathWithoutATokenIsAProblemDetail401() throws Exception {
+        HttpResponse<String> response = get("/no/such/path");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
+        assertThat(response.body()).contains("\"code\":\"unauthorized\"").contains("https://kefu.io/problems/unauthorized");
+    }
+
+    @Test
+    void anUnknownPathWithAValidTokenIsAProblemDetail404() throws Exception {
+        String token = validBearerToken();
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/no/such/path"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
+        assertThat(response.body()).contains("\"code\":\"not-found\"");
+    }
+
+    @Test
+    void internalApisRefuseCallersWithoutTheInternalToken() throws Exception {
+        HttpResponse<String> response = get("/internal/no-such-api");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("\"code\":\"unauthorized\"");
+    }
+
+    /**
+     * Services check tokens against {@link TestTokens}' key unless they verify with keys of their own
+     * (auth-service does, and overrides {@link #validBearerToken()}).
+     */
+    @DynamicPropertySource
+    static void testTokenIssuer(DynamicPropertyRegistry registry) {
+        registry.add("kefu.security.jwk-set-uri", TestTokens::jwkSetUri);
+    }
+
+    /** An access token this service accepts. */
+    protected String validBearerToken() throws Exception {
+        return TestTokens.token(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "staff", List.of("agent"));
+    }
+
+    @Test
+    void openApiDocsAreServed() throws Exception {
+        HttpResponse<String> docs = get("/v3/api-docs");
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("\"openapi\"");
+    }
+
+    protected HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port") + path);
+    }
+}

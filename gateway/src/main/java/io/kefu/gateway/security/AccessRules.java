@@ -1,0 +1,89 @@
+package io.kefu.gateway.security;
+
+import java.util.List;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authorization.AuthorityReactiveAuthorizationManager;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+
+/**
+ * Who may call what, as the identity contract lists it (services enforce finer rules themselves).
+ * Roles come from the token's {@code roles} claim; auth-service already puts implied roles in it, and
+ * the same hierarchy as kefu-common is applied on top (when the token becomes authorities, see
+ * SecurityConfig) so a token is judged alike here and there.
+ */
+public final class AccessRules {
+
+    /** admin ⊃ supervisor ⊃ agent; superadmin passes every role check. */
+    static final RoleHierarchy HIERARCHY = RoleHierarchyImpl.fromHierarchy("""
+            ROLE_superadmin > ROLE_admin
+            ROLE_superadmin > ROLE_provider
+            ROLE_superadmin > ROLE_customer
+            ROLE_admin > ROLE_supervisor
+            ROLE_supervisor > ROLE_agent
+            """);
+
+    /** Reachable without a token; a token sent along is ignored (a stale one must not block a login). */
+    static final ServerWebExchangeMatcher PUBLIC = new OrServerWebExchangeMatcher(List.of(
+            path(HttpMethod.POST, "/api/auth/wechat"),
+            path(HttpMethod.POST, "/api/auth/login"),
+            path(HttpMethod.POST, "/api/auth/refresh"),
+            path(HttpMethod.POST, "/api/staff/login"),
+            path(HttpMethod.GET, "/.well-known/jwks.json"),
+            path(null, "/callback/**"),
+            path(null, "/ws/**"),
+            path(null, "/actuator/health/**"),
+            // Scraped by Prometheus (deploy/observability); metrics carry no personal data.
+            path(HttpMethod.GET, "/actuator/prometheus"),
+            path(null, "/v3/api-docs/**"),
+            path(null, "/swagger-ui/**"),
+            path(null, "/swagger-ui.html"),
+            // springdoc's WebFlux UI serves its files from here (/swagger-ui.html redirects to it).
+            path(null, "/webjars/swagger-ui/**")));
+
+    private AccessRules() {
+    }
+
+    static void apply(ServerHttpSecurity.AuthorizeExchangeSpec rules) {
+        rules.matchers(PUBLIC).permitAll()
+                .pathMatchers("/actuator/**").access(anyRole("superadmin"))
+                .pathMatchers("/api/user/**").access(anyRole("customer"))
+                .pathMatchers("/api/auth/logout").authenticated()
+                .pathMatchers("/api/admin/tenants/**").access(anyRole("superadmin"))
+                .pathMatchers("/api/admin/**").access(anyRole("admin"))
+                .pathMatchers("/api/staff/stats", "/api/staff/stats/**").access(anyRole("supervisor"))
+                .pathMatchers("/api/staff/**").access(anyRole("agent"))
+                .pathMatchers("/api/message/**", "/api/upload/**", "/api/files/**", "/api/conversations/**")
+                .access(anyRole("customer", "agent"))
+                .pathMatchers("/api/queue/**").access(anyRole("agent"))
+                .pathMatchers("/api/messages/send*").access(anyRole("admin"))
+                .pathMatchers("/api/tickets/**", "/api/customers/**", "/api/projects/**", "/api/messages/**", "/api/home/**")
+                .access(anyRole("provider", "agent"))
+                .pathMatchers("/api/push/**").access(anyRole("admin"))
+                .pathMatchers(HttpMethod.GET, "/api/kb/**").access(anyRole("agent"))
+                .pathMatchers(HttpMethod.HEAD, "/api/kb/**").access(anyRole("agent"))
+                .pathMatchers("/api/kb/**").access(anyRole("admin"))
+                .pathMatchers("/api/ai/**").access(anyRole("agent"))
+                .pathMatchers("/api/stats/**", "/dashboard/**").access(anyRole("supervisor"))
+                // The circuit-breaker fallback is reached by internal forward only, never from outside.
+                .pathMatchers("/fallback/**").denyAll()
+                .anyExchange().authenticated();
+    }
+
+    private static ReactiveAuthorizationManager<AuthorizationContext> anyRole(String... roles) {
+        // Authorities were already expanded with HIERARCHY when the token was converted.
+        return AuthorityReactiveAuthorizationManager.hasAnyRole(roles);
+    }
+
+    private static ServerWebExchangeMatcher path(HttpMethod method, String pattern) {
+        return method == null ? new PathPatternParserServerWebExchangeMatcher(pattern)
+                : new PathPatternParserServerWebExchangeMatcher(pattern, method);
+    }
+}
