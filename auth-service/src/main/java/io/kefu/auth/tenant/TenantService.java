@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.kefu.auth.crypto.SecretCipher;
+import io.kefu.common.security.SecretCipher;
 import io.kefu.auth.tenant.TenantDtos.MiniApp;
 import io.kefu.auth.tenant.TenantDtos.TenantRequest;
 import io.kefu.auth.tenant.TenantDtos.TenantView;

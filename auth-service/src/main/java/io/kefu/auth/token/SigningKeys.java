@@ -18,7 +18,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.kefu.auth.config.AuthProperties;
-import io.kefu.auth.crypto.SecretCipher;
+import io.kefu.common.security.SecretCipher;
 import io.kefu.common.config.LiveProperties;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;

@@ -1,4 +1,4 @@
-package io.kefu.auth.crypto;
+package io.kefu.common.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -10,17 +10,15 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
-import org.springframework.stereotype.Component;
 
 /**
- * AES-256-GCM for secrets at rest (mini-program app secrets, private signing keys). The key is the
- * SHA-256 of {@code kefu.auth.secret-key}, so any long random string works as the setting. Output:
- * base64("v1" marker byte, 12-byte nonce, ciphertext+tag); a wrong key or tampered value fails loudly.
+ * AES-256-GCM for secrets at rest (app secrets, private signing keys). The key is the SHA-256 of the
+ * service's secret-key setting, so any long random string works. Output: base64("v1" marker byte,
+ * 12-byte nonce, ciphertext+tag); a wrong key or tampered value fails loudly. Each service makes its
+ * own bean from its own setting, so one service's key never opens another's secrets.
  */
-@Component
 public class SecretCipher {
 
     public static final String LOCAL_DEFAULT_KEY = "kefu-local-secret-key-change-me";
@@ -30,13 +28,17 @@ public class SecretCipher {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretCipher(@Value("${kefu.auth.secret-key}") String secretKey, Environment environment) {
+    /**
+     * @param secretKey   the setting's value
+     * @param settingName how operators set it (for example {@code KEFU_AUTH_SECRET_KEY}), for messages
+     */
+    public SecretCipher(String secretKey, String settingName, Environment environment) {
         if (secretKey == null || secretKey.isBlank()) {
-            throw new IllegalStateException("kefu.auth.secret-key (KEFU_AUTH_SECRET_KEY) must be set");
+            throw new IllegalStateException(settingName + " must be set");
         }
         if (environment.acceptsProfiles(Profiles.of("prod")) && LOCAL_DEFAULT_KEY.equals(secretKey)) {
-            throw new IllegalStateException("Refusing to start with profile 'prod' and the local default KEFU_AUTH_SECRET_KEY: "
-                    + "set KEFU_AUTH_SECRET_KEY to a long random value");
+            throw new IllegalStateException("Refusing to start with profile 'prod' and the local default " + settingName
+                    + ": set it to a long random value");
         }
         try {
             this.key = new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(secretKey.getBytes(StandardCharsets.UTF_8)), "AES");
@@ -75,7 +77,7 @@ public class SecretCipher {
             byte[] plain = cipher.doFinal(in, 1 + NONCE_BYTES, in.length - 1 - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot decrypt a stored secret: was kefu.auth.secret-key changed?", e);
+            throw new IllegalStateException("cannot decrypt a stored secret: was the service's secret key changed?", e);
         }
     }
 }
