@@ -6,14 +6,22 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.Generated;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.springframework.data.domain.Persistable;
 
 @Entity
 @Table(name = "message")
-class ChatMessage {
+class ChatMessage implements Persistable<UUID> {
+
+    /** Ids are assigned here, so Spring Data cannot tell new rows by a null id: persist, never merge, new ones. */
+    @Transient
+    private boolean fresh = true;
 
     @Id
     UUID id;
@@ -56,5 +64,21 @@ class ChatMessage {
         this.extra = extra;
         this.channel = channel;
         this.createdAt = now;
+    }
+
+    @Override
+    public UUID getId() {
+        return id;
+    }
+
+    @Override
+    public boolean isNew() {
+        return fresh;
+    }
+
+    @PostLoad
+    @PostPersist
+    void stored() {
+        fresh = false;
     }
 }

@@ -6,14 +6,22 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.springframework.data.domain.Persistable;
 
 @Entity
 @Table(name = "conversation")
-class Conversation {
+class Conversation implements Persistable<UUID> {
+
+    /** Ids are assigned here, so Spring Data cannot tell new rows by a null id: persist, never merge, new ones. */
+    @Transient
+    private boolean fresh = true;
 
     @Id
     UUID id;
@@ -66,5 +74,21 @@ class Conversation {
     ConversationView view() {
         return new ConversationView(id, tenantId, customerId, agentId, status, source, channel, startedAt, lastMessageAt,
                 endedAt, endedReason, endedBy, endedType, endedComment, rating == null ? null : rating.intValue(), feedback);
+    }
+
+    @Override
+    public UUID getId() {
+        return id;
+    }
+
+    @Override
+    public boolean isNew() {
+        return fresh;
+    }
+
+    @PostLoad
+    @PostPersist
+    void stored() {
+        fresh = false;
     }
 }

@@ -58,11 +58,6 @@ public class EventsAutoConfiguration {
     }
 
     @Bean
-    TransactionTemplate kefuEventsTransactionTemplate(PlatformTransactionManager transactionManager) {
-        return new TransactionTemplate(transactionManager);
-    }
-
-    @Bean
     OutboxRelay kefuOutboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, RabbitTemplate rabbit,
             LiveProperties<EventsProperties> properties, Clock clock, MeterRegistry meters) {
         return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), rabbit, properties, EventJson.mapper(), clock, meters);

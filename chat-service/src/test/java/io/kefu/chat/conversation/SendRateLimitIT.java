@@ -1,0 +1,52 @@
+package io.kefu.chat.conversation;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.kefu.chat.ChatApplication;
+import io.kefu.chat.ChatItSupport;
+import io.kefu.chat.conversation.ChatHttp.Response;
+import io.kefu.testsupport.KefuIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The per-sender sending limit is shared in Redis: 429 beyond it, and every accepted message is kept. */
+@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "kefu.chat.conversation.send-rate-permits=3", "kefu.chat.conversation.send-rate-period=60s"})
+class SendRateLimitIT extends ChatItSupport {
+
+    @Autowired
+    Environment environment;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aSenderBeyondTheLimitGets429AndAcceptedMessagesAreAllStored() {
+        ChatHttp http = new ChatHttp(environment.getRequiredProperty("local.server.port", Integer.class));
+        Person customer = customer(UUID.randomUUID());
+        int accepted = 0;
+        Response refused = null;
+        for (int i = 0; i < 5; i++) {
+            Response response = http.call("POST", "/api/message/send", Map.of("content", "msg " + i), customer.token());
+            if (response.status() == 201) {
+                accepted++;
+            } else {
+                refused = response;
+            }
+        }
+
+        assertThat(accepted).isEqualTo(3);
+        assertThat(refused).isNotNull();
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.code()).isEqualTo("rate-limited");
+        assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isEqualTo(3);
+        // Another sender has a bucket of its own.
+        Person other = customer(customer.tenantId());
+        assertThat(http.call("POST", "/api/message/send", Map.of("content", "mine"), other.token()).status()).isEqualTo(201);
+    }
+}
