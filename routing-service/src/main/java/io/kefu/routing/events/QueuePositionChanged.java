@@ -1,0 +1,11 @@
+package io.kefu.routing.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.kefu.common.event.EventType;
+
+/** A waiting customer's place in the queue changed materially; chat tells them. */
+@EventType("routing.queue.position.v1")
+public record QueuePositionChanged(UUID conversationId, UUID customerId, int position, long estimatedWaitSeconds, Instant at) {
+}

@@ -1,0 +1,242 @@
+package io.kefu.routing.queue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.kefu.common.config.LiveProperties;
+import io.kefu.common.event.EventPublisher;
+import io.kefu.routing.agent.Agent;
+import io.kefu.routing.agent.AgentNotices.CapacityFreed;
+import io.kefu.routing.agent.AgentNotices.WentOffline;
+import io.kefu.routing.agent.Agents;
+import io.kefu.routing.events.ConversationAssigned;
+import io.kefu.routing.events.QueuePositionChanged;
+import io.kefu.routing.queue.Routes.QueueKey;
+import jakarta.annotation.PreDestroy;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Assigns waiting conversations to agents. One pass over a queue runs under that queue's Redisson lock
+ * (one instance at a time), and each single assignment is its own transaction of two version-checked
+ * updates — the route from waiting to assigned, the agent's load + 1 below capacity — so even work that
+ * bypasses the lock (a release, a status change, a transfer) can never produce a double assignment or
+ * an agent over capacity: a stale row makes the update miss and the pass picks again.
+ */
+@Component
+public class Assignment {
+
+    private static final Logger log = LoggerFactory.getLogger(Assignment.class);
+
+    private final Routes routes;
+    private final Agents agents;
+    private final RedissonClient redisson;
+    private final EventPublisher events;
+    private final TransactionTemplate tx;
+    private final LiveProperties<RoutingProperties> properties;
+    private final Clock clock;
+    /** Passes requested while one runs are folded into one more pass, per queue. */
+    private final ConcurrentHashMap<QueueKey, Boolean> pending = new ConcurrentHashMap<>();
+    private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
+
+    Assignment(Routes routes, Agents agents, RedissonClient redisson, EventPublisher events, TransactionTemplate tx,
+            LiveProperties<RoutingProperties> properties, Clock clock) {
+        this.routes = routes;
+        this.agents = agents;
+        this.redisson = redisson;
+        this.events = events;
+        this.tx = tx;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Schedules a pass over a queue soon, on this instance; several requests make one pass. */
+    public void requestPass(UUID tenantId, String groupName) {
+        QueueKey key = new QueueKey(tenantId, groupName);
+        if (pending.putIfAbsent(key, Boolean.TRUE) == null) {
+            passes.submit(() -> {
+                pending.remove(key);
+                try {
+                    pass(tenantId, groupName);
+                } catch (RuntimeException e) {
+                    log.warn("Assignment pass over {}/{} failed; the periodic sweep retries", tenantId, groupName, e);
+                }
+            });
+        }
+    }
+
+    /** Queue events of this package and capacity notices of agents start a pass after their commit. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void on(CapacityFreed freed) {
+        requestPass(freed.tenantId(), freed.groupName());
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void on(QueueChanged changed) {
+        requestPass(changed.tenantId(), changed.groupName());
+    }
+
+    /** An agent who went offline hands back the conversations waiting for their reply, to the front of the queue. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void on(WentOffline offline) {
+        for (Route route : routes.awaitingReplyFrom(offline.staffId())) {
+            tx.executeWithoutResult(status -> {
+                Instant now = clock.instant();
+                Instant front = routes.frontOf(route.tenantId(), route.groupName()).map(i -> i.minusMillis(1)).orElse(now);
+                if (routes.enqueue(route, route.groupName(), route.priority(), front, now)) {
+                    agents.release(offline.staffId());
+                }
+            });
+        }
+        requestPass(offline.tenantId(), offline.groupName());
+    }
+
+    /** What a pass did, for tests and logs. */
+    public record PassResult(int assigned, boolean ranHere) {
+    }
+
+    /** One pass over a queue: assign while there are waiting conversations and agents with room. */
+    public PassResult pass(UUID tenantId, String groupName) {
+        RoutingProperties props = properties.get();
+        RLock lock = redisson.getLock("kefu:routing:queue:" + tenantId + ":" + groupName);
+        boolean locked;
+        try {
+            locked = lock.tryLock(props.lockWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PassResult(0, false);
+        }
+        if (!locked) {
+            return new PassResult(0, false); // the holder's pass sees our committed entries; the sweep is the backstop
+        }
+        int assigned = 0;
+        try {
+            while (true) {
+                List<Route> waiting = routes.waiting(tenantId, groupName, props.batchSize());
+                List<Agent> free = new ArrayList<>(agents.available(tenantId, groupName));
+                if (waiting.isEmpty() || free.isEmpty()) {
+                    break;
+                }
+                int before = assigned;
+                for (Route route : waiting) {
+                    if (free.isEmpty()) {
+                        break;
+                    }
+                    Optional<Agent> took = assignOne(route, free, props);
+                    if (took.isPresent()) {
+                        assigned++;
+                    }
+                    free = new ArrayList<>(agents.available(tenantId, groupName));
+                }
+                if (assigned == before) {
+                    break; // nothing fits (e.g. every route changed under us): the next trigger or sweep tries again
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        notifyPositions(tenantId, groupName);
+        return new PassResult(assigned, true);
+    }
+
+    private Optional<Agent> assignOne(Route route, List<Agent> free, RoutingProperties props) {
+        for (Agent agent : order(route, free, props)) {
+            Boolean done = tx.execute(status -> {
+                Instant now = clock.instant();
+                if (!routes.assign(route, agent.staffId(), now) || !agents.reserve(agent.staffId(), agent.version())) {
+                    status.setRollbackOnly();
+                    return false;
+                }
+                long waited = route.enqueuedAt() == null ? 0 : Duration.between(route.enqueuedAt(), now).toSeconds();
+                events.publish(new ConversationAssigned(route.conversationId(), route.customerId(), agent.staffId(), route.previousAgentId(),
+                        route.groupName(), Math.max(0, waited), now), route.tenantId().toString(), route.conversationId().toString(),
+                        route.priority() > 0 ? 7 : 6);
+                return true;
+            });
+            if (Boolean.TRUE.equals(done)) {
+                return Optional.of(agent);
+            }
+            if (routes.find(route.conversationId()).filter(r -> r.version() == route.version()).isEmpty()) {
+                return Optional.empty(); // the route itself changed: leave it to the next pass
+            }
+            // else the agent changed (load, status): try the next candidate with this route
+        }
+        return Optional.empty();
+    }
+
+    /** Candidates for a route, best first: sticky agent, then skill match, then the configured strategy. */
+    List<Agent> order(Route route, List<Agent> free, RoutingProperties props) {
+        Comparator<Agent> leastLoaded = Comparator.comparingInt(Agent::currentLoad);
+        Comparator<Agent> longestIdle = Comparator.comparing(a -> a.lastAssignedAt() == null ? Instant.EPOCH : a.lastAssignedAt());
+        Comparator<Agent> strategy = "longest-idle".equals(props.strategy()) ? longestIdle.thenComparing(leastLoaded)
+                : leastLoaded.thenComparing(longestIdle);
+        Comparator<Agent> bySkills = Comparator.comparing(a -> !(props.skillMatch() && a.skills().containsAll(route.skills())));
+        List<Agent> ordered = new ArrayList<>(free);
+        ordered.sort(bySkills.thenComparing(strategy).thenComparing(Agent::staffId));
+        Optional<UUID> sticky = routes.lastAgentOf(route.tenantId(), route.customerId(), clock.instant().minus(props.stickyWindow()));
+        sticky.ifPresent(id -> ordered.stream().filter(a -> a.staffId().equals(id)).findFirst().ifPresent(a -> {
+            ordered.remove(a);
+            ordered.addFirst(a);
+        }));
+        return ordered;
+    }
+
+    /** Tells waiting customers their place when it moved materially (or they are next in line). */
+    void notifyPositions(UUID tenantId, String groupName) {
+        RoutingProperties props = properties.get();
+        List<Route> waiting = routes.waiting(tenantId, groupName, 1000);
+        int online = Math.max(1, agents.online(tenantId).size());
+        for (int i = 0; i < waiting.size(); i++) {
+            Route route = waiting.get(i);
+            int position = i + 1;
+            Integer told = route.notifiedPosition();
+            boolean material = told == null || Math.abs(told - position) >= props.positionNoticeStep() || (position <= 3 && told != position);
+            if (material) {
+                long eta = estimatedWait(position, online, props);
+                tx.executeWithoutResult(status -> {
+                    routes.notifiedPosition(route.conversationId(), position);
+                    events.publish(new QueuePositionChanged(route.conversationId(), route.customerId(), position, eta, clock.instant()),
+                            tenantId.toString(), route.conversationId().toString(), 3);
+                });
+            }
+        }
+    }
+
+    static long estimatedWait(int position, int onlineAgents, RoutingProperties props) {
+        return (long) Math.ceil((double) position / onlineAgents) * props.averageHandleTime().toSeconds();
+    }
+
+    /** Every queue with someone waiting gets a pass (the XXL-JOB sweep, safe on several instances). */
+    public int sweep() {
+        int assigned = 0;
+        for (QueueKey key : routes.nonEmptyQueues()) {
+            assigned += pass(key.tenantId(), key.groupName()).assigned();
+        }
+        return assigned;
+    }
+
+    @PreDestroy
+    void stop() {
+        passes.shutdown();
+    }
+
+    /** Published by this package when a queue got a new entry. */
+    record QueueChanged(UUID tenantId, String groupName) {
+    }
+}
