@@ -127,26 +127,28 @@ public class Assignment {
         }
         int assigned = 0;
         try {
-            while (true) {
+            int fruitless = 0;
+            while (fruitless < 5) {
                 List<Route> waiting = routes.waiting(tenantId, groupName, props.batchSize());
-                List<Agent> free = new ArrayList<>(agents.available(tenantId, groupName));
+                List<Agent> free = agents.available(tenantId, groupName);
                 if (waiting.isEmpty() || free.isEmpty()) {
                     break;
                 }
-                int before = assigned;
+                boolean progressed = false;
                 for (Route route : waiting) {
                     if (free.isEmpty()) {
                         break;
                     }
-                    Optional<Agent> took = assignOne(route, free, props);
-                    if (took.isPresent()) {
-                        assigned++;
+                    if (assignOne(route, free, props).isEmpty()) {
+                        // The head of the queue could not be placed (it or the agents changed meanwhile):
+                        // start again from a fresh read rather than skip it, so order is kept.
+                        break;
                     }
-                    free = new ArrayList<>(agents.available(tenantId, groupName));
+                    assigned++;
+                    progressed = true;
+                    free = agents.available(tenantId, groupName);
                 }
-                if (assigned == before) {
-                    break; // nothing fits (e.g. every route changed under us): the next trigger or sweep tries again
-                }
+                fruitless = progressed ? 0 : fruitless + 1;
             }
         } finally {
             lock.unlock();
