@@ -373,6 +373,35 @@ public class ConversationService {
         return get(reader, conversationId);
     }
 
+    // ---- routing's decisions ----
+
+    /**
+     * routing-service assigned the conversation to an agent (or moved it back to a queue when
+     * {@code agentId} is null): it becomes active with that agent, or waiting again. Repeats of the same
+     * decision change nothing; an ended conversation stays ended.
+     *
+     * @return the conversation after the change, or empty when it has ended meanwhile
+     */
+    public java.util.Optional<ConversationView> assign(UUID conversationId, @Nullable UUID agentId) {
+        return retrying(() -> {
+            Conversation conversation = conversations.findById(conversationId).orElse(null);
+            if (conversation == null || !conversation.isOpen()) {
+                return java.util.Optional.<ConversationView>empty();
+            }
+            String status = agentId == null ? ConversationStatus.WAITING.code() : ConversationStatus.ACTIVE.code();
+            if (java.util.Objects.equals(conversation.agentId, agentId) && conversation.status.equals(status)) {
+                return java.util.Optional.of(conversation.view());
+            }
+            conversation.agentId = agentId;
+            conversation.status = status;
+            conversation.updatedAt = clock.instant();
+            conversations.saveAndFlush(conversation);
+            ConversationView view = conversation.view();
+            notices.publishEvent(new ConversationChanged(view));
+            return java.util.Optional.of(view);
+        });
+    }
+
     // ---- ending and rating ----
 
     public record EndCommand(@Nullable String reason, @Nullable String comment) {
