@@ -1,0 +1,66 @@
+package io.kefu.chat.routing;
+
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageType;
+import io.kefu.chat.conversation.SenderType;
+import io.kefu.common.error.KefuProblemException;
+import io.kefu.common.event.EventHandlers;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+
+/**
+ * What chat does with routing-service's decisions (exchange kefu.routing, group {@code chat}): an
+ * assignment makes the conversation active with its agent; a transfer to a group puts it back to
+ * waiting; an inactivity warning becomes a system message to the customer; a close request ends the
+ * conversation with routing's reason. Each record is chat's own view of routing's event.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoutingDecisions {
+
+    record Assigned(UUID conversationId, UUID agentId) {
+    }
+
+    record Transferred(UUID conversationId, @Nullable UUID toAgentId, String toGroup) {
+    }
+
+    record InactivityWarning(UUID conversationId, long closesInSeconds) {
+    }
+
+    record CloseRequested(UUID conversationId, String reason, @Nullable String comment) {
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, ConversationService conversations) {
+        return handlers.consumer("chat")
+                .on("routing.conversation.assigned.v1", Assigned.class, (data, envelope) ->
+                        conversations.assign(data.conversationId(), data.agentId()))
+                .on("routing.conversation.transferred.v1", Transferred.class, (data, envelope) -> {
+                    if (data.toAgentId() == null) {
+                        conversations.assign(data.conversationId(), null);
+                        systemMessage(conversations, data.conversationId(), "正在为您转接其他客服，请稍候");
+                    }
+                })
+                .on("routing.conversation.inactivity-warning.v1", InactivityWarning.class, (data, envelope) ->
+                        systemMessage(conversations, data.conversationId(),
+                                "您已有一段时间未回复，会话将在 " + Math.max(1, data.closesInSeconds() / 60) + " 分钟后自动结束"))
+                .on("routing.conversation.close-requested.v1", CloseRequested.class, (data, envelope) ->
+                        conversations.endBySystem(data.conversationId(), data.reason(), data.comment()))
+                .build();
+    }
+
+    /** A notice to the customer; a conversation that ended meanwhile gets none (nothing to retry). */
+    private static void systemMessage(ConversationService conversations, UUID conversationId, String text) {
+        try {
+            conversations.post(conversationId, SenderType.SYSTEM, MessageType.SYSTEM, text, null);
+        } catch (KefuProblemException ended) {
+            if (ended.problem().status().is5xxServerError()) {
+                throw ended;
+            }
+        }
+    }
+}
