@@ -141,9 +141,34 @@ class CallbackGuard {
             throw new KefuProblemException(ProblemType.MALFORMED, "This account has no EncodingAESKey: register it to use safe mode");
         }
         try {
+            if (!plausibleLength(encrypted, aesKey)) {
+                throw new IllegalArgumentException("implausible length");
+            }
             return new WxCryptUtil(token, aesKey, receiveId).decrypt(encrypted);
         } catch (RuntimeException e) {
             throw new KefuProblemException(ProblemType.MALFORMED, "The encrypted text cannot be decrypted");
+        }
+    }
+
+    /**
+     * Reads only the length field of the first block: with a wrong key (or crafted text) it is garbage,
+     * and WxJava would try to allocate that many bytes (an OutOfMemoryError was seen) before failing.
+     */
+    private static boolean plausibleLength(String encrypted, String aesKey) {
+        try {
+            byte[] cipherText = java.util.Base64.getMimeDecoder().decode(encrypted);
+            if (cipherText.length < 32 || cipherText.length % 16 != 0) {
+                return false;
+            }
+            byte[] key = java.util.Base64.getDecoder().decode(aesKey + "=");
+            javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/NoPadding");
+            aes.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.IvParameterSpec(java.util.Arrays.copyOf(key, 16)));
+            byte[] head = aes.doFinal(cipherText, 0, 32);
+            int length = java.nio.ByteBuffer.wrap(head, 16, 4).getInt();
+            return length >= 0 && length <= cipherText.length - 20;
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
         }
     }
 
