@@ -62,7 +62,7 @@ create table wecom_contact_binding (
     tenant_id        uuid         not null,
     customer_id      uuid         not null,
     state            varchar(64),
-    status           varchar(16)  not null check (status in ('active', 'deleted_by_staff', 'deleted_by_customer')),
+    status           varchar(24)  not null check (status in ('active', 'deleted_by_staff', 'deleted_by_customer')),
     created_at       timestamptz  not null,
     updated_at       timestamptz  not null,
     primary key (account_id, external_user_id, follow_user_id)
