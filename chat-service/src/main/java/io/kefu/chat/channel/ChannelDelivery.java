@@ -95,11 +95,22 @@ class ChannelDelivery {
             if (TRANSIENT.contains(code)) {
                 throw new RetryLater("WeChat answered " + code + " " + e.getError().getErrorMsg(), e);
             }
-            log.info("WeChat refused message {}: {} {}", message.messageId(), code, e.getError().getErrorMsg());
-            conversations.markFailed(message.messageId(), String.valueOf(code), String.valueOf(e.getError().getErrorMsg()));
+            String reason = reason(e.getError());
+            log.info("WeChat refused message {}: {} {}", message.messageId(), code, reason);
+            conversations.markFailed(message.messageId(), String.valueOf(code), reason);
         } catch (me.chanjar.weixin.common.error.WxRuntimeException e) {
             throw new RetryLater("WeChat could not be reached: " + e.getMessage(), e); // IO errors
         }
+    }
+
+    /** WxJava puts its Chinese explanation in errorMsg and WeChat's own errmsg in errorMsgEn: keep both. */
+    private static String reason(me.chanjar.weixin.common.error.WxError error) {
+        String local = error.getErrorMsg();
+        String wechat = error.getErrorMsgEn();
+        if (wechat == null || wechat.isBlank() || wechat.equals(local)) {
+            return String.valueOf(local);
+        }
+        return local == null || local.isBlank() ? wechat : local + " (" + wechat + ")";
     }
 
     // ---- Official Account: customer-service messages (within the 48-hour window) ----
