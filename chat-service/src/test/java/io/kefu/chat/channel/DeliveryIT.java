@@ -38,6 +38,9 @@ class DeliveryIT extends ChannelItSupport {
     @Autowired
     RedissonClient redisson;
 
+    @Autowired
+    WecomPacer pacer;
+
     @Test
     void aStaffReplyReachesTheCustomerServiceApiAndTheTokenIsFetchedOnceThenSharedThroughRedis() {
         Mp mp = newMp();
@@ -132,6 +135,44 @@ class DeliveryIT extends ChannelItSupport {
 
         await("the reply is failed", () -> "failed".equals(status(reply.id()).get("status")));
         assertThat(status(reply.id())).containsEntry("failure_code", ChannelDelivery.EXTERNAL_UNSUPPORTED);
+    }
+
+    @Test
+    void wecomAppMessagesArePacedPerRecipientAcrossInstances() {
+        String corpId = "ww" + hex(16);
+        for (int i = 0; i < 30; i++) {
+            assertThat(pacer.tryAcquire(corpId, "wangwu")).as("message %d of the minute", i + 1).isTrue();
+        }
+        assertThat(pacer.tryAcquire(corpId, "wangwu")).as("the 31st within a minute").isFalse();
+        assertThat(pacer.tryAcquire(corpId, "zhaoliu")).as("another member has their own budget").isTrue();
+    }
+
+    @Test
+    void aReplyToAWecomEmployeeGoesThroughTheAppMessageApi() {
+        Wecom app = newWecom();
+        String token = "CPTOKEN-" + app.corpId();
+        WIREMOCK.stubFor(get(urlPathEqualTo("/cgi-bin/gettoken")).withQueryParam("corpid", equalTo(app.corpId()))
+                .willReturn(json("{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"" + token + "\",\"expires_in\":7200}")));
+        WIREMOCK.stubFor(post(urlPathEqualTo("/cgi-bin/message/send")).withQueryParam("access_token", equalTo(token))
+                .willReturn(json("{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":\"m1\"}")));
+        // A conversation whose channel user is an employee (e.g. an internal help desk).
+        UUID customerId = UUID.randomUUID();
+        stubCustomer("zhouqi", customerId, 0);
+        long msgId = msgId();
+        jdbc.update("insert into wecom_contact_binding (account_id, external_user_id, follow_user_id, tenant_id, customer_id, status, "
+                + "created_at, updated_at) values (?, 'zhouqi', 'boss', ?, ?, 'deleted_by_staff', now(), now())", app.id(), app.tenantId(), customerId);
+        assertThat(postWecom(app, WecomCallbackIT.wecomText(app, "zhouqi", "打印机坏了", msgId), now()).status()).isEqualTo(200);
+        await("the message is stored", () -> messages(app.tenantId(), Long.toString(msgId)) == 1);
+        UUID conversationId = (UUID) message(app.tenantId(), Long.toString(msgId)).get("conversation_id");
+        jdbc.update("delete from wecom_contact_binding where account_id = ?", app.id());
+
+        MessageView reply = conversations.send(new KefuPrincipal(UUID.randomUUID(), app.tenantId(), "staff", Set.of("agent")),
+                new SendCommand(conversationId, "text", "马上来修", null, null, null, null));
+
+        await("the reply is sent", () -> "sent".equals(status(reply.id()).get("status")));
+        WIREMOCK.verify(1, postRequestedFor(urlPathEqualTo("/cgi-bin/message/send")).withQueryParam("access_token", equalTo(token))
+                .withRequestBody(equalToJson("{\"touser\":\"zhouqi\",\"msgtype\":\"text\",\"agentid\":" + app.agentId()
+                        + ",\"text\":{\"content\":\"马上来修\"}}", true, true)));
     }
 
     // ---- helpers ----
