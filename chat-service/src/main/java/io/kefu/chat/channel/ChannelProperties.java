@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param wechatMaxRetries    WxJava's own retries of a busy (-1) answer; the event consumer retries as well
  * @param wecomPerMinute      WeCom app messages to one member per minute (WeCom drops the excess silently)
  * @param wecomPerHour        the same per hour
+ * @param inboundRetention    settled callbacks older than this are deleted by the retry job (the raw XML is personal data)
  */
 @Validated
 @ConfigurationProperties("kefu.chat.channel")
@@ -41,11 +42,15 @@ public record ChannelProperties(
         @DefaultValue("30m") @NotNull Duration qrSourceWindow,
         @DefaultValue("1") @Min(0) @Max(5) int wechatMaxRetries,
         @DefaultValue("30") @Min(1) int wecomPerMinute,
-        @DefaultValue("1000") @Min(1) int wecomPerHour) {
+        @DefaultValue("1000") @Min(1) int wecomPerHour,
+        @DefaultValue("30d") @NotNull Duration inboundRetention) {
 
     public ChannelProperties {
         if (timestampWindow.isNegative() || timestampWindow.isZero()) {
             throw new IllegalArgumentException("kefu.chat.channel.timestamp-window must be positive");
+        }
+        if (inboundRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("kefu.chat.channel.inbound-retention must be at least 1d: it is also the dedupe memory");
         }
         if (maxBody.toBytes() < 1024 || maxBody.toBytes() > 16 * 1024 * 1024) {
             throw new IllegalArgumentException("kefu.chat.channel.max-body must be between 1KB and 16MB");

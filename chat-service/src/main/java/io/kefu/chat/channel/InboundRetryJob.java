@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 /**
  * Picks up callbacks that were stored but not processed: the instance died after answering WeChat,
  * or auth-service was down. Processing is idempotent (acceptInbound dedupes on the channel id).
+ * It also deletes settled callbacks past their retention.
  */
 @Component
 class InboundRetryJob {
@@ -21,8 +22,10 @@ class InboundRetryJob {
     private final InboundRows rows;
     private final InboundProcessor processor;
     private final LiveProperties<ChannelProperties> properties;
+    private final java.time.Clock clock;
 
-    InboundRetryJob(InboundRows rows, InboundProcessor processor, LiveProperties<ChannelProperties> properties) {
+    InboundRetryJob(InboundRows rows, InboundProcessor processor, LiveProperties<ChannelProperties> properties, java.time.Clock clock) {
+        this.clock = clock;
         this.rows = rows;
         this.processor = processor;
         this.properties = properties;
@@ -36,5 +39,9 @@ class InboundRetryJob {
             log.info("Reprocessing {} stored callbacks still pending after {}", overdue.size(), p.retryDelay());
         }
         overdue.forEach(processor::process);
+        int purged = rows.purgeSettled(clock.instant().minus(p.inboundRetention()), 1000);
+        if (purged > 0) {
+            log.info("Deleted {} settled callbacks older than {}", purged, p.inboundRetention());
+        }
     }
 }

@@ -93,6 +93,12 @@ class InboundRows {
                 Timestamp.from(until)).stream().findFirst();
     }
 
+    /** Deletes up to {@code limit} settled rows received before {@code before}; pending ones stay. */
+    int purgeSettled(Instant before, int limit) {
+        return jdbc.update("delete from channel_inbound where id in (select id from channel_inbound where status <> 'pending' "
+                + "and received_at < ? limit ?)", Timestamp.from(before), limit);
+    }
+
     Optional<Inbound> find(UUID id) {
         return jdbc.query("select " + COLUMNS + " from channel_inbound where id = ?", InboundRows::map, id).stream().findFirst();
     }

@@ -234,6 +234,21 @@ class MpCallbackIT extends ChannelItSupport {
         assertThat(message(mp.tenantId(), Long.toString(msgId))).containsEntry("customer_id", customerId);
     }
 
+    @Test
+    void theJobDeletesSettledCallbacksPastTheirRetention() {
+        Mp mp = newMp();
+        String insert = "insert into channel_inbound (id, tenant_id, account_id, channel, dedupe_key, msg_type, from_user, raw_xml, status, "
+                + "received_at) values (?, ?, ?, 'mp', ?, 'text', 'o1', '<xml/>', 'done', now() - ?::interval)";
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        jdbc.update(insert, old, mp.tenantId(), mp.id(), "old", "31 days");
+        jdbc.update(insert, recent, mp.tenantId(), mp.id(), "recent", "29 days");
+
+        retryJob.retryPending();
+
+        assertThat(jdbc.queryForList("select id from channel_inbound where account_id = ?", UUID.class, mp.id())).containsExactly(recent);
+    }
+
     static String event(String openid, long createTime, String event, String eventKey) {
         return "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[" + openid + "]]></FromUserName><CreateTime>"
                 + createTime + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[" + event + "]]></Event>"
