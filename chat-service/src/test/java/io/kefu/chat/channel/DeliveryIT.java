@@ -41,8 +41,14 @@ class DeliveryIT extends ChannelItSupport {
     @Autowired
     WecomPacer pacer;
 
+    @Autowired
+    ChannelAccounts accounts;
+
+    @Autowired
+    io.kefu.common.config.LiveProperties<ChannelProperties> channelProperties;
+
     @Test
-    void aStaffReplyReachesTheCustomerServiceApiAndTheTokenIsFetchedOnceThenSharedThroughRedis() {
+    void aStaffReplyReachesTheCustomerServiceApiAndTheTokenIsFetchedOnceThenSharedThroughRedis() throws Exception {
         Mp mp = newMp();
         String openid = "o" + hex(27);
         String token = stubToken(mp);
@@ -63,6 +69,12 @@ class DeliveryIT extends ChannelItSupport {
         assertThat(tokenFetches(mp)).isEqualTo(1);
         assertThat(redisson.getKeys().countExists(WechatClients.MP_KEY_PREFIX + ":access_token:" + mp.appId())).isEqualTo(1);
         assertThat(status(first.id()).get("sent_at")).isNotNull();
+
+        // Another instance (its own clients, same Redis) uses the same token without fetching one.
+        WechatClients otherInstance = new WechatClients(redisson, channelProperties);
+        ChannelAccount account = accounts.findById(mp.id()).orElseThrow();
+        assertThat(otherInstance.mp(account, accounts.secrets(mp.id()), 0).getAccessToken()).isEqualTo(token);
+        assertThat(tokenFetches(mp)).isEqualTo(1);
     }
 
     @Test
