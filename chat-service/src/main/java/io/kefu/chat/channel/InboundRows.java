@@ -1,0 +1,116 @@
+package io.kefu.chat.channel;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code channel_inbound} table: each accepted callback is one row, written in one short
+ * statement before WeChat is answered, claimed with a lease by whoever processes it.
+ */
+@Component
+class InboundRows {
+
+    record Inbound(UUID id, UUID tenantId, UUID accountId, String channel, String dedupeKey, String msgType, @Nullable String event,
+            @Nullable String eventKey, String fromUser, String rawXml, String status, int attempts, Instant receivedAt) {
+    }
+
+    /** What a callback found in WeChat's XML, before it is stored. */
+    record Received(String dedupeKey, String msgType, @Nullable String event, @Nullable String eventKey, String fromUser, String rawXml) {
+    }
+
+    private static final String COLUMNS = "id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml, "
+            + "status, attempts, received_at";
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    InboundRows(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Stores the callback unless WeChat sent it before; the id of a new row, empty for a retry. */
+    Optional<UUID> store(ChannelAccount account, Received received) {
+        List<UUID> ids = jdbc.queryForList("""
+                insert into channel_inbound (id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml,
+                    status, attempts, received_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+                on conflict (account_id, dedupe_key) do nothing
+                returning id""", UUID.class,
+                UUID.randomUUID(), account.tenantId(), account.id(), account.kind(), truncate(received.dedupeKey(), 200),
+                truncate(received.msgType(), 32), truncate(received.event(), 64), truncate(received.eventKey(), 256),
+                truncate(received.fromUser(), 128), received.rawXml(), Timestamp.from(clock.instant()));
+        return ids.stream().findFirst();
+    }
+
+    /** Takes the row for {@code lease} if it is pending and nobody holds it. */
+    Optional<Inbound> claim(UUID id, Duration lease) {
+        Instant now = clock.instant();
+        return jdbc.query("update channel_inbound set claimed_until = ?, attempts = attempts + 1 "
+                + "where id = ? and status = 'pending' and (claimed_until is null or claimed_until < ?) returning " + COLUMNS,
+                InboundRows::map, Timestamp.from(now.plus(lease)), id, Timestamp.from(now)).stream().findFirst();
+    }
+
+    /** Settles a claimed row; false when it was settled already (the caller's transaction then rolls back). */
+    boolean finish(UUID id, String status, @Nullable UUID messageId) {
+        return jdbc.update("update channel_inbound set status = ?, message_id = ?, processed_at = ?, claimed_until = null, last_error = null "
+                + "where id = ? and status = 'pending'", status, messageId, Timestamp.from(clock.instant()), id) == 1;
+    }
+
+    /** Gives the row back after a failure: pending again for the job, or failed after too many attempts. */
+    void release(UUID id, String error, int maxAttempts) {
+        jdbc.update("update channel_inbound set claimed_until = null, last_error = ?, "
+                + "status = case when attempts >= ? then 'failed' else status end where id = ? and status = 'pending'",
+                truncate(error, 2000), maxAttempts, id);
+    }
+
+    /** Rows still pending after {@code delay} and not held by anyone: their processing was lost or failed. */
+    List<UUID> overdue(Duration delay, int limit) {
+        Instant now = clock.instant();
+        return jdbc.queryForList("select id from channel_inbound where status = 'pending' and received_at < ? "
+                + "and (claimed_until is null or claimed_until < ?) order by received_at limit ?", UUID.class,
+                Timestamp.from(now.minus(delay)), Timestamp.from(now), limit);
+    }
+
+    /** The event key of the follower's latest QR scan (SCAN, or subscribe through a scene QR) since {@code since}. */
+    Optional<String> latestScan(UUID accountId, String fromUser, Instant since, Instant until) {
+        return jdbc.queryForList("""
+                select event_key from channel_inbound
+                where account_id = ? and from_user = ? and received_at between ? and ?
+                  and (event = 'SCAN' or (event = 'subscribe' and event_key like 'qrscene\\_%'))
+                order by received_at desc limit 1""", String.class, accountId, fromUser, Timestamp.from(since),
+                Timestamp.from(until)).stream().findFirst();
+    }
+
+    /** Deletes up to {@code limit} settled rows received before {@code before}; pending ones stay. */
+    int purgeSettled(Instant before, int limit) {
+        return jdbc.update("delete from channel_inbound where id in (select id from channel_inbound where status <> 'pending' "
+                + "and received_at < ? limit ?)", Timestamp.from(before), limit);
+    }
+
+    Optional<Inbound> find(UUID id) {
+        return jdbc.query("select " + COLUMNS + " from channel_inbound where id = ?", InboundRows::map, id).stream().findFirst();
+    }
+
+    private static Inbound map(ResultSet rs, int rowNum) throws SQLException {
+        return new Inbound(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class), rs.getObject("account_id", UUID.class),
+                rs.getString("channel"), rs.getString("dedupe_key"), rs.getString("msg_type"), rs.getString("event"), rs.getString("event_key"),
+                rs.getString("from_user"), rs.getString("raw_xml"), rs.getString("status"), rs.getInt("attempts"),
+                rs.getTimestamp("received_at").toInstant());
+    }
+
+    static @Nullable String truncate(@Nullable String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

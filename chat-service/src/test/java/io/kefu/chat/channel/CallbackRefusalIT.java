@@ -1,0 +1,141 @@
+package io.kefu.chat.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad callbacks get a clear refusal (a problem detail with a 4xx status) and leave nothing behind:
+ * no stored callback, no message, no call to auth-service.
+ */
+class CallbackRefusalIT extends ChannelItSupport {
+
+    private static final String XXE = """
+            <?xml version="1.0"?>
+            <!DOCTYPE xml [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+            <xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[oXXE]]></FromUserName><CreateTime>1700000000</CreateTime>
+            <MsgType><![CDATA[text]]></MsgType><Content>&secret;</Content><MsgId>1234567890123456</MsgId></xml>""";
+
+    @Test
+    void anUnsignedCallbackIsRefusedWith401() {
+        Mp mp = newMp();
+        Response unsigned = http("POST", "/callback/mp/" + mp.appId() + "?timestamp=" + now() + "&nonce=abc", "text/xml",
+                mpText("o" + hex(27), now(), "hi", msgId()), null);
+        assertRefused(mp, unsigned, 401, "unauthorized");
+    }
+
+    @Test
+    void aBadlySignedCallbackIsRefusedWith403() {
+        Mp mp = newMp();
+        long ts = now();
+        String nonce = nonce();
+        Response badlySigned = http("POST", "/callback/mp/" + mp.appId() + "?signature=" + WechatTestCrypto.sha1("not-the-token", Long.toString(ts),
+                nonce) + "&timestamp=" + ts + "&nonce=" + nonce, "text/xml", mpText("o" + hex(27), ts, "hi", msgId()), null);
+        assertRefused(mp, badlySigned, 403, "bad-signature");
+    }
+
+    @Test
+    void aSafeModeBodyWithAForeignMsgSignatureIsRefused() {
+        Mp mp = newMp();
+        long ts = now();
+        String nonce = nonce();
+        String encrypted = WechatTestCrypto.encrypt(mp.aesKey(), mp.appId(), mpText("o" + hex(27), ts, "hi", msgId()));
+        String body = "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[" + encrypted + "]]></Encrypt></xml>";
+        Response response = http("POST", "/callback/mp/" + mp.appId() + "?signature=" + WechatTestCrypto.sha1(mp.token(), Long.toString(ts), nonce)
+                + "&timestamp=" + ts + "&nonce=" + nonce + "&encrypt_type=aes&msg_signature=" + WechatTestCrypto.sha1(mp.token(), "x", nonce,
+                encrypted), "text/xml", body, null);
+        assertRefused(mp, response, 403, "bad-signature");
+    }
+
+    @Test
+    void aSafeModeBodyEncryptedWithAnotherKeyIsRefusedAsUnreadable() {
+        Mp mp = newMp();
+        Response response = postMpEncrypted(mp, WechatTestCrypto.encrypt(WechatTestCrypto.newAesKey(), mp.appId(),
+                mpText("o" + hex(27), now(), "hi", msgId())), now());
+        assertRefused(mp, response, 400, "malformed-request");
+    }
+
+    @Test
+    void aTruncatedBodyIsRefusedWith400() {
+        Mp mp = newMp();
+        String xml = mpText("o" + hex(27), now(), "hi", msgId());
+        assertRefused(mp, postMpPlain(mp, xml.substring(0, xml.length() / 2), now()), 400, "malformed-request");
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedWith413() {
+        Mp mp = newMp();
+        String xml = mpText("o" + hex(27), now(), "长".repeat(30_000), msgId()); // ~90 KB of UTF-8, over the 64 KB limit
+        assertRefused(mp, postMpPlain(mp, xml, now()), 413, "payload-too-large");
+    }
+
+    @Test
+    void malformedXmlIsRefusedWith400() {
+        Mp mp = newMp();
+        assertRefused(mp, postMpPlain(mp, "<xml><FromUserName>o1</FromUserName><MsgType>text</Msg></xml>", now()), 400, "malformed-request");
+        assertRefused(mp, postMpPlain(mp, "not xml at all", now()), 400, "malformed-request");
+        assertRefused(mp, postMpPlain(mp, "<html><body>hi</body></html>", now()), 400, "malformed-request");
+        assertRefused(mp, postMpPlain(mp, "<xml><Content>no sender</Content></xml>", now()), 400, "malformed-request");
+    }
+
+    @Test
+    void anXxeAttemptIsRefusedWithoutResolvingTheEntity() {
+        Mp mp = newMp();
+        Response plain = postMpPlain(mp, XXE, now());
+        assertRefused(mp, plain, 400, "malformed-request");
+        assertThat(plain.body()).doesNotContain("root:");
+        // The same inside a safe-mode envelope: decrypted, then refused.
+        Response safe = postMpSafe(mp, XXE, now());
+        assertRefused(mp, safe, 400, "malformed-request");
+        assertThat(safe.body()).doesNotContain("root:");
+    }
+
+    @Test
+    void anUnknownAppIdIsRefusedWith404() {
+        Response response = postMpPlain(new Mp(UUID.randomUUID(), UUID.randomUUID(), "wx" + hex(16), "token123", WechatTestCrypto.newAesKey()),
+                mpText("o" + hex(27), now(), "hi", msgId()), now());
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.code()).isEqualTo("not-found");
+        assertThat(response.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aDisabledAccountIsRefusedWith404() {
+        Mp mp = newMp();
+        Response disabled = json("POST", "/api/admin/channels/" + mp.id() + "/disable", null, admin(mp.tenantId()).token());
+        assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+        assertRefused(mp, postMpPlain(mp, mpText("o" + hex(27), now(), "hi", msgId()), now()), 404, "not-found");
+    }
+
+    @Test
+    void wecomCallbacksAreCheckedTheSameWay() {
+        Wecom app = newWecom();
+        String xml = "<xml><ToUserName><![CDATA[" + app.corpId() + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>"
+                + "<CreateTime>" + now() + "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>"
+                + msgId() + "</MsgId><AgentID>" + app.agentId() + "</AgentID></xml>";
+        Response unsigned = http("POST", "/callback/wecom/" + app.corpId() + "/" + app.agentId() + "?timestamp=" + now() + "&nonce=n",
+                "text/xml", xml, null);
+        Response stale = postWecom(app, xml, now() - 1000);
+        Response unknown = http("POST", "/callback/wecom/" + app.corpId() + "/1?msg_signature=x&timestamp=" + now() + "&nonce=n", "text/xml",
+                xml, null);
+        Response xxe = postWecom(app, XXE, now());
+
+        assertThat(unsigned.status()).isEqualTo(401);
+        assertThat(stale.status()).isEqualTo(403);
+        assertThat(stale.code()).isEqualTo("stale-callback");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(xxe.status()).isEqualTo(400);
+        assertThat(inboundRows(app.id())).isZero();
+    }
+
+    private void assertRefused(Mp mp, Response response, int status, String code) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.code()).isEqualTo(code);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body()).doesNotContain("success");
+        assertThat(inboundRows(mp.id())).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class, mp.tenantId())).isZero();
+    }
+}
