@@ -41,6 +41,10 @@ class ContentSniffer {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xl/",
             "application/vnd.openxmlformats-officedocument.presentationml.presentation", "ppt/");
 
+    /** Where Tika's first extension is not the one players and WeChat's media API expect. */
+    private static final Map<String, String> EXTENSIONS = Map.of(SILK, ".silk", "audio/mpeg", ".mp3", "audio/mp4", ".m4a",
+            "audio/x-m4a", ".m4a");
+
     private final Tika tika = new Tika();
     private final MimeTypes mimeTypes = MimeTypes.getDefaultMimeTypes();
     private final MediaTypeRegistry registry = mimeTypes.getMediaTypeRegistry();
@@ -80,8 +84,8 @@ class ContentSniffer {
 
     /** The extension files of this type are stored under ({@code .bin} when Tika knows none). */
     String extensionFor(String mediaType) {
-        if (SILK.equals(mediaType)) {
-            return ".silk";
+        if (EXTENSIONS.containsKey(mediaType)) {
+            return EXTENSIONS.get(mediaType);
         }
         try {
             String ext = mimeTypes.forName(mediaType).getExtension();
