@@ -273,7 +273,7 @@ class UploadIT extends ChatItSupport {
         try {
             Person customer = customer(UUID.randomUUID());
             String base = "http://127.0.0.1:" + KefuApps.port(app);
-            for (int size : new int[] {3 * 1024, 10 * 1024}) { // over the file limit; over the request limit
+            for (int size : new int[] {3 * 1024, 10 * 1024, 6 * 1024 * 1024}) { // over the file limit; over the request limit; big
                 Response up = send(base, customer.token(), multipart("big.txt", "text/plain", "y".repeat(size).getBytes(), null));
                 assertThat(up.status()).as(size + ": " + up.text()).isEqualTo(413);
                 assertThat(up.json().path("code").asString()).isEqualTo("payload-too-large");
