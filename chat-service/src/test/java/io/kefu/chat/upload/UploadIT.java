@@ -140,6 +140,10 @@ class UploadIT extends ChatItSupport {
         assertThat(again.status()).as("an unchanged file is not sent twice").isEqualTo(304);
         assertThat(again.body()).isEmpty();
 
+        Response part = get(customer.token(), "/api/files/" + id, Map.of("Range", "bytes=0-7"));
+        assertThat(part.status()).as("voice and video players seek with ranges").isEqualTo(206);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOf(png, 8));
+
         Response meta = get(customer.token(), "/api/files/" + id + "/meta", Map.of());
         assertThat(meta.status()).isEqualTo(200);
         assertThat(meta.json().path("id").asString()).isEqualTo(id.toString());
