@@ -36,6 +36,7 @@ import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuIntegrationTest;
 import io.kefu.testsupport.TestTokens;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -70,6 +71,13 @@ class UploadIT extends ChatItSupport {
     @DynamicPropertySource
     static void storage(DynamicPropertyRegistry registry) {
         registry.add("kefu.chat.upload.storage-dir", STORAGE::toString);
+    }
+
+    @AfterAll
+    static void removeStorage() throws IOException {
+        try (Stream<Path> files = Files.walk(STORAGE)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @LocalServerPort
