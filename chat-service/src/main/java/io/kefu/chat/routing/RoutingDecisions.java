@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import io.kefu.chat.conversation.ConversationService;
 import io.kefu.chat.conversation.MessageType;
 import io.kefu.chat.conversation.SenderType;
+import io.kefu.chat.realtime.Realtime;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.event.EventHandlers;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +18,8 @@ import org.springframework.messaging.Message;
  * What chat does with routing-service's decisions (exchange kefu.routing, group {@code chat}): an
  * assignment makes the conversation active with its agent; a transfer to a group puts it back to
  * waiting; an inactivity warning becomes a system message to the customer; a close request ends the
- * conversation with routing's reason. Each record is chat's own view of routing's event.
+ * conversation with routing's reason; queue positions and staff status go to the people concerned over
+ * STOMP. Each record is chat's own view of routing's event.
  */
 @Configuration(proxyBeanMethods = false)
 class RoutingDecisions {
@@ -34,9 +36,21 @@ class RoutingDecisions {
     record CloseRequested(UUID conversationId, String reason, @Nullable String comment) {
     }
 
+    record Position(UUID conversationId, UUID customerId, int position, long estimatedWaitSeconds) {
+    }
+
+    record AgentStatus(UUID staffId, String name, String groupName, String status, int currentLoad, int maxConcurrentChats) {
+    }
+
     @Bean
-    Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, ConversationService conversations) {
+    Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, ConversationService conversations, Realtime realtime) {
         return handlers.consumer("chat")
+                .on("routing.conversation.queued.v1", Position.class, (data, envelope) ->
+                        realtime.toUser(data.customerId(), "/queue/position", data))
+                .on("routing.queue.position.v1", Position.class, (data, envelope) ->
+                        realtime.toUser(data.customerId(), "/queue/position", data))
+                .on("routing.agent.status.v1", AgentStatus.class, (data, envelope) ->
+                        realtime.broadcastStaffStatus(UUID.fromString(envelope.tenantId()), data))
                 .on("routing.conversation.assigned.v1", Assigned.class, (data, envelope) ->
                         conversations.assign(data.conversationId(), data.agentId()))
                 .on("routing.conversation.transferred.v1", Transferred.class, (data, envelope) -> {

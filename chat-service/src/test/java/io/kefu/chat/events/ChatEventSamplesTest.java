@@ -34,4 +34,9 @@ class ChatEventSamplesTest {
                 "chat.conversation.ended.v1", CONTRACTS);
         EventContracts.assertMatchesSample(new ConversationRated(id, id, id, 5, now), "chat.conversation.rated.v1", CONTRACTS);
     }
+
+    @Test
+    void presenceChangedMatchesItsSample() {
+        EventContracts.assertMatchesSample(new PresenceChanged(id, "staff", id, false, 0, now), "chat.presence.changed.v1", CONTRACTS);
+    }
 }

@@ -16,6 +16,8 @@ import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.security.KefuPrincipal;
 import io.kefu.testsupport.EventContracts;
 import io.kefu.testsupport.KefuIntegrationTest;
+import io.kefu.testsupport.StompTestClient;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -39,6 +41,8 @@ class RoutingDecisionsIT extends ChatItSupport {
     RabbitTemplate rabbit;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.springframework.core.env.Environment environment;
 
     private UUID openConversation(UUID tenant) {
         KefuPrincipal customer = new KefuPrincipal(UUID.randomUUID(), tenant, "customer", Set.of("customer"));
@@ -105,6 +109,32 @@ class RoutingDecisionsIT extends ChatItSupport {
     }
 
     @Test
+    void queuePositionsReachTheCustomerAndStaffStatusTheTenantsStaffOverStomp() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        Person customer = customer(tenant);
+        Person staff = agent(tenant);
+        String ws = "ws://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + "/ws";
+        try (StompTestClient c = StompTestClient.connect(ws, customer.token()); StompTestClient a = StompTestClient.connect(ws, staff.token())) {
+            c.subscribe("/user/queue/position").ready();
+            a.subscribe("/topic/staff." + tenant + ".status").ready();
+            UUID conversation = UUID.randomUUID();
+            publish("routing.queue.position.v1", tenant, conversation, Map.of("conversationId", conversation.toString(),
+                    "customerId", customer.id().toString(), "position", 2, "estimatedWaitSeconds", 360, "at", Instant.now().toString()));
+            JsonNode position = c.await("/user/queue/position", Duration.ofSeconds(15), f -> true);
+            assertThat(position.path("position").asInt()).isEqualTo(2);
+            assertThat(position.path("estimatedWaitSeconds").asLong()).isEqualTo(360);
+
+            UUID colleague = UUID.randomUUID();
+            publish("routing.agent.status.v1", tenant, colleague, Map.of("staffId", colleague.toString(), "name", "王", "groupName", "default",
+                    "status", "online", "previousStatus", "offline", "currentLoad", 0, "maxConcurrentChats", 5, "cause", "agent",
+                    "changedAt", Instant.now().toString()));
+            JsonNode status = a.await("/topic/staff." + tenant + ".status", Duration.ofSeconds(15), f -> true);
+            assertThat(status.path("staffId").asString()).isEqualTo(colleague.toString());
+            assertThat(status.path("status").asString()).isEqualTo("online");
+        }
+    }
+
+    @Test
     void chatsRecordsReadRoutingsSamples() {
         assertThat(EventContracts.readSampleData(ROUTING, "routing.conversation.assigned.v1", RoutingDecisions.Assigned.class).agentId())
                 .isNotNull();
@@ -114,6 +144,11 @@ class RoutingDecisionsIT extends ChatItSupport {
                 RoutingDecisions.InactivityWarning.class).closesInSeconds()).isPositive();
         assertThat(EventContracts.readSampleData(ROUTING, "routing.conversation.close-requested.v1", RoutingDecisions.CloseRequested.class)
                 .reason()).isEqualTo("timeout");
+        assertThat(EventContracts.readSampleData(ROUTING, "routing.queue.position.v1", RoutingDecisions.Position.class).position()).isPositive();
+        assertThat(EventContracts.readSampleData(ROUTING, "routing.conversation.queued.v1", RoutingDecisions.Position.class).position())
+                .isPositive();
+        assertThat(EventContracts.readSampleData(ROUTING, "routing.agent.status.v1", RoutingDecisions.AgentStatus.class).status())
+                .isEqualTo("online");
     }
 
     private static void await(BooleanSupplier condition) {

@@ -1,0 +1,83 @@
+package io.kefu.chat.realtime;
+
+import java.util.Collection;
+import java.util.List;
+
+import io.kefu.common.event.EventJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivery to connected users on whichever instance holds their sessions: a delivery is published
+ * once to the fanout exchange {@code kefu.chat.realtime}; every instance receives it on its own queue
+ * and hands it to its broker for those of the users who have sessions here. Live frames are at most
+ * once by design: a client that was offline reads what it missed from the history API.
+ */
+@Component
+public class RealtimeRelay implements MessageListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeRelay.class);
+
+    /** One frame for some users ({@code /user/...}) or for a topic ({@code userIds} empty). */
+    record Delivery(List<String> userIds, String destination, JsonNode payload) {
+    }
+
+    private final RabbitTemplate rabbit;
+    private final SimpMessagingTemplate broker;
+    private final SimpUserRegistry users;
+    private final JsonMapper json = EventJson.mapper();
+
+    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, SimpUserRegistry users) {
+        this.rabbit = rabbit;
+        this.broker = broker;
+        this.users = users;
+    }
+
+    /** Sends {@code payload} to {@code destination} (e.g. {@code /queue/messages}) of each user, on every instance. */
+    public void toUsers(Collection<String> userIds, String destination, Object payload) {
+        if (!userIds.isEmpty()) {
+            publish(new Delivery(List.copyOf(userIds), destination, json.valueToTree(payload)));
+        }
+    }
+
+    /** Sends {@code payload} to a broker topic on every instance. */
+    public void toTopic(String topic, Object payload) {
+        publish(new Delivery(List.of(), topic, json.valueToTree(payload)));
+    }
+
+    private void publish(Delivery delivery) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
+        rabbit.send(RealtimeConfiguration.EXCHANGE, "", new Message(json.writeValueAsBytes(delivery), props));
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        Delivery delivery;
+        try {
+            delivery = json.readValue(message.getBody(), Delivery.class);
+        } catch (RuntimeException e) {
+            log.warn("Dropping an unreadable realtime delivery: {}", e.getMessage());
+            return;
+        }
+        if (delivery.userIds().isEmpty()) {
+            broker.convertAndSend(delivery.destination(), delivery.payload());
+            return;
+        }
+        for (String userId : delivery.userIds()) {
+            if (users.getUser(userId) != null) {
+                broker.convertAndSendToUser(userId, delivery.destination(), delivery.payload());
+            }
+        }
+    }
+}

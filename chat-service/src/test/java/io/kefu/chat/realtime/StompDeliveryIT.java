@@ -1,0 +1,191 @@
+package io.kefu.chat.realtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kefu.chat.ChatApplication;
+import io.kefu.chat.ChatItSupport;
+import io.kefu.chat.conversation.ConversationService;
+import io.kefu.testsupport.KefuApps;
+import io.kefu.testsupport.KefuIntegrationTest;
+import io.kefu.testsupport.StompTestClient;
+import io.kefu.testsupport.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Real STOMP clients on the plain WebSocket endpoint: sends, acks, receipts with timestamps, typing,
+ * refused frames and tokens, the per-sender limit as an error frame, and delivery across two instances.
+ */
+@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"kefu.chat.conversation.send-rate-permits=5", "kefu.chat.conversation.send-rate-period=60s"})
+class StompDeliveryIT extends ChatItSupport {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static ConfigurableApplicationContext second;
+
+    @Autowired
+    Environment environment;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ConversationService conversations;
+
+    @AfterAll
+    static void stopSecond() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    String ws() {
+        return "ws://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + "/ws";
+    }
+
+    /** routing's job, done directly: the conversation gets its agent. */
+    void assign(UUID conversationId, Person agent) {
+        conversations.assign(conversationId, agent.id());
+    }
+
+    @Test
+    void aCustomersMessageIsAcknowledgedDeliveredAndReadWithAllThreeTimestamps() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        Person customer = customer(tenant);
+        Person agent = agent(tenant);
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token());
+                StompTestClient a = StompTestClient.connect(ws(), agent.token())) {
+            c.subscribe("/user/queue/acks").subscribe("/user/queue/messages").subscribe("/user/queue/receipts").subscribe("/user/queue/typing")
+                    .subscribe("/user/queue/conversations").ready();
+            a.subscribe("/user/queue/messages").subscribe("/user/queue/receipts").subscribe("/user/queue/typing").ready();
+
+            c.send("/app/chat.send", Map.of("content", "你好，在吗", "clientMsgId", "c1"));
+            JsonNode ack = c.await("/user/queue/acks", WAIT, f -> "c1".equals(f.path("clientMsgId").asString()));
+            assertThat(ack.path("status").asString()).isEqualTo("sent");
+            UUID conversationId = UUID.fromString(ack.path("conversationId").asString());
+            String first = ack.path("messageId").asString();
+            assign(conversationId, agent);
+            c.await("/user/queue/conversations", WAIT, f -> agent.id().toString().equals(f.path("agentId").asString()));
+
+            c.send("/app/chat.send", Map.of("conversationId", conversationId, "content", "订单 1234 没到", "clientMsgId", "c2"));
+            JsonNode atAgent = a.await("/user/queue/messages", WAIT, f -> "订单 1234 没到".equals(f.path("content").asString()));
+            String second = atAgent.path("id").asString();
+
+            a.send("/app/chat.delivered", Map.of("messageIds", List.of(first, second)));
+            c.await("/user/queue/receipts", WAIT, f -> f.isArray() && "delivered".equals(f.get(0).path("status").asString()));
+            a.send("/app/chat.read", Map.of("messageIds", List.of(first, second)));
+            JsonNode read = c.await("/user/queue/receipts", WAIT, f -> f.isArray() && "read".equals(f.get(0).path("status").asString()));
+            assertThat(read.get(0).path("deliveredAt").isNull()).isFalse();
+            Map<String, Object> row = jdbc.queryForMap("select status, sent_at, delivered_at, read_at from message where id = ?::uuid", second);
+            assertThat(row.get("status")).isEqualTo("read");
+            assertThat(row.get("sent_at")).isNotNull();
+            assertThat(row.get("delivered_at")).isNotNull();
+            assertThat(row.get("read_at")).isNotNull();
+
+            // The agent answers; typing is relayed and never stored.
+            a.send("/app/chat.typing", Map.of("conversationId", conversationId, "isTyping", true));
+            JsonNode typing = c.await("/user/queue/typing", WAIT, f -> f.path("isTyping").asBoolean());
+            assertThat(typing.path("senderType").asString()).isEqualTo("staff");
+            a.send("/app/chat.send", Map.of("conversationId", conversationId, "content", "马上帮您查"));
+            JsonNode reply = c.await("/user/queue/messages", WAIT, f -> "马上帮您查".equals(f.path("content").asString()));
+            c.send("/app/chat.read", Map.of("messageIds", List.of(reply.path("id").asString())));
+            a.await("/user/queue/receipts", WAIT, f -> f.isArray() && "read".equals(f.get(0).path("status").asString()));
+            assertThat(jdbc.queryForObject("select count(*) from message where conversation_id = ?", Long.class, conversationId)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void connectionsWithoutAValidTokenAreRefused() {
+        assertThatThrownBy(() -> StompTestClient.connect(ws(), null).close()).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> StompTestClient.connect(ws(), "not-a-jwt").close()).isInstanceOf(Exception.class);
+    }
+
+    @Test
+    void framesToDestinationsTheUserMayNotUseAreRefusedAndTakeNoEffect() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        Person customer = customer(tenant);
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+            c.subscribe("/topic/staff." + tenant + ".status");
+            assertThat(c.nextError(WAIT)).contains("forbidden");
+        }
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+            c.send("/app/chat.evil", Map.of("content", "x"));
+            assertThat(c.nextError(WAIT)).contains("forbidden");
+        }
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+            c.send("/topic/staff." + tenant + ".status", Map.of("status", "online"));
+            assertThat(c.nextError(WAIT)).contains("forbidden");
+        }
+        Person staff = agent(tenant);
+        try (StompTestClient a = StompTestClient.connect(ws(), staff.token())) {
+            a.subscribe("/topic/staff." + UUID.randomUUID() + ".status");
+            assertThat(a.nextError(WAIT)).as("another tenant's staff topic").contains("forbidden");
+        }
+        assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isZero();
+    }
+
+    @Test
+    void beyondTheSendingLimitTheSenderGetsAnErrorFrameAndKeepsEverythingAccepted() throws Exception {
+        Person customer = customer(UUID.randomUUID());
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+            c.subscribe("/user/queue/acks").subscribe("/user/queue/errors").ready();
+            for (int i = 0; i < 7; i++) {
+                c.send("/app/chat.send", Map.of("content", "msg " + i, "clientMsgId", "m" + i));
+            }
+            JsonNode error = c.await("/user/queue/errors", WAIT, f -> "rate-limited".equals(f.path("code").asString()));
+            assertThat(error.path("status").asInt()).isEqualTo(429);
+            assertThat(error.path("clientMsgId").asString()).startsWith("m");
+            c.await("/user/queue/errors", WAIT, f -> "rate-limited".equals(f.path("code").asString()));
+            for (int i = 0; i < 5; i++) {
+                c.await("/user/queue/acks", WAIT, f -> true);
+            }
+            assertThat(c.connected()).isTrue();
+        }
+        assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isEqualTo(5);
+    }
+
+    @Test
+    void aMessageReachesAUserConnectedToAnotherInstanceAndPresenceIsPublished() throws Exception {
+        second = KefuApps.start(ChatApplication.class, Map.of("kefu.security.jwk-set-uri", TestTokens.jwkSetUri(),
+                "kefu.chat.conversation.send-rate-permits", "100"));
+        String otherWs = "ws://127.0.0.1:" + KefuApps.port(second) + "/ws";
+        UUID tenant = UUID.randomUUID();
+        Person customer = customer(tenant);
+        Person agent = agent(tenant);
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token());
+                StompTestClient a = StompTestClient.connect(otherWs, agent.token())) {
+            c.subscribe("/user/queue/acks").subscribe("/user/queue/messages").ready();
+            a.subscribe("/user/queue/messages").ready();
+
+            c.send("/app/chat.send", Map.of("content", "first", "clientMsgId", "x1"));
+            UUID conversationId = UUID.fromString(c.await("/user/queue/acks", WAIT, f -> true).path("conversationId").asString());
+            assign(conversationId, agent);
+            c.send("/app/chat.send", Map.of("conversationId", conversationId, "content", "across instances"));
+            a.await("/user/queue/messages", WAIT, f -> "across instances".equals(f.path("content").asString()));
+            a.send("/app/chat.send", Map.of("conversationId", conversationId, "content", "and back"));
+            c.await("/user/queue/messages", WAIT, f -> "and back".equals(f.path("content").asString()));
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (presence(agent.id(), false) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(presence(agent.id(), true)).isEqualTo(1);
+        assertThat(presence(agent.id(), false)).isEqualTo(1);
+    }
+
+    private long presence(UUID userId, boolean online) {
+        return jdbc.queryForObject("""
+                select count(*) from kefu_outbox where event_type = 'chat.presence.changed.v1' and envelope->>'subject' = ?
+                  and (envelope->'data'->>'online')::boolean = ?""", Long.class, userId.toString(), online);
+    }
+}
