@@ -1,0 +1,285 @@
+package io.kefu.deploy.e2e;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.kefu.testsupport.StompTestClient;
+import io.kefu.testsupport.WeChatCallbacks;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A conversation as people have it, through the gateway and the running jars of auth, chat and routing
+ * (separate processes; real PostgreSQL, Redis, RabbitMQ; WeChat played by WireMock): a mini-program
+ * customer and an agent talk over STOMP with acks, receipts and all three timestamps, routing assigns
+ * the agent; an Official Account follower writes through a real encrypted callback, reaches the same
+ * agent, and the reply leaves through WeChat's customer-service message API exactly as WeChat expects.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConversationThroughGatewayE2ETest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String ADMIN = "e2e-admin";
+    static final String ADMIN_PASSWORD = "e2e-admin-password-" + UUID.randomUUID();
+    static final String MINI_APP = "wx-e2e-chat-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String OA_APP = "wx" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    static final String OA_TOKEN = "e2eToken" + UUID.randomUUID().toString().substring(0, 6).replace("-", "");
+    static final String OA_AES_KEY = WeChatCallbacks.newEncodingAesKey();
+
+    static WireMockServer wechat;
+    static ServiceProcess auth;
+    static ServiceProcess chat;
+    static ServiceProcess routing;
+    static ServiceProcess gateway;
+    static String superadmin;
+    static String tenantId;
+    static String agentToken;
+    static String agentId;
+    static String customerToken;
+    static StompTestClient agentSocket;
+
+    @BeforeAll
+    static void startTheSuite() throws Exception {
+        wechat = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        wechat.start();
+        wechat.stubFor(get(urlPathEqualTo("/sns/jscode2session")).withQueryParam("js_code", equalTo("customer-code"))
+                .willReturn(json("{\"openid\":\"o-mini-" + UUID.randomUUID() + "\",\"session_key\":\"sk\"}")));
+        String oaToken = "OA-ACCESS-TOKEN-" + UUID.randomUUID();
+        String tokenBody = "{\"access_token\":\"" + oaToken + "\",\"expires_in\":7200}";
+        wechat.stubFor(get(urlPathEqualTo("/cgi-bin/token")).willReturn(json(tokenBody)));
+        wechat.stubFor(post(urlPathEqualTo("/cgi-bin/stable_token")).willReturn(json(tokenBody)));
+        wechat.stubFor(post(urlPathEqualTo("/cgi-bin/message/custom/send")).withQueryParam("access_token", equalTo(oaToken))
+                .willReturn(json("{\"errcode\":0,\"errmsg\":\"ok\"}")));
+
+        int authPort = freePort();
+        Map<String, String> common = Map.of("KEFU_AUTH_URL", "http://127.0.0.1:" + authPort, "WECHAT_API_BASE_URL", wechat.baseUrl());
+        Map<String, String> authSettings = new LinkedHashMap<>(common);
+        authSettings.put("KEFU_ADMIN_USERNAME", ADMIN);
+        authSettings.put("KEFU_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        Map<String, String> chatSettings = new LinkedHashMap<>(common);
+        chatSettings.put("KEFU_UPLOAD_DIR", "target/e2e-uploads");
+        int chatPort = freePort();
+        int routingPort = freePort();
+        // Three JVMs start side by side; each waits for its own readiness.
+        CompletableFuture<ServiceProcess> a = CompletableFuture.supplyAsync(() -> start("auth-service", authPort, authSettings));
+        CompletableFuture<ServiceProcess> c = CompletableFuture.supplyAsync(() -> start("chat-service", chatPort, chatSettings));
+        CompletableFuture<ServiceProcess> r = CompletableFuture.supplyAsync(() -> start("routing-service", routingPort, common));
+        auth = a.join();
+        chat = c.join();
+        routing = r.join();
+
+        Map<String, String> gatewaySettings = new LinkedHashMap<>(GatewaySettings.forEndToEnd());
+        gatewaySettings.put("KEFU_AUTH_URL", auth.baseUrl());
+        gatewaySettings.put("KEFU_CHAT_URL", chat.baseUrl());
+        gatewaySettings.put("KEFU_CHAT_WS_URL", "ws://127.0.0.1:" + chat.port());
+        gatewaySettings.put("KEFU_ROUTING_URL", routing.baseUrl());
+        gateway = ServiceProcess.start("gateway", freePort(), gatewaySettings, Duration.ofSeconds(120));
+
+        superadmin = call("POST", "/api/auth/login", null, Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).path("accessToken").asString();
+        JsonNode tenant = call("POST", "/api/admin/tenants", superadmin, Map.of("name", "E2E chat shop " + UUID.randomUUID(),
+                "miniAppId", MINI_APP, "miniAppSecret", "e2e-secret"));
+        tenantId = tenant.path("id").asString();
+        String username = "agent-" + UUID.randomUUID().toString().substring(0, 8);
+        agentId = call("POST", "/api/admin/staff", superadmin, Map.of("tenantId", tenantId, "name", "小王", "username", username,
+                "password", "agent-password-1", "roles", List.of("agent"), "department", "default", "maxConcurrentChats", 5))
+                .path("id").asString();
+        agentToken = call("POST", "/api/auth/login", null, Map.of("username", username, "password", "agent-password-1"))
+                .path("accessToken").asString();
+        customerToken = call("POST", "/api/auth/wechat", null, Map.of("code", "customer-code", "appId", MINI_APP)).path("accessToken").asString();
+    }
+
+    @AfterAll
+    static void stopTheSuite() throws Exception {
+        if (agentSocket != null) {
+            agentSocket.close();
+        }
+        for (ServiceProcess service : new ServiceProcess[] {gateway, routing, chat, auth}) {
+            if (service != null) {
+                service.stop();
+            }
+        }
+        if (wechat != null) {
+            wechat.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anAgentComesOnlineAndAMiniProgramCustomerIsServedOverStompWithAllThreeTimestamps() throws Exception {
+        // routing learns of the agent from auth's staff event, then the agent goes online.
+        awaitTrue("routing knows the agent", () -> status("PUT", "/api/staff/status", agentToken, Map.of("status", "online")) == 200);
+        agentSocket = StompTestClient.connect(ws(), agentToken);
+        agentSocket.subscribe("/user/queue/messages").subscribe("/user/queue/receipts").subscribe("/user/queue/conversations").ready();
+
+        try (StompTestClient customer = StompTestClient.connect(ws(), customerToken)) {
+            customer.subscribe("/user/queue/acks").subscribe("/user/queue/messages").subscribe("/user/queue/receipts")
+                    .subscribe("/user/queue/conversations").ready();
+
+            customer.send("/app/chat.send", Map.of("content", "你好，我的订单还没到", "clientMsgId", "e2e-1"));
+            JsonNode ack = customer.await("/user/queue/acks", WAIT, f -> "e2e-1".equals(f.path("clientMsgId").asString()));
+            assertThat(ack.path("status").asString()).isEqualTo("sent");
+            String conversationId = ack.path("conversationId").asString();
+            String firstMessage = ack.path("messageId").asString();
+
+            // routing assigns the only online agent; both sides hear of it.
+            JsonNode assigned = agentSocket.await("/user/queue/conversations", WAIT, f -> conversationId.equals(f.path("id").asString()));
+            assertThat(assigned.path("agentId").asString()).isEqualTo(agentId);
+            assertThat(assigned.path("status").asString()).isEqualTo("active");
+            customer.await("/user/queue/conversations", WAIT, f -> agentId.equals(f.path("agentId").asString()));
+            JsonNode history = call("GET", "/api/message/history?conversationId=" + conversationId, agentToken, null);
+            assertThat(history.path("messages").findValuesAsString("content")).containsExactly("你好，我的订单还没到");
+
+            // The agent's client confirms delivery and reading: the customer gets both receipts.
+            agentSocket.send("/app/chat.delivered", Map.of("messageIds", List.of(firstMessage)));
+            customer.await("/user/queue/receipts", WAIT, f -> f.isArray() && "delivered".equals(f.get(0).path("status").asString()));
+            agentSocket.send("/app/chat.read", Map.of("messageIds", List.of(firstMessage)));
+            customer.await("/user/queue/receipts", WAIT, f -> f.isArray() && "read".equals(f.get(0).path("status").asString()));
+
+            agentSocket.send("/app/chat.send", Map.of("conversationId", conversationId, "content", "您好，我帮您查一下"));
+            JsonNode reply = customer.await("/user/queue/messages", WAIT, f -> "您好，我帮您查一下".equals(f.path("content").asString()));
+            customer.send("/app/chat.read", Map.of("messageIds", List.of(reply.path("id").asString())));
+            agentSocket.await("/user/queue/receipts", WAIT, f -> f.isArray() && "read".equals(f.get(0).path("status").asString()));
+
+            customer.send("/app/chat.send", Map.of("conversationId", conversationId, "content", "订单号 20250601"));
+            agentSocket.await("/user/queue/messages", WAIT, f -> "订单号 20250601".equals(f.path("content").asString()));
+
+            JsonNode stored = call("GET", "/api/message/history?conversationId=" + conversationId, customerToken, null).path("messages");
+            assertThat(stored).hasSize(3);
+            for (JsonNode message : List.of(stored.get(0), stored.get(1))) {
+                assertThat(message.path("status").asString()).isEqualTo("read");
+                assertThat(message.path("sentAt").isNull()).as("sentAt").isFalse();
+                assertThat(message.path("deliveredAt").isNull()).as("deliveredAt").isFalse();
+                assertThat(message.path("readAt").isNull()).as("readAt").isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anOfficialAccountFollowersEncryptedMessageReachesTheAgentAndTheReplyLeavesThroughWeChat() throws Exception {
+        JsonNode channel = call("POST", "/api/admin/channels", superadmin, Map.of("tenantId", tenantId, "kind", "mp", "name", "E2E 服务号",
+                "appId", OA_APP, "secret", UUID.randomUUID().toString().replace("-", ""), "token", OA_TOKEN, "encodingAesKey", OA_AES_KEY));
+        assertThat(channel.path("appId").asString()).isEqualTo(OA_APP);
+        assertThat(channel.toString()).doesNotContain(OA_AES_KEY);
+
+        String openid = "o-oa-" + UUID.randomUUID().toString().substring(0, 12);
+        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+        String nonce = String.valueOf(System.nanoTime());
+        String encrypted = WeChatCallbacks.encrypt(OA_AES_KEY, OA_APP,
+                WeChatCallbacks.mpText("gh_e2e", openid, Long.parseLong(timestamp), "公众号来的消息：发票怎么开？", System.nanoTime()));
+        String query = "?signature=" + WeChatCallbacks.signature(OA_TOKEN, timestamp, nonce) + "&timestamp=" + timestamp + "&nonce=" + nonce
+                + "&encrypt_type=aes&msg_signature=" + WeChatCallbacks.msgSignature(OA_TOKEN, timestamp, nonce, encrypted) + "&openid=" + openid;
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/callback/mp/" + OA_APP + query))
+                .header("Content-Type", "text/xml").POST(HttpRequest.BodyPublishers.ofString(WeChatCallbacks.encryptedBody("gh_e2e", encrypted)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("success");
+
+        JsonNode assigned = agentSocket.await("/user/queue/conversations", WAIT, f -> "mp".equals(f.path("channel").asString())
+                && agentId.equals(f.path("agentId").asString()));
+        String conversationId = assigned.path("id").asString();
+        JsonNode history = call("GET", "/api/message/history?conversationId=" + conversationId, agentToken, null);
+        assertThat(history.path("messages").findValuesAsString("content")).containsExactly("公众号来的消息：发票怎么开？");
+
+        JsonNode reply = call("POST", "/api/message/send", agentToken, Map.of("conversationId", conversationId,
+                "content", "您好，发票在订单页申请即可"));
+        assertThat(reply.path("status").asString()).isEqualTo("sending");
+
+        awaitTrue("WeChat got the reply", () -> !wechat.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/custom/send"))
+                .withRequestBody(equalToJson("{\"touser\":\"" + openid + "\",\"msgtype\":\"text\",\"text\":{\"content\":\"您好，发票在订单页申请即可\"}}",
+                        true, false))).isEmpty());
+        awaitTrue("the reply is marked sent", () -> "sent".equals(lastStatus(conversationId)));
+    }
+
+    private static String lastStatus(String conversationId) {
+        JsonNode messages = call("GET", "/api/message/history?conversationId=" + conversationId, agentToken, null).path("messages");
+        return messages.get(messages.size() - 1).path("status").asString();
+    }
+
+    static String ws() {
+        return "ws://127.0.0.1:" + gateway.port() + "/ws";
+    }
+
+    static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.port() + path);
+    }
+
+    static JsonNode call(String method, String path, @Nullable String token, @Nullable Object body) {
+        HttpResponse<String> response = send(method, path, token, body);
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    static int status(String method, String path, @Nullable String token, @Nullable Object body) {
+        return send(method, path, token, body).statusCode();
+    }
+
+    static HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        request.header("Content-Type", "application/json").method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    static ServiceProcess start(String module, int port, Map<String, String> settings) {
+        try {
+            return ServiceProcess.start(module, port, settings, Duration.ofSeconds(240));
+        } catch (Exception e) {
+            throw new IllegalStateException(module + " did not start", e);
+        }
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
+        return aResponse().withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
