@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test stop build services status
+.PHONY: run test stop build services status bench
 
 ## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services build
@@ -29,3 +29,7 @@ services:
 ## status: readiness of each service started by `make run`
 status:
 	@deploy/local/run.sh --status
+
+## bench: Gatling chat benchmark through the gateway (starts its own suite; prints msg/s, p50/p95/p99 and raw baselines)
+bench: services
+	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test-compile gatling:test $(BENCH_ARGS)

@@ -48,7 +48,7 @@ class ConversationThroughGatewayE2ETest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final String ADMIN = "e2e-admin";
+    static final String ADMIN = "e2e-chat-admin"; // its own: both e2e classes share one database
     static final String ADMIN_PASSWORD = "e2e-admin-password-" + UUID.randomUUID();
     static final String MINI_APP = "wx-e2e-chat-" + UUID.randomUUID().toString().substring(0, 8);
     static final String OA_APP = "wx" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
