@@ -134,7 +134,13 @@ class RoutingFlowIT extends RoutingItSupport {
     }
 
     @Test
-    void withAiFirstTheAiIsAskedUnlessTheCustomerWantsAPerson() {
+    void withAiFirstTheAiIsAskedUnlessTheCustomerWantsAPerson() throws Exception {
+        // A stand-in for kb-ai-service: its own queue on routing's exchange, as its consumer will bind.
+        org.springframework.amqp.rabbit.core.RabbitAdmin admin0 = new org.springframework.amqp.rabbit.core.RabbitAdmin(rabbit);
+        org.springframework.amqp.core.Queue standIn = new org.springframework.amqp.core.AnonymousQueue();
+        admin0.declareQueue(standIn);
+        admin0.declareBinding(org.springframework.amqp.core.BindingBuilder.bind(standIn)
+                .to(new org.springframework.amqp.core.TopicExchange("kefu.routing")).with("ai.requested.v1"));
         UUID admin = UUID.randomUUID();
         call(port, "PUT", "/api/queue/rules", Map.of("aiFirst", true, "defaultGroup", "default", "engineerGroup", "engineers",
                 "vipCustomers", List.of()), staffToken(admin, tenant, "agent", "supervisor", "admin"));
@@ -147,6 +153,12 @@ class RoutingFlowIT extends RoutingItSupport {
 
         assertThat(routeStatus(jdbc, toAi)).isEqualTo("ai");
         assertThat(outbox(jdbc, "routing.ai.requested.v1", toAi)).isEqualTo(1);
+        org.springframework.amqp.core.Message asked = rabbit.receive(standIn.getName(), 20_000);
+        assertThat(asked).as("the AI's consumer gets the request").isNotNull();
+        JsonNode envelope = JSON.readTree(asked.getBody());
+        assertThat(envelope.path("type").asString()).isEqualTo("routing.ai.requested.v1");
+        assertThat(envelope.path("data").path("conversationId").asString()).isEqualTo(toAi.toString());
+        assertThat(envelope.path("data").path("content").asString()).isEqualTo("营业时间是几点？");
         assertThat(routeStatus(jdbc, toHuman)).isEqualTo("waiting");
         assertThat(outbox(jdbc, "routing.ai.requested.v1", toHuman)).isZero();
 
