@@ -149,10 +149,15 @@ public final class StompTestClient implements AutoCloseable {
         return session.isConnected();
     }
 
+    /** Disconnects politely; a session the server already closed (after an ERROR frame) is simply gone. */
     @Override
     public void close() {
-        if (session.isConnected()) {
-            session.disconnect();
+        try {
+            if (session.isConnected()) {
+                session.disconnect();
+            }
+        } catch (RuntimeException alreadyClosed) {
+            // the server closes the socket after an ERROR frame; nothing left to disconnect
         }
     }
 }
