@@ -164,12 +164,13 @@ public class ChatBenchmarkSimulation extends Simulation {
         factory.setUsername(infra.getOrDefault("spring.rabbitmq.username", "guest"));
         factory.setPassword(infra.getOrDefault("spring.rabbitmq.password", "guest"));
         factory.setVirtualHost(infra.getOrDefault("spring.rabbitmq.virtual-host", "/"));
-        try (com.rabbitmq.client.Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-            String queue = channel.queueDeclare("", false, true, true, Map.of("x-max-priority", 3)).getQueue();
+        try (com.rabbitmq.client.Connection connection = factory.newConnection(); Channel channel = connection.createChannel();
+                Channel consumer = connection.createChannel()) {
+            String queue = channel.queueDeclare("", false, true, true, Map.<String, Object>of("x-max-priority", 3)).getQueue();
             channel.confirmSelect();
             ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
             DeliverCallback onMessage = (tag, delivery) -> arrivals.add(System.nanoTime() - Long.parseLong(new String(delivery.getBody())));
-            channel.basicConsume(queue, true, onMessage, tag -> { });
+            consumer.basicConsume(queue, true, onMessage, tag -> { });
             long start = System.nanoTime();
             for (int i = 0; i < BASELINE_ROUNDS; i++) {
                 channel.basicPublish("", queue, null, String.valueOf(System.nanoTime()).getBytes());
