@@ -31,6 +31,10 @@ public class RealtimeRelay implements MessageListener {
     record Delivery(List<String> userIds, String destination, JsonNode payload) {
     }
 
+    /** Marks this instance's own publications, which it has delivered locally already. */
+    private final String instance = java.util.UUID.randomUUID().toString();
+    private final java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("realtime-publish").factory());
     private final RabbitTemplate rabbit;
     private final SimpMessagingTemplate broker;
     private final SimpUserRegistry users;
@@ -54,15 +58,36 @@ public class RealtimeRelay implements MessageListener {
         publish(new Delivery(List.of(), topic, json.valueToTree(payload)));
     }
 
+    /**
+     * Local sessions get the frame at once, on the caller's thread; other instances through RabbitMQ,
+     * published in the background so that a slow or absent broker never holds up the sender.
+     */
     private void publish(Delivery delivery) {
-        MessageProperties props = new MessageProperties();
-        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
-        rabbit.send(RealtimeConfiguration.EXCHANGE, "", new Message(json.writeValueAsBytes(delivery), props));
+        deliver(delivery);
+        byte[] body = json.writeValueAsBytes(delivery);
+        publisher.execute(() -> {
+            MessageProperties props = new MessageProperties();
+            props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+            props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
+            props.setHeader("kefu-instance", instance);
+            try {
+                rabbit.send(RealtimeConfiguration.EXCHANGE, "", new Message(body, props));
+            } catch (RuntimeException e) {
+                log.warn("Realtime frame for {} not relayed to other instances: {}", delivery.destination(), e.getMessage());
+            }
+        });
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        publisher.shutdown();
     }
 
     @Override
     public void onMessage(Message message) {
+        if (instance.equals(message.getMessageProperties().getHeader("kefu-instance"))) {
+            return; // delivered locally when published
+        }
         Delivery delivery;
         try {
             delivery = json.readValue(message.getBody(), Delivery.class);
@@ -70,6 +95,10 @@ public class RealtimeRelay implements MessageListener {
             log.warn("Dropping an unreadable realtime delivery: {}", e.getMessage());
             return;
         }
+        deliver(delivery);
+    }
+
+    private void deliver(Delivery delivery) {
         if (delivery.userIds().isEmpty()) {
             broker.convertAndSend(delivery.destination(), delivery.payload());
             return;
