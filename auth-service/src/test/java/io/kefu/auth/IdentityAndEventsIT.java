@@ -115,14 +115,22 @@ class IdentityAndEventsIT extends AuthItSupport {
         String customer = resolve(t.get("tenantId"), "phone", null, "137" + (System.nanoTime() % 100_000_000L), null)
                 .body().path("customerId").asString();
         Response staff = call("POST", "/api/admin/staff", Map.of("tenantId", t.get("tenantId"), "name", "Agent Wang",
-                "wechatOpenid", unique("o"), "roles", List.of("agent"), "maxConcurrentChats", 8, "department", "售前"), superadminToken());
+                "wechatOpenid", unique("o"), "roles", List.of("agent"), "maxConcurrentChats", 8, "department", "售前", "wecomUserId", "WangAgent"),
+                superadminToken());
         String staffId = staff.body().path("id").asString();
         assertThat(call("PUT", "/api/admin/staff/" + staffId, Map.of("name", "Agent Wang", "wechatOpenid", unique("o"),
-                "roles", List.of("agent", "supervisor"), "department", "售前", "active", false), superadminToken()).status()).isEqualTo(200);
+                "roles", List.of("agent", "supervisor"), "department", "售前", "active", false, "wecomUserId", "wang.agent"), superadminToken())
+                .status()).isEqualTo(200);
 
         assertEvent("auth.customer.registered.v1", customer, data -> assertThat(data.path("channel").asString()).isEqualTo("phone"));
-        assertEvent("auth.staff.created.v1", staffId, data -> assertThat(data.path("maxConcurrentChats").asInt()).isEqualTo(8));
-        assertEvent("auth.staff.updated.v1", staffId, data -> assertThat(data.path("active").asBoolean()).isFalse());
+        assertEvent("auth.staff.created.v1", staffId, data -> {
+            assertThat(data.path("maxConcurrentChats").asInt()).isEqualTo(8);
+            assertThat(data.path("wecomUserId").asString()).isEqualTo("WangAgent");
+        });
+        assertEvent("auth.staff.updated.v1", staffId, data -> {
+            assertThat(data.path("active").asBoolean()).isFalse();
+            assertThat(data.path("wecomUserId").asString()).isEqualTo("wang.agent");
+        });
         assertEvent("auth.staff.deactivated.v1", staffId, data -> assertThat(data.path("staffId").asString()).isEqualTo(staffId));
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +47,35 @@ class StaffAndPasswordLoginIT extends AuthItSupport {
         // deactivation also ended the earlier sign-in
         Response refresh = call("POST", "/api/auth/refresh", Map.of("refreshToken", ok.body().path("refreshToken").asString()), null);
         assertThat(refresh.status()).isEqualTo(401);
+    }
+
+    @Test
+    void aWeComUseridBelongsToOneStaffMemberPerTenantAndCanBeChangedOrCleared() {
+        Map<String, String> t = newTenant();
+        Map<String, String> other = newTenant();
+        Response li = call("POST", "/api/admin/staff", Map.of("tenantId", t.get("tenantId"), "name", "Li", "wechatOpenid", unique("o"),
+                "wecomUserId", "LiSi"), superadminToken());
+        assertThat(li.status()).as(li.body().toString()).isEqualTo(201);
+        assertThat(li.body().path("wecomUserId").asString()).isEqualTo("LiSi");
+
+        Response taken = call("POST", "/api/admin/staff", Map.of("tenantId", t.get("tenantId"), "name", "Wang", "wechatOpenid", unique("o"),
+                "wecomUserId", "LiSi"), superadminToken());
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.code()).isEqualTo("staff-wecom-user-taken");
+        // another tenant's WeCom is another corp: the same userid is someone else there
+        assertThat(call("POST", "/api/admin/staff", Map.of("tenantId", other.get("tenantId"), "name", "Li elsewhere", "wechatOpenid",
+                unique("o"), "wecomUserId", "LiSi"), superadminToken()).status()).isEqualTo(201);
+        Response bad = call("POST", "/api/admin/staff", Map.of("tenantId", t.get("tenantId"), "name", "Bad", "wechatOpenid", unique("o"),
+                "wecomUserId", "li si<script>"), superadminToken());
+        assertThat(bad.status()).isEqualTo(400);
+
+        String id = li.body().path("id").asString();
+        Response cleared = call("PUT", "/api/admin/staff/" + id, Map.of("name", "Li", "wecomUserId", ""), superadminToken());
+        assertThat(cleared.status()).as(cleared.body().toString()).isEqualTo(200);
+        JsonNode wecomUserId = cleared.body().path("wecomUserId");
+        assertThat(wecomUserId.isNull() || wecomUserId.isMissingNode()).as(cleared.body().toString()).isTrue();
+        assertThat(call("POST", "/api/admin/staff", Map.of("tenantId", t.get("tenantId"), "name", "Wang", "wechatOpenid", unique("o"),
+                "wecomUserId", "LiSi"), superadminToken()).status()).isEqualTo(201);
     }
 
     @Test

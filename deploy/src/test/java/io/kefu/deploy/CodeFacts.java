@@ -21,7 +21,8 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class CodeFacts {
 
-    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The repository: Surefire runs in deploy/, Gatling's forked JVM in the directory Maven was started from. */
+    public static final Path ROOT = root(Path.of("").toAbsolutePath());
     /** Read by Spring's relaxed binding or the JVM rather than by name in our files. */
     static final Set<String> IMPLICIT = Set.of("SERVER_PORT", "JAVA_TOOL_OPTIONS", "SPRING_PROFILES_ACTIVE");
 
@@ -115,5 +116,14 @@ public final class CodeFacts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Path root(Path from) {
+        for (Path dir = from; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("deploy/pom.xml")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("not inside the Kefu repository: " + from);
     }
 }

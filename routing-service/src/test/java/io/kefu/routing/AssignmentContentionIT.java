@@ -17,12 +17,8 @@ import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,13 +39,6 @@ class AssignmentContentionIT extends RoutingItSupport {
     static final int CAPACITY = 5;
     static final Duration WAIT = Duration.ofSeconds(60);
     static ConfigurableApplicationContext second;
-
-    @Autowired
-    RabbitTemplate rabbit;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Environment environment;
 
     @AfterAll
     static void stopSecond() {

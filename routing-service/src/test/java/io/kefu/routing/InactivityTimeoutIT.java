@@ -6,11 +6,7 @@ import java.util.UUID;
 
 import io.kefu.testsupport.KefuIntegrationTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,13 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InactivityTimeoutIT extends RoutingItSupport {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Autowired
-    RabbitTemplate rabbit;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Environment environment;
 
     @Test
     void aSilentCustomerIsWarnedOnceThenTheConversationClosesWithReasonTimeout() {

@@ -8,11 +8,7 @@ import java.util.UUID;
 import io.kefu.testsupport.KefuIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,13 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoutingFlowIT extends RoutingItSupport {
 
     static final Duration WAIT = Duration.ofSeconds(20);
-
-    @Autowired
-    RabbitTemplate rabbit;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Environment environment;
 
     UUID tenant;
     int port;

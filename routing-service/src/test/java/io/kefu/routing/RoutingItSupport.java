@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import io.kefu.testsupport.TestEvents;
 import io.kefu.testsupport.TestTokens;
 import org.jspecify.annotations.Nullable;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +32,13 @@ public abstract class RoutingItSupport {
     public static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    @Autowired
+    protected RabbitTemplate rabbit;
+    @Autowired
+    protected JdbcTemplate jdbc;
+    @Autowired
+    protected Environment environment;
+
     @DynamicPropertySource
     static void testIssuer(DynamicPropertyRegistry registry) {
         registry.add("kefu.security.jwk-set-uri", TestTokens::jwkSetUri);
@@ -40,26 +49,29 @@ public abstract class RoutingItSupport {
     }
 
     public static void publish(RabbitTemplate rabbit, String type, UUID tenantId, UUID subject, int priority, Map<String, ?> data) {
-        String producer = type.substring(0, type.indexOf('.'));
-        Map<String, Object> envelope = new java.util.LinkedHashMap<>();
-        envelope.put("id", UUID.randomUUID().toString());
-        envelope.put("type", type);
-        envelope.put("source", producer + "-service");
-        envelope.put("time", Instant.now().toString());
-        envelope.put("tenantId", tenantId.toString());
-        envelope.put("subject", subject.toString());
-        envelope.put("priority", priority);
-        envelope.put("data", data);
-        MessageProperties props = new MessageProperties();
-        props.setContentType("application/json");
-        rabbit.send("kefu." + producer, type.substring(type.indexOf('.') + 1),
-                new org.springframework.amqp.core.Message(JSON.writeValueAsBytes(envelope), props));
+        TestEvents.publish(rabbit, type, tenantId, subject.toString(), priority, data);
     }
 
     public static void staffCreated(RabbitTemplate rabbit, UUID staffId, UUID tenantId, String name, String department, int max) {
         publish(rabbit, "auth.staff.created.v1", tenantId, staffId, 4, Map.of("staffId", staffId.toString(), "tenantId", tenantId.toString(),
                 "name", name, "roles", List.of("agent"), "department", department, "maxConcurrentChats", max, "active", true,
                 "occurredAt", Instant.now().toString()));
+    }
+
+    /** A staff member with a WeCom userid, as auth publishes them. */
+    public static void staffCreated(RabbitTemplate rabbit, UUID staffId, UUID tenantId, String name, String department, int max,
+            String wecomUserId) {
+        publish(rabbit, "auth.staff.created.v1", tenantId, staffId, 4, Map.of("staffId", staffId.toString(), "tenantId", tenantId.toString(),
+                "name", name, "roles", List.of("agent"), "department", department, "maxConcurrentChats", max, "active", true,
+                "wecomUserId", wecomUserId, "occurredAt", Instant.now().toString()));
+    }
+
+    /** An employee wrote to the tenant's WeCom app, as chat publishes it; returns the message's id. */
+    public static String wecomStaffWrote(RabbitTemplate rabbit, UUID tenantId, String corpId, String userId, String content) {
+        String msgId = "wecom:" + corpId + ":1000002:" + UUID.randomUUID();
+        publish(rabbit, "chat.wecom.staff-message.v1", tenantId, UUID.randomUUID(), 6, Map.of("corpId", corpId, "agentId", 1000002,
+                "staffUserId", userId, "msgType", "text", "content", content, "msgId", msgId, "receivedAt", Instant.now().toString()));
+        return msgId;
     }
 
     public static void customerWrote(RabbitTemplate rabbit, UUID tenantId, UUID conversationId, UUID customerId, String content) {

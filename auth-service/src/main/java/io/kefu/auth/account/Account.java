@@ -23,6 +23,7 @@ class Account {
     String username;
     String passwordHash;
     String wechatOpenid;
+    String wecomUserId;
     String avatar;
     String department;
     /** Declared roles, comma-separated; tokens carry them with their implied roles. */

@@ -19,7 +19,7 @@ public final class AccountDtos {
 
     /** An account as shown to clients and admins; never the password hash. */
     public record AccountView(UUID id, @Nullable UUID tenantId, String type, String name, @Nullable String username,
-            boolean wechatBound, @Nullable String avatar, @Nullable String department, List<String> roles,
+            boolean wechatBound, @Nullable String wecomUserId, @Nullable String avatar, @Nullable String department, List<String> roles,
             int maxConcurrentChats, boolean active, @Nullable Instant lockedUntil, @Nullable Instant lastLoginAt,
             long version, Instant createdAt, Instant updatedAt) {
     }
@@ -31,6 +31,7 @@ public final class AccountDtos {
      */
     public record StaffRequest(UUID tenantId, @NotBlank @Size(max = 100) String name,
             @Size(max = 64) String wechatOpenid,
+            @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._@-]*", message = "is not a WeCom userid") String wecomUserId,
             @Size(min = 3, max = 64) @Pattern(regexp = "[A-Za-z0-9._@-]+") String username,
             @Size(min = 8, max = 128) String password,
             List<@Pattern(regexp = "agent|supervisor|admin") String> roles,

@@ -14,6 +14,8 @@ interface AccountRepository extends JpaRepository<Account, UUID> {
 
     Optional<Account> findByTenantIdAndWechatOpenid(UUID tenantId, String wechatOpenid);
 
+    Optional<Account> findByTenantIdAndWecomUserId(UUID tenantId, String wecomUserId);
+
     List<Account> findByTypeAndTenantIdOrderByCreatedAt(String type, UUID tenantId);
 
     List<Account> findByTypeOrderByCreatedAt(String type);

@@ -95,7 +95,7 @@ public class AccountService {
     }
 
     static AccountView view(Account a) {
-        return new AccountView(a.id, a.tenantId, a.type, a.name, a.username, a.wechatOpenid != null, a.avatar, a.department,
+        return new AccountView(a.id, a.tenantId, a.type, a.name, a.username, a.wechatOpenid != null, a.wecomUserId, a.avatar, a.department,
                 a.roleList(), a.maxConcurrentChats, a.active, a.lockedUntil, a.lastLoginAt, a.version, a.createdAt, a.updatedAt);
     }
 }

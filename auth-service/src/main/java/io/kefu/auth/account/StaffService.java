@@ -30,6 +30,8 @@ public class StaffService {
 
     public static final String TYPE = "staff";
     public static final ProblemType USERNAME_TAKEN = AccountGuards.USERNAME_TAKEN;
+    public static final ProblemType WECOM_USER_TAKEN = new ProblemType("staff-wecom-user-taken", HttpStatus.CONFLICT,
+            "WeCom userid already registered");
     public static final ProblemType OPENID_TAKEN = new ProblemType("staff-openid-taken", HttpStatus.CONFLICT, "WeChat account already registered");
     public static final ProblemType NO_CREDENTIAL = new ProblemType("staff-credential-missing", HttpStatus.BAD_REQUEST, "No way to sign in");
 
@@ -64,7 +66,7 @@ public class StaffService {
         apply(staff, request);
         save(staff);
         events.publish(new StaffCreated(staff.id.toString(), tenantId.toString(), staff.name, staff.roleList(), staff.department,
-                staff.maxConcurrentChats, staff.active, now), tenantId.toString(), staff.id.toString(), 4);
+                staff.maxConcurrentChats, staff.active, staff.wecomUserId, now), tenantId.toString(), staff.id.toString(), 4);
         return AccountService.view(staff);
     }
 
@@ -82,7 +84,7 @@ public class StaffService {
         save(staff);
         String tenant = staff.tenantId.toString();
         events.publish(new StaffUpdated(staff.id.toString(), tenant, staff.name, staff.roleList(), staff.department,
-                staff.maxConcurrentChats, staff.active, staff.version, now), tenant, staff.id.toString(), 4);
+                staff.maxConcurrentChats, staff.active, staff.wecomUserId, staff.version, now), tenant, staff.id.toString(), 4);
         if (wasActive && !staff.active) {
             tokens.revokeAllFor(staff.id); // refresh stops working; access tokens end within their short lifetime
             events.publish(new StaffDeactivated(staff.id.toString(), tenant, now), tenant, staff.id.toString(), 6);
@@ -109,6 +111,9 @@ public class StaffService {
         if (r.wechatOpenid() != null) {
             staff.wechatOpenid = blank(r.wechatOpenid()) ? null : r.wechatOpenid().strip();
         }
+        if (r.wecomUserId() != null) {
+            staff.wecomUserId = blank(r.wecomUserId()) ? null : r.wecomUserId().strip();
+        }
         if (r.username() != null) {
             staff.username = blank(r.username()) ? null : r.username().strip();
         }
@@ -132,6 +137,12 @@ public class StaffService {
             accounts.findByTenantIdAndWechatOpenid(staff.tenantId, staff.wechatOpenid).filter(other -> !other.id.equals(staff.id))
                     .ifPresent(other -> {
                         throw new KefuProblemException(OPENID_TAKEN, "This WeChat account is already a staff member of the tenant");
+                    });
+        }
+        if (staff.wecomUserId != null) {
+            accounts.findByTenantIdAndWecomUserId(staff.tenantId, staff.wecomUserId).filter(other -> !other.id.equals(staff.id))
+                    .ifPresent(other -> {
+                        throw new KefuProblemException(WECOM_USER_TAKEN, "This WeCom userid belongs to another staff member of the tenant");
                     });
         }
         AccountGuards.saveWithUniqueUsername(accounts, staff);

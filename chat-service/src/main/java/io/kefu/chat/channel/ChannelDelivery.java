@@ -73,6 +73,41 @@ class ChannelDelivery {
         return handlers.consumer("delivery").on("chat.message.sent.v1", SentMessage.class, this::deliver).build();
     }
 
+    /** routing's answer to a WeCom employee's staff command (#转接工程师, #问题已解决): back to them as an app message. */
+    record StaffCommandAnswer(String corpId, int agentId, String staffUserId, String text, String msgId) {
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> staffAnswerDelivery(EventHandlers handlers) {
+        return handlers.consumer("staff-answers").on("routing.staff-command.answered.v1", StaffCommandAnswer.class, this::answer).build();
+    }
+
+    void answer(StaffCommandAnswer answer, EventEnvelope envelope) {
+        Optional<ChannelAccount> account = accounts.findByCorpAgent(answer.corpId(), answer.agentId()).filter(ChannelAccount::enabled)
+                .filter(a -> a.tenantId().toString().equals(envelope.tenantId()));
+        if (account.isEmpty()) {
+            log.info("No enabled WeCom app {}/{} to answer staff command {}", answer.corpId(), answer.agentId(), answer.msgId());
+            return;
+        }
+        WxCpMessage out = WxCpMessage.TEXT().agentId(answer.agentId()).toUser(answer.staffUserId()).content(answer.text()).build();
+        try {
+            if (!pacer.tryAcquire(answer.corpId(), answer.staffUserId())) {
+                throw new RetryLater("WeCom's per-member message limit for " + answer.staffUserId() + " is used up; retrying later", null);
+            }
+            accounts.cpService(account.get().id()).getMessageService().send(out);
+        } catch (WxErrorException e) {
+            int code = e.getError().getErrorCode();
+            if (TRANSIENT.contains(code)) {
+                throw new RetryLater("WeCom answered " + code + " " + e.getError().getErrorMsg(), e);
+            }
+            // Nothing to mark: the command itself was carried out; the employee just does not hear back.
+            log.warn("WeCom refused the answer to staff command {} for {}: {} {}", answer.msgId(), answer.staffUserId(), code,
+                    reason(e.getError()));
+        } catch (me.chanjar.weixin.common.error.WxRuntimeException e) {
+            throw new RetryLater("WeCom could not be reached: " + e.getMessage(), e);
+        }
+    }
+
     void deliver(SentMessage message, EventEnvelope envelope) {
         if (!"mp".equals(message.channel()) && !"wecom".equals(message.channel())) {
             return; // miniapp and web: pushed over STOMP already

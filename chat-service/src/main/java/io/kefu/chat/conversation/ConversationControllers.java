@@ -151,7 +151,7 @@ final class ConversationControllers {
 
         @PostMapping("/{id}/end")
         ConversationView end(@PathVariable UUID id, @Valid @RequestBody SystemEnd body) {
-            return service.endBySystem(id, body.reason(), body.comment());
+            return service.endBySystem(id, body.reason(), body.comment(), null);
         }
     }
 }

@@ -426,8 +426,11 @@ public class ConversationService {
         });
     }
 
-    /** Ended by the system (routing's timeouts): status timeout for reason timeout, closed otherwise. */
-    public ConversationView endBySystem(UUID conversationId, String reason, @Nullable String comment) {
+    /**
+     * Ended on routing's request: by its timeouts (status timeout for reason timeout, closed otherwise),
+     * or by an agent's WeCom staff command ({@code byStaff}, recorded as a staff end).
+     */
+    public ConversationView endBySystem(UUID conversationId, String reason, @Nullable String comment, @Nullable UUID byStaff) {
         if (!SYSTEM_END_REASONS.contains(reason)) {
             throw invalid("reason must be one of " + SYSTEM_END_REASONS);
         }
@@ -436,7 +439,8 @@ public class ConversationService {
             if (!conversation.isOpen()) {
                 return conversation.view(); // already ended: the job may run twice
             }
-            return close(conversation, "timeout".equals(reason) ? "timeout" : "closed", reason, null, "system", comment);
+            return close(conversation, "timeout".equals(reason) ? "timeout" : "closed", reason, byStaff, byStaff == null ? "system" : "staff",
+                    comment);
         });
     }
 

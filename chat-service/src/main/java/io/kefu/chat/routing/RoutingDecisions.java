@@ -18,7 +18,7 @@ import org.springframework.messaging.Message;
  * What chat does with routing-service's decisions (exchange kefu.routing, group {@code chat}): an
  * assignment makes the conversation active with its agent; a transfer to a group puts it back to
  * waiting; an inactivity warning becomes a system message to the customer; a close request ends the
- * conversation with routing's reason; queue positions and staff status go to the people concerned over
+ * conversation with routing's reason (in the agent's name when their staff command asked); queue positions and staff status go to the people concerned over
  * STOMP. Each record is chat's own view of routing's event.
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,7 +33,7 @@ class RoutingDecisions {
     record InactivityWarning(UUID conversationId, long closesInSeconds) {
     }
 
-    record CloseRequested(UUID conversationId, String reason, @Nullable String comment) {
+    record CloseRequested(UUID conversationId, String reason, @Nullable String comment, @Nullable UUID byStaffId) {
     }
 
     record Position(UUID conversationId, UUID customerId, int position, long estimatedWaitSeconds) {
@@ -63,7 +63,7 @@ class RoutingDecisions {
                         systemMessage(conversations, data.conversationId(),
                                 "您已有一段时间未回复，会话将在 " + Math.max(1, data.closesInSeconds() / 60) + " 分钟后自动结束"))
                 .on("routing.conversation.close-requested.v1", CloseRequested.class, (data, envelope) ->
-                        conversations.endBySystem(data.conversationId(), data.reason(), data.comment()))
+                        conversations.endBySystem(data.conversationId(), data.reason(), data.comment(), data.byStaffId()))
                 .build();
     }
 

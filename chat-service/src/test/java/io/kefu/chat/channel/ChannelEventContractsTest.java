@@ -44,4 +44,15 @@ class ChannelEventContractsTest {
         assertThat(sent.content()).isEqualTo("订单截图");
         assertThat(sent.extra().path("fileId").asString()).isEqualTo("6f5e4d3c-2b1a-4c9d-8e7f-6a5b4c3d2e1f");
     }
+
+    @Test
+    void answerDeliveryReadsRoutingsStaffCommandAnswerSample() {
+        ChannelDelivery.StaffCommandAnswer answer = EventContracts.readSampleData(Path.of("../routing-service/contracts/events"),
+                "routing.staff-command.answered.v1", ChannelDelivery.StaffCommandAnswer.class);
+        assertThat(answer.corpId()).isEqualTo("ww1234567890abcdef");
+        assertThat(answer.agentId()).isEqualTo(1000002);
+        assertThat(answer.staffUserId()).isEqualTo("LiKeFu");
+        assertThat(answer.text()).isNotBlank();
+        assertThat(answer.msgId()).isNotBlank();
+    }
 }

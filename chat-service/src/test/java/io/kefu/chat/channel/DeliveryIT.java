@@ -21,8 +21,10 @@ import io.kefu.chat.conversation.MessageView;
 import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.event.EventJson;
 import io.kefu.common.security.KefuPrincipal;
+import io.kefu.testsupport.TestEvents;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
@@ -40,6 +42,9 @@ class DeliveryIT extends ChannelItSupport {
 
     @Autowired
     WecomPacer pacer;
+
+    @Autowired
+    RabbitTemplate rabbit;
 
     @Autowired
     ChannelAccounts accounts;
@@ -185,6 +190,46 @@ class DeliveryIT extends ChannelItSupport {
         WIREMOCK.verify(1, postRequestedFor(urlPathEqualTo("/cgi-bin/message/send")).withQueryParam("access_token", equalTo(token))
                 .withRequestBody(equalToJson("{\"touser\":\"zhouqi\",\"msgtype\":\"text\",\"agentid\":" + app.agentId()
                         + ",\"text\":{\"content\":\"马上来修\"}}", true, true)));
+    }
+
+    @Test
+    void routingsAnswerToAStaffCommandReachesTheEmployeeAsAnAppMessage() {
+        Wecom app = newWecom();
+        String token = "CPTOKEN-" + app.corpId();
+        WIREMOCK.stubFor(get(urlPathEqualTo("/cgi-bin/gettoken")).withQueryParam("corpid", equalTo(app.corpId()))
+                .willReturn(json("{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"" + token + "\",\"expires_in\":7200}")));
+        WIREMOCK.stubFor(post(urlPathEqualTo("/cgi-bin/message/send")).withQueryParam("access_token", equalTo(token))
+                .willReturn(json("{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":\"m2\"}")));
+        String text = "已转接工程师：会话 3f2a1b0c 已进入 engineers 组的队列";
+
+        TestEvents.publish(rabbit, "routing.staff-command.answered.v1", app.tenantId(), app.corpId() + ":zhangsan", 6, answer(app, text));
+        // the same corp and app named under another tenant is not this tenant's app: nothing is sent for it
+        TestEvents.publish(rabbit, "routing.staff-command.answered.v1", UUID.randomUUID(), app.corpId() + ":zhangsan", 6,
+                answer(app, "别的租户"));
+
+        await("the answer is sent", () -> !WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/send"))
+                .withRequestBody(containing(text))).isEmpty());
+        WIREMOCK.verify(1, postRequestedFor(urlPathEqualTo("/cgi-bin/message/send")).withQueryParam("access_token", equalTo(token))
+                .withRequestBody(equalToJson("{\"touser\":\"zhangsan\",\"msgtype\":\"text\",\"agentid\":" + app.agentId()
+                        + ",\"text\":{\"content\":\"" + text + "\"}}", true, true)));
+        assertThat(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/send")).withRequestBody(containing("别的租户"))))
+                .isEmpty();
+    }
+
+    private static Map<String, Object> answer(Wecom app, String text) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("corpId", app.corpId());
+        data.put("agentId", app.agentId());
+        data.put("staffUserId", "zhangsan");
+        data.put("staffId", UUID.randomUUID().toString());
+        data.put("command", "转接工程师");
+        data.put("outcome", "done");
+        data.put("code", "transferred");
+        data.put("text", text);
+        data.put("conversationId", UUID.randomUUID().toString());
+        data.put("msgId", "wecom:" + app.corpId() + ":" + app.agentId() + ":1");
+        data.put("at", java.time.Instant.now().toString());
+        return data;
     }
 
     // ---- helpers ----

@@ -3,7 +3,6 @@ package io.kefu.chat.routing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,9 +16,9 @@ import io.kefu.common.security.KefuPrincipal;
 import io.kefu.testsupport.EventContracts;
 import io.kefu.testsupport.KefuIntegrationTest;
 import io.kefu.testsupport.StompTestClient;
+import io.kefu.testsupport.TestEvents;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,18 +49,7 @@ class RoutingDecisionsIT extends ChatItSupport {
     }
 
     private void publish(String type, UUID tenant, UUID subject, Map<String, ?> data) {
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("id", UUID.randomUUID().toString());
-        envelope.put("type", type);
-        envelope.put("source", "routing-service");
-        envelope.put("time", Instant.now().toString());
-        envelope.put("tenantId", tenant.toString());
-        envelope.put("subject", subject.toString());
-        envelope.put("priority", 5);
-        envelope.put("data", data);
-        MessageProperties props = new MessageProperties();
-        props.setContentType("application/json");
-        rabbit.send("kefu.routing", type.substring("routing.".length()), new org.springframework.amqp.core.Message(JSON.writeValueAsBytes(envelope), props));
+        TestEvents.publish(rabbit, type, tenant, subject.toString(), 5, data);
     }
 
     private String column(String column, UUID conversationId) {
@@ -106,6 +94,23 @@ class RoutingDecisionsIT extends ChatItSupport {
         await(() -> "timeout".equals(column("status", conversation)));
         assertThat(column("ended_reason", conversation)).isEqualTo("timeout");
         assertThat(column("ended_type", conversation)).isEqualTo("system");
+    }
+
+    @Test
+    void aCloseRequestFromAnAgentsStaffCommandEndsTheConversationInTheirName() {
+        UUID tenant = UUID.randomUUID();
+        UUID conversation = openConversation(tenant);
+        UUID agent = UUID.randomUUID();
+
+        publish("routing.conversation.close-requested.v1", tenant, conversation, Map.of("conversationId", conversation.toString(),
+                "customerId", UUID.randomUUID().toString(), "reason", "resolved", "comment", "已补发配件", "byStaffId", agent.toString(),
+                "at", Instant.now().toString()));
+
+        await(() -> "closed".equals(column("status", conversation)));
+        assertThat(column("ended_reason", conversation)).isEqualTo("resolved");
+        assertThat(column("ended_type", conversation)).isEqualTo("staff");
+        assertThat(column("ended_by", conversation)).isEqualTo(agent.toString());
+        assertThat(column("ended_comment", conversation)).isEqualTo("已补发配件");
     }
 
     @Test

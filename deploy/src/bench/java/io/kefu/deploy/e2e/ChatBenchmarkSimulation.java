@@ -62,7 +62,9 @@ public class ChatBenchmarkSimulation extends Simulation {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    static final Suite SUITE = Suite.start();
+    // Started by the constructor, not a static initializer: the baselines' consumer callbacks run on
+    // RabbitMQ's threads and would wait forever for this class's initialization to finish.
+    final Suite suite = Suite.start();
 
     /** The running suite and the people of the run. */
     record Suite(WireMockServer wechat, List<ServiceProcess> services, int gatewayPort, List<String> customerTokens,
@@ -235,10 +237,10 @@ public class ChatBenchmarkSimulation extends Simulation {
         return tokens.stream().map(t -> Map.<String, Object>of("token", t)).iterator();
     }
 
-    HttpProtocolBuilder protocol = http.wsBaseUrl("ws://127.0.0.1:" + SUITE.gatewayPort());
+    HttpProtocolBuilder protocol = http.wsBaseUrl("ws://127.0.0.1:" + suite.gatewayPort());
 
     ScenarioBuilder agents = scenario("agents")
-            .feed(tokens(SUITE.agentTokens()))
+            .feed(tokens(suite.agentTokens()))
             .exec(ws("agent connect").connect("/ws"))
             .exec(ws("agent STOMP CONNECT").sendText(session -> frame("CONNECT", Map.of("accept-version", "1.2", "host", "kefu",
                     "Authorization", "Bearer " + session.getString("token")), ""))
@@ -249,7 +251,7 @@ public class ChatBenchmarkSimulation extends Simulation {
             .exec(ws("agent close").close());
 
     ScenarioBuilder customers = scenario("customers")
-            .feed(tokens(SUITE.customerTokens()))
+            .feed(tokens(suite.customerTokens()))
             .exec(ws("customer connect").connect("/ws"))
             .exec(ws("customer STOMP CONNECT").sendText(session -> frame("CONNECT", Map.of("accept-version", "1.2", "host", "kefu",
                     "Authorization", "Bearer " + session.getString("token")), ""))
@@ -272,14 +274,14 @@ public class ChatBenchmarkSimulation extends Simulation {
     @Override
     public void before() {
         System.out.printf("%nBASELINE RabbitMQ publish+confirm→consume, one at a time: %.0f msg/s, p50 round trip %.2f ms%n",
-                SUITE.rabbitBaselinePerSecond(), SUITE.rabbitBaselineP50Millis());
-        System.out.printf("BASELINE PostgreSQL single-row insert, autocommit: %.0f rows/s%n", SUITE.postgresBaselinePerSecond());
+                suite.rabbitBaselinePerSecond(), suite.rabbitBaselineP50Millis());
+        System.out.printf("BASELINE PostgreSQL single-row insert, autocommit: %.0f rows/s%n", suite.postgresBaselinePerSecond());
         System.out.printf("LOAD %d customers x %d messages, %d agents, through the gateway over STOMP%n%n", CUSTOMERS, MESSAGES, AGENTS);
     }
 
     @Override
     public void after() {
         System.out.println("Compare the 'message' request's mean requests/sec and percentiles above with the baselines.");
-        SUITE.stop();
+        suite.stop();
     }
 }

@@ -50,6 +50,13 @@ public class Agents {
         return jdbc.query("select * from agent where staff_id = ?", ROW, staffId).stream().findFirst();
     }
 
+    /** The active agent a WeCom member of the tenant is (staff commands sent to the tenant's WeCom app). */
+    public Optional<Agent> byWecomUser(UUID tenantId, String wecomUserId) {
+        return jdbc.query("""
+                select * from agent where tenant_id = ? and wecom_user_id = ? and active
+                order by profile_version desc limit 1""", ROW, tenantId, wecomUserId).stream().findFirst();
+    }
+
     /** Online agents of a tenant's group with room for one more conversation, for the assignment strategy. */
     public List<Agent> available(UUID tenantId, String groupName) {
         return jdbc.query("""
@@ -114,17 +121,19 @@ public class Agents {
     /** Creates or updates the profile from auth-service's staff events; older versions never win. */
     @Transactional
     public void upsertProfile(UUID staffId, UUID tenantId, String name, @Nullable String department, int maxConcurrentChats,
-            boolean active, long profileVersion) {
+            boolean active, @Nullable String wecomUserId, long profileVersion) {
         String group = department == null || department.isBlank() ? "default" : department;
         int max = Math.max(1, Math.min(100, maxConcurrentChats));
         List<Agent> rows = jdbc.query("""
-                insert into agent (staff_id, tenant_id, name, group_name, max_concurrent_chats, active, status_changed_at, profile_version)
-                values (?, ?, ?, ?, ?, ?, ?, ?)
+                insert into agent (staff_id, tenant_id, name, group_name, max_concurrent_chats, active, status_changed_at, profile_version,
+                    wecom_user_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (staff_id) do update set name = excluded.name, group_name = excluded.group_name,
-                    max_concurrent_chats = excluded.max_concurrent_chats, active = excluded.active,
+                    max_concurrent_chats = excluded.max_concurrent_chats, active = excluded.active, wecom_user_id = excluded.wecom_user_id,
                     profile_version = excluded.profile_version, version = agent.version + 1
                 where agent.profile_version <= excluded.profile_version
-                returning *""", ROW, staffId, tenantId, name, group, max, active, ts(clock.instant()), profileVersion);
+                returning *""", ROW, staffId, tenantId, name, group, max, active, ts(clock.instant()), profileVersion,
+                wecomUserId == null || wecomUserId.isBlank() ? null : wecomUserId);
         rows.stream().filter(Agent::hasCapacity).forEach(a -> notices.publishEvent(new CapacityFreed(a.tenantId(), a.groupName(), a.staffId())));
     }
 

@@ -4,11 +4,14 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.kefu.common.event.EventType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Routing asks chat to end a conversation (reason timeout, inactive or resolved); chat owns the
- * conversation and records the end.
+ * conversation and records the end. {@code byStaffId} is the agent who declared it resolved (a staff
+ * command); null when routing's timeouts end it.
  */
 @EventType("routing.conversation.close-requested.v1")
-public record CloseRequested(UUID conversationId, UUID customerId, String reason, String comment, Instant at) {
+public record CloseRequested(UUID conversationId, UUID customerId, String reason, @Nullable String comment, @Nullable UUID byStaffId,
+        Instant at) {
 }

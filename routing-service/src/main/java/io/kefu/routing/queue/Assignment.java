@@ -192,10 +192,16 @@ public class Assignment {
         List<Agent> ordered = new ArrayList<>(free);
         ordered.sort(bySkills.thenComparing(strategy).thenComparing(Agent::staffId));
         Optional<UUID> sticky = routes.lastAgentOf(route.tenantId(), route.customerId(), clock.instant().minus(props.stickyWindow()));
-        sticky.ifPresent(id -> ordered.stream().filter(a -> a.staffId().equals(id)).findFirst().ifPresent(a -> {
+        sticky.filter(id -> !id.equals(route.previousAgentId()))
+                .flatMap(id -> ordered.stream().filter(a -> a.staffId().equals(id)).findFirst()).ifPresent(a -> {
+                    ordered.remove(a);
+                    ordered.addFirst(a);
+                });
+        // Whoever handed the conversation back (a transfer, going offline) gets it again only if nobody else can.
+        ordered.stream().filter(a -> a.staffId().equals(route.previousAgentId())).findFirst().ifPresent(a -> {
             ordered.remove(a);
-            ordered.addFirst(a);
-        }));
+            ordered.addLast(a);
+        });
         return ordered;
     }
 

@@ -73,9 +73,37 @@ public class Conversations {
         if ("assigned".equals(seen.status()) && seen.agentId() != null) {
             agents.release(seen.agentId());
         }
-        events.publish(new CloseRequested(seen.conversationId(), seen.customerId(), reason, comment, now), seen.tenantId().toString(),
+        events.publish(new CloseRequested(seen.conversationId(), seen.customerId(), reason, comment, null, now), seen.tenantId().toString(),
                 seen.conversationId().toString(), 4);
         return true;
+    }
+
+    /** The conversations an agent holds now, the most recently active first. */
+    public List<Route> heldBy(UUID agentId) {
+        return routes.heldBy(agentId);
+    }
+
+    /**
+     * The agent (or a supervisor) declares the problem solved: the route closes, the agent gets the
+     * capacity back, and chat is asked to end the conversation with reason {@code resolved} in their name.
+     */
+    @Transactional
+    public Route resolve(KefuPrincipal by, UUID conversationId, @Nullable String comment) {
+        Route route = routes.findForUpdate(conversationId).filter(r -> r.tenantId().equals(by.tenantId()))
+                .orElseThrow(() -> new KefuProblemException(ProblemType.NOT_FOUND, "No routed conversation " + conversationId));
+        if (!by.hasRole("supervisor") && !by.userId().equals(route.agentId())) {
+            throw new KefuProblemException(ProblemType.FORBIDDEN, "Only the conversation's agent or a supervisor resolves it");
+        }
+        Instant now = clock.instant();
+        if (!routes.close(route, now)) {
+            throw new KefuProblemException(ProblemType.CONFLICT, "The conversation has ended");
+        }
+        if ("assigned".equals(route.status()) && route.agentId() != null) {
+            agents.release(route.agentId());
+        }
+        events.publish(new CloseRequested(route.conversationId(), route.customerId(), "resolved", comment, by.userId(), now),
+                route.tenantId().toString(), route.conversationId().toString(), 4);
+        return routes.find(conversationId).orElseThrow();
     }
 
     public record TransferCommand(UUID conversationId, @Nullable UUID toAgentId, @Nullable String toGroup, @Nullable String reason) {

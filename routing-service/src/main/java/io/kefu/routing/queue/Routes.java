@@ -131,6 +131,14 @@ class Routes {
                 order by enqueued_at desc""", ROW, agentId);
     }
 
+    /** An agent's conversations, the most recently active first. */
+    List<Route> heldBy(UUID agentId) {
+        return jdbc.query("""
+                select * from route where agent_id = ? and status = 'assigned'
+                order by greatest(assigned_at, coalesce(last_customer_at, assigned_at), coalesce(last_agent_at, assigned_at)) desc""",
+                ROW, agentId);
+    }
+
     /** Conversations where the customer has not answered the agent's (or AI's) last message since {@code before}. */
     List<Route> quietSince(Instant before, boolean warned, int limit) {
         return jdbc.query("""

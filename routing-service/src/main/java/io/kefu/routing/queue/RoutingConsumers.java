@@ -33,7 +33,7 @@ class RoutingConsumers {
     }
 
     record StaffProfile(UUID staffId, UUID tenantId, String name, @Nullable List<String> roles, @Nullable String department,
-            int maxConcurrentChats, boolean active, @Nullable Long version) {
+            int maxConcurrentChats, boolean active, @Nullable String wecomUserId, @Nullable Long version) {
     }
 
     record StaffDeactivated(UUID staffId) {
@@ -68,7 +68,7 @@ class RoutingConsumers {
 
     private static void upsert(Agents agents, StaffProfile data) {
         agents.upsertProfile(data.staffId(), data.tenantId(), data.name(), data.department(), data.maxConcurrentChats(), data.active(),
-                data.version() == null ? 1 : data.version());
+                data.wecomUserId(), data.version() == null ? 1 : data.version());
     }
 
     static UUID tenant(EventEnvelope envelope) {

@@ -30,8 +30,10 @@ class RoutingEventContractsTest {
         EventContracts.assertMatchesSample(new AgentStatusChanged(id, "a", "default", "online", "offline", 0, 5, "agent", now),
                 "routing.agent.status.v1", CONTRACTS);
         EventContracts.assertMatchesSample(new AiAnswerRequested(id, id, id, "hi", now), "routing.ai.requested.v1", CONTRACTS);
+        EventContracts.assertMatchesSample(new StaffCommandAnswered("ww1", 1000002, "zhangsan", id, "转接工程师", "done", "transferred", "ok",
+                id, "wecom:1", now), "routing.staff-command.answered.v1", CONTRACTS);
         EventContracts.assertMatchesSample(new InactivityWarning(id, id, 300, now), "routing.conversation.inactivity-warning.v1", CONTRACTS);
-        EventContracts.assertMatchesSample(new CloseRequested(id, id, "timeout", "no reply", now), "routing.conversation.close-requested.v1",
+        EventContracts.assertMatchesSample(new CloseRequested(id, id, "timeout", "no reply", null, now), "routing.conversation.close-requested.v1",
                 CONTRACTS);
     }
 }

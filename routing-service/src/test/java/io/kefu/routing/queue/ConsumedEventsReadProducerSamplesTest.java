@@ -31,6 +31,7 @@ class ConsumedEventsReadProducerSamplesTest {
         StaffProfile created = EventContracts.readSampleData(AUTH, "auth.staff.created.v1", StaffProfile.class);
         assertThat(created.maxConcurrentChats()).isPositive();
         assertThat(created.department()).isNotBlank();
+        assertThat(created.wecomUserId()).isNotBlank();
         assertThat(EventContracts.readSampleData(AUTH, "auth.staff.updated.v1", StaffProfile.class).version()).isEqualTo(2);
         assertThat(EventContracts.readSampleData(AUTH, "auth.staff.deactivated.v1", StaffDeactivated.class).staffId()).isNotNull();
     }
