@@ -24,6 +24,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
+import io.gatling.http.action.ws.WsInboundMessage;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.kefu.testsupport.KefuInfrastructure;
 import tools.jackson.databind.JsonNode;
@@ -33,13 +34,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.foreach;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.regex;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.core.CoreDsl.substring;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
@@ -237,36 +242,115 @@ public class ChatBenchmarkSimulation extends Simulation {
         return tokens.stream().map(t -> Map.<String, Object>of("token", t)).iterator();
     }
 
-    HttpProtocolBuilder protocol = http.wsBaseUrl("ws://127.0.0.1:" + suite.gatewayPort());
+    /** Server's createdAt → arrival at the other side's socket, in ms: what people in a chat feel. */
+    static final ConcurrentLinkedQueue<Long> TO_AGENT = new ConcurrentLinkedQueue<>();
+    static final ConcurrentLinkedQueue<Long> TO_CUSTOMER = new ConcurrentLinkedQueue<>();
+    static final java.util.concurrent.atomic.AtomicInteger CUSTOMERS_DONE = new java.util.concurrent.atomic.AtomicInteger();
 
+    /**
+     * Reads the MESSAGE frames of /user/queue/messages among {@code frames}, records the latency of those
+     * written by {@code from} and returns the conversations they belong to (in arrival order, once each).
+     */
+    static List<String> received(List<WsInboundMessage> frames, String from, ConcurrentLinkedQueue<Long> latencies) {
+        java.util.LinkedHashSet<String> conversations = new java.util.LinkedHashSet<>();
+        for (WsInboundMessage frame : frames) {
+            if (!(frame instanceof WsInboundMessage.Text text) || !text.message().startsWith("MESSAGE\n")
+                    || !text.message().contains("destination:/user/queue/messages")) {
+                continue;
+            }
+            String body = text.message().substring(text.message().indexOf("\n\n") + 2).replace("\u0000", "");
+            JsonNode message = JSON.readTree(body);
+            if (from.equals(message.path("senderType").asString())) {
+                latencies.add(text.timestamp() - java.time.Instant.parse(message.path("createdAt").asString()).toEpochMilli());
+                conversations.add(message.path("conversationId").asString());
+            }
+        }
+        return new ArrayList<>(conversations);
+    }
+
+    static String chatSend(String clientMsgId, String conversationId, String content) {
+        String target = conversationId == null ? "" : "\"conversationId\":\"" + conversationId + "\",";
+        return frame("SEND", Map.of("destination", "/app/chat.send", "content-type", "application/json"),
+                "{" + target + "\"content\":\"" + content + "\",\"clientMsgId\":\"" + clientMsgId + "\"}");
+    }
+
+    /** CONNECT, the subscriptions, then a ping whose pong proves they are live (frames of a session are handled in order). */
+    static io.gatling.javaapi.core.ChainBuilder stompSession(String who, String... destinations) {
+        io.gatling.javaapi.core.ChainBuilder chain = exec(ws(who + " connect").connect("/ws"))
+                .exec(ws(who + " STOMP CONNECT").sendText(session -> frame("CONNECT", Map.of("accept-version", "1.2", "host", "kefu",
+                        "Authorization", "Bearer " + session.getString("token")), ""))
+                        .await(10).on(ws.checkTextMessage("connected").check(regex("^CONNECTED"))));
+        for (String destination : destinations) {
+            chain = chain.exec(ws(who + " subscribe").sendText(frame("SUBSCRIBE", Map.of("id", destination, "destination", destination), "")));
+        }
+        return chain.exec(ws(who + " subscribe").sendText(frame("SUBSCRIBE", Map.of("id", "pong", "destination", "/user/queue/pong"), "")))
+                .exec(ws(who + " ready").sendText(frame("SEND", Map.of("destination", "/app/chat.ping", "content-type", "application/json"),
+                        "{}")).await(10).on(ws.checkTextMessage("pong").matching(substring("/user/queue/pong")).check(regex("^MESSAGE"))));
+    }
+
+    HttpProtocolBuilder protocol = http.wsBaseUrl("ws://127.0.0.1:" + suite.gatewayPort()).wsUnmatchedInboundMessageBufferSize(100_000);
+
+    /** Adds the conversations of newly received customer messages to the agent's to-answer list. */
+    static io.gatling.javaapi.core.ActionBuilder collectCustomerMessages() {
+        return ws.processUnmatchedMessages((frames, session) -> {
+            List<String> pending = new ArrayList<>(session.contains("pending") ? session.<String>getList("pending") : List.of());
+            for (String conversation : received(frames, "customer", TO_AGENT)) {
+                if (!pending.contains(conversation)) {
+                    pending.add(conversation);
+                }
+            }
+            return session.set("pending", pending);
+        });
+    }
+
+    // Gatling keeps frames no check matched until the next frame is sent: so each side reads them
+    // right before it sends. Agents answer each conversation with new customer messages once.
     ScenarioBuilder agents = scenario("agents")
             .feed(tokens(suite.agentTokens()))
-            .exec(ws("agent connect").connect("/ws"))
-            .exec(ws("agent STOMP CONNECT").sendText(session -> frame("CONNECT", Map.of("accept-version", "1.2", "host", "kefu",
-                    "Authorization", "Bearer " + session.getString("token")), ""))
-                    .await(10).on(ws.checkTextMessage("connected").check(regex("^CONNECTED"))))
-            .exec(ws("agent subscribe").sendText(frame("SUBSCRIBE", Map.of("id", "m", "destination", "/user/queue/messages"), "")))
-            // Online for the whole run: receives what routing assigns (frames arrive unmatched, as a client's would).
-            .exec(pause(Duration.ofSeconds(Math.max(30, MESSAGES * 2L))))
+            .exec(stompSession("agent", "/user/queue/messages", "/user/queue/acks"))
+            .asLongAs(session -> CUSTOMERS_DONE.get() < CUSTOMERS).on(
+                    pause(Duration.ofMillis(200)),
+                    collectCustomerMessages(),
+                    asLongAs(session -> !session.getList("pending").isEmpty()).on(
+                            exec(session -> {
+                                List<String> pending = new ArrayList<>(session.<String>getList("pending"));
+                                String conversation = pending.removeFirst();
+                                return session.set("pending", pending).set("conversationId", conversation)
+                                        .set("replyId", UUID.randomUUID().toString());
+                            }),
+                            exec(ws("agent reply").sendText(session -> chatSend(session.getString("replyId"), session.getString("conversationId"),
+                                    "您好，已经在查了，请稍等")).await(10).on(ws.checkTextMessage("agent ack")
+                                    .matching(substring("#{replyId}")).check(regex("destination:/user/queue/acks")))),
+                            collectCustomerMessages()))
             .exec(ws("agent close").close());
+
+    static io.gatling.javaapi.core.ActionBuilder collectReplies() {
+        return ws.processUnmatchedMessages((frames, session) -> {
+            received(frames, "staff", TO_CUSTOMER);
+            return session;
+        });
+    }
 
     ScenarioBuilder customers = scenario("customers")
             .feed(tokens(suite.customerTokens()))
-            .exec(ws("customer connect").connect("/ws"))
-            .exec(ws("customer STOMP CONNECT").sendText(session -> frame("CONNECT", Map.of("accept-version", "1.2", "host", "kefu",
-                    "Authorization", "Bearer " + session.getString("token")), ""))
-                    .await(10).on(ws.checkTextMessage("connected").check(regex("^CONNECTED"))))
-            .exec(ws("customer subscribe").sendText(frame("SUBSCRIBE", Map.of("id", "a", "destination", "/user/queue/acks"), "")))
-            .exec(repeat(MESSAGES, "n").on(exec(ws("message").sendText(session -> {
-                String id = UUID.randomUUID().toString();
-                return frame("SEND", Map.of("destination", "/app/chat.send", "content-type", "application/json"),
-                        "{\"content\":\"你好，我的订单还没到\",\"clientMsgId\":\"" + id + "\"}");
-            }).await(10).on(ws.checkTextMessage("ack").check(regex("\"status\":\"sent\"")))).pause(Duration.ofMillis(200))))
-            .exec(ws("customer close").close());
+            .exec(stompSession("customer", "/user/queue/acks", "/user/queue/messages"))
+            .exec(repeat(MESSAGES, "n").on(
+                    collectReplies(),
+                    exec(session -> session.set("clientMsgId", UUID.randomUUID().toString())),
+                    exec(ws("customer message").sendText(session -> chatSend(session.getString("clientMsgId"), null, "你好，我的订单还没到"))
+                            .await(10).on(ws.checkTextMessage("ack").matching(substring("#{clientMsgId}"))
+                                    .check(regex("destination:/user/queue/acks")))),
+                    pause(Duration.ofMillis(500))))
+            // the last replies
+            .exec(pause(Duration.ofSeconds(2)), collectReplies())
+            .exec(ws("customer close").close())
+            .exec(session -> {
+                CUSTOMERS_DONE.incrementAndGet();
+                return session;
+            });
 
     {
-        setUp(agents.injectOpen(atOnceUsers(AGENTS)), customers.injectOpen(io.gatling.javaapi.core.CoreDsl.rampUsers(CUSTOMERS)
-                .during(Duration.ofSeconds(5))))
+        setUp(agents.injectOpen(atOnceUsers(AGENTS)), customers.injectOpen(rampUsers(CUSTOMERS).during(Duration.ofSeconds(10))))
                 .protocols(protocol)
                 .assertions(global().failedRequests().percent().lt(1.0));
     }
@@ -276,12 +360,31 @@ public class ChatBenchmarkSimulation extends Simulation {
         System.out.printf("%nBASELINE RabbitMQ publish+confirm→consume, one at a time: %.0f msg/s, p50 round trip %.2f ms%n",
                 suite.rabbitBaselinePerSecond(), suite.rabbitBaselineP50Millis());
         System.out.printf("BASELINE PostgreSQL single-row insert, autocommit: %.0f rows/s%n", suite.postgresBaselinePerSecond());
-        System.out.printf("LOAD %d customers x %d messages, %d agents, through the gateway over STOMP%n%n", CUSTOMERS, MESSAGES, AGENTS);
+        System.out.printf("LOAD %d customers x %d messages (one every 500 ms), %d agents replying, through the gateway over STOMP%n%n",
+                CUSTOMERS, MESSAGES, AGENTS);
     }
 
     @Override
     public void after() {
-        System.out.println("Compare the 'message' request's mean requests/sec and percentiles above with the baselines.");
+        System.out.println();
+        printLatencies("DELIVERY customer → agent (stored → agent's socket)", TO_AGENT);
+        printLatencies("DELIVERY agent → customer (stored → customer's socket)", TO_CUSTOMER);
+        System.out.println("Gatling's 'customer message' and 'agent reply' rows above: SEND → ack through the gateway (accept path); "
+                + "compare their mean requests/sec and percentiles with the baselines.");
         suite.stop();
+    }
+
+    static void printLatencies(String what, ConcurrentLinkedQueue<Long> latencies) {
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            System.out.println(what + ": none received");
+            return;
+        }
+        System.out.printf("%s: %d messages, p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n", what, sorted.length, percentile(sorted, 50),
+                percentile(sorted, 95), percentile(sorted, 99), sorted[sorted.length - 1]);
+    }
+
+    static long percentile(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 }
