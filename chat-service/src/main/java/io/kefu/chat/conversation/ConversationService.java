@@ -382,6 +382,11 @@ public class ConversationService {
      *
      * @return the conversation after the change, or empty when it has ended meanwhile
      */
+    /** For other services' events about a conversation (no reader to check: the event's producer is trusted). */
+    public java.util.Optional<ConversationView> find(UUID conversationId) {
+        return conversations.findById(conversationId).map(Conversation::view);
+    }
+
     public java.util.Optional<ConversationView> assign(UUID conversationId, @Nullable UUID agentId) {
         return retrying(() -> {
             Conversation conversation = conversations.findById(conversationId).orElse(null);

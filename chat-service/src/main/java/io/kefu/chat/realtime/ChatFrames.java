@@ -20,7 +20,6 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Controller;
 
 /**
@@ -47,12 +46,12 @@ class ChatFrames {
     }
 
     private final ConversationService conversations;
-    private final SimpMessagingTemplate broker;
+    private final UserFrames frames;
     private final RealtimeRelay relay;
 
-    ChatFrames(ConversationService conversations, SimpMessagingTemplate broker, RealtimeRelay relay) {
+    ChatFrames(ConversationService conversations, UserFrames frames, RealtimeRelay relay) {
         this.conversations = conversations;
-        this.broker = broker;
+        this.frames = frames;
         this.relay = relay;
     }
 
@@ -68,7 +67,7 @@ class ChatFrames {
             error(user, e, command.clientMsgId(), "/app/chat.send");
             return;
         }
-        broker.convertAndSendToUser(user.getName(), "/queue/acks", new Ack(command.clientMsgId(), stored.id(), stored.conversationId(),
+        frames.send(user.getName(), "/queue/acks", new Ack(command.clientMsgId(), stored.id(), stored.conversationId(),
                 stored.seq(), stored.status(), stored.sentAt()));
     }
 
@@ -104,7 +103,7 @@ class ChatFrames {
     /** A round trip for clients: liveness and "my subscriptions are in place" (frames are handled in order). */
     @MessageMapping("chat.ping")
     void ping(@Payload(required = false) java.util.@Nullable Map<String, Object> body, Principal user) {
-        broker.convertAndSendToUser(user.getName(), "/queue/pong", java.util.Map.of("nonce",
+        frames.send(user.getName(), "/queue/pong", java.util.Map.of("nonce",
                 body == null ? "" : String.valueOf(body.getOrDefault("nonce", "")), "at", Instant.now().toString()));
     }
 
@@ -121,7 +120,7 @@ class ChatFrames {
     }
 
     private void error(Principal user, KefuProblemException e, @Nullable String clientMsgId, @Nullable String destination) {
-        broker.convertAndSendToUser(user.getName(), "/queue/errors", new ErrorFrame(e.problem().code(), e.problem().status().value(),
+        frames.send(user.getName(), "/queue/errors", new ErrorFrame(e.problem().code(), e.problem().status().value(),
                 e.getMessage(), clientMsgId, destination));
     }
 
@@ -129,7 +128,7 @@ class ChatFrames {
             org.springframework.messaging.converter.MessageConversionException.class,
             org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException.class})
     void unreadable(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
-        broker.convertAndSendToUser(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.MALFORMED.code(), 400,
+        frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.MALFORMED.code(), 400,
                 "The frame cannot be read: " + e.getMessage(), null, destination));
     }
 }

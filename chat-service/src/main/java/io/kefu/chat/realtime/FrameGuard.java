@@ -19,7 +19,8 @@ import org.springframework.security.oauth2.jwt.JwtException;
 /**
  * Checks every inbound frame: CONNECT must carry a valid access token (header {@code Authorization:
  * Bearer …} or {@code token}); SUBSCRIBE only to one's own {@code /user/queue/**} and, for staff, their
- * tenant's status topic; SEND only to the chat destinations. A refused frame never takes effect; the
+ * tenant's status topic; SEND only to the chat destinations; no SUBSCRIBE or SEND once the CONNECT
+ * token has expired (the ERROR frame then ends the session). A refused frame never takes effect; the
  * client gets a STOMP ERROR frame saying why.
  */
 class FrameGuard implements ChannelInterceptor {
@@ -64,6 +65,11 @@ class FrameGuard implements ChannelInterceptor {
             return;
         }
         KefuPrincipal principal = principal(accessor.getUser());
+        if (accessor.getUser() instanceof StompUser user && user.expiresAt() != null && java.time.Instant.now().isAfter(user.expiresAt())) {
+            // A session lives no longer than the token it was opened with (revocation ends at the latest then too).
+            throw new MessageDeliveryException("unauthorized: the access token expired at " + user.expiresAt()
+                    + "; connect again with a fresh one");
+        }
         String destination = accessor.getDestination();
         if (command == StompCommand.SUBSCRIBE && !maySubscribe(principal, destination)) {
             throw new MessageDeliveryException("forbidden: you may not subscribe to " + destination);
@@ -104,7 +110,8 @@ class FrameGuard implements ChannelInterceptor {
             throw new MessageDeliveryException("unauthorized: CONNECT needs an access token (Authorization: Bearer …)");
         }
         try {
-            return new StompUser(KefuPrincipal.from(jwtDecoder.decode(token)));
+            org.springframework.security.oauth2.jwt.Jwt jwt = jwtDecoder.decode(token);
+            return new StompUser(KefuPrincipal.from(jwt), jwt.getExpiresAt());
         } catch (JwtException | IllegalArgumentException e) {
             throw new MessageDeliveryException("unauthorized: " + e.getMessage());
         }

@@ -11,7 +11,6 @@ import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
-import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,13 +36,13 @@ public class RealtimeRelay implements MessageListener {
             Thread.ofVirtual().name("realtime-publish").factory());
     private final RabbitTemplate rabbit;
     private final SimpMessagingTemplate broker;
-    private final SimpUserRegistry users;
+    private final UserFrames frames;
     private final JsonMapper json = EventJson.mapper();
 
-    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, SimpUserRegistry users) {
+    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, UserFrames frames) {
         this.rabbit = rabbit;
         this.broker = broker;
-        this.users = users;
+        this.frames = frames;
     }
 
     /** Sends {@code payload} to {@code destination} (e.g. {@code /queue/messages}) of each user, on every instance. */
@@ -104,9 +103,7 @@ public class RealtimeRelay implements MessageListener {
             return;
         }
         for (String userId : delivery.userIds()) {
-            if (users.getUser(userId) != null) {
-                broker.convertAndSendToUser(userId, delivery.destination(), delivery.payload());
-            }
+            frames.send(userId, delivery.destination(), delivery.payload()); // only users with sessions here
         }
     }
 }

@@ -45,8 +45,14 @@ class RoutingDecisions {
     @Bean
     Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, ConversationService conversations, Realtime realtime) {
         return handlers.consumer("chat")
-                .on("routing.conversation.queued.v1", Position.class, (data, envelope) ->
-                        realtime.toUser(data.customerId(), "/queue/position", data))
+                .on("routing.conversation.queued.v1", Position.class, (data, envelope) -> {
+                    realtime.toUser(data.customerId(), "/queue/position", data);
+                    // Official Account and WeCom customers have no socket: they are told once, as a message.
+                    // Later moves are not sent there (WeChat limits what an account may send unasked).
+                    conversations.find(data.conversationId()).filter(c -> "waiting".equals(c.status()))
+                            .filter(c -> "mp".equals(c.channel()) || "wecom".equals(c.channel()))
+                            .ifPresent(c -> systemMessage(conversations, c.id(), queueNotice(data)));
+                })
                 .on("routing.queue.position.v1", Position.class, (data, envelope) ->
                         realtime.toUser(data.customerId(), "/queue/position", data))
                 .on("routing.agent.status.v1", AgentStatus.class, (data, envelope) ->
@@ -65,6 +71,11 @@ class RoutingDecisions {
                 .on("routing.conversation.close-requested.v1", CloseRequested.class, (data, envelope) ->
                         conversations.endBySystem(data.conversationId(), data.reason(), data.comment(), data.byStaffId()))
                 .build();
+    }
+
+    static String queueNotice(Position position) {
+        long minutes = Math.max(1, (position.estimatedWaitSeconds() + 59) / 60);
+        return "正在为您转接人工客服，您前面还有 " + Math.max(0, position.position() - 1) + " 位，预计等待约 " + minutes + " 分钟。";
     }
 
     /** A notice to the customer; a conversation that ended meanwhile gets none (nothing to retry). */

@@ -193,6 +193,37 @@ class DeliveryIT extends ChannelItSupport {
     }
 
     @Test
+    void anOfficialAccountCustomerIsToldTheirPlaceInTheQueueOnceAsAMessage() {
+        Mp mp = newMp();
+        String openid = "o" + hex(27);
+        String token = stubToken(mp);
+        stubSend(token, "{\"errcode\":0,\"errmsg\":\"ok\"}");
+        UUID conversationId = conversationOf(mp, openid);
+        Map<String, Object> position = Map.of("conversationId", conversationId.toString(), "customerId", UUID.randomUUID().toString(),
+                "groupName", "default", "priority", 0, "position", 3, "estimatedWaitSeconds", 300, "reason", "human_first",
+                "enqueuedAt", java.time.Instant.now().toString());
+
+        TestEvents.publish(rabbit, "routing.conversation.queued.v1", mp.tenantId(), conversationId.toString(), 5, position);
+        // a later move is not sent to WeChat (no socket to update quietly; the account's sends are limited)
+        TestEvents.publish(rabbit, "routing.queue.position.v1", mp.tenantId(), conversationId.toString(), 5,
+                Map.of("conversationId", conversationId.toString(), "customerId", UUID.randomUUID().toString(), "position", 1,
+                        "estimatedWaitSeconds", 60, "at", java.time.Instant.now().toString()));
+        // consumed in order after the two above: once its message exists, the position event was handled
+        TestEvents.publish(rabbit, "routing.conversation.inactivity-warning.v1", mp.tenantId(), conversationId.toString(), 5,
+                Map.of("conversationId", conversationId.toString(), "customerId", UUID.randomUUID().toString(), "closesInSeconds", 300,
+                        "at", java.time.Instant.now().toString()));
+
+        String notice = "正在为您转接人工客服，您前面还有 2 位，预计等待约 5 分钟。";
+        await("the notice and the warning are sent", () -> WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/custom/send"))
+                .withRequestBody(containing(openid))).size() == 2);
+        WIREMOCK.verify(1, postRequestedFor(urlPathEqualTo("/cgi-bin/message/custom/send")).withQueryParam("access_token", equalTo(token))
+                .withRequestBody(equalToJson("{\"touser\":\"" + openid + "\",\"msgtype\":\"text\",\"text\":{\"content\":\"" + notice
+                        + "\"}}")));
+        assertThat(jdbc.queryForList("select content from message where conversation_id = ? and sender_type = 'system' order by seq",
+                String.class, conversationId)).hasSize(2).first().isEqualTo(notice);
+    }
+
+    @Test
     void routingsAnswerToAStaffCommandReachesTheEmployeeAsAnAppMessage() {
         Wecom app = newWecom();
         String token = "CPTOKEN-" + app.corpId();

@@ -111,6 +111,28 @@ class StompDeliveryIT extends ChatItSupport {
     }
 
     @Test
+    void aSessionEndsWithItsTokenAFrameAfterExpiryIsRefusedAndNotStored() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID customerId = UUID.randomUUID();
+        String shortLived = TestTokens.token(customerId.toString(), tenant.toString(), "customer", List.of("customer"), Duration.ofSeconds(2));
+        try (StompTestClient c = StompTestClient.connect(ws(), shortLived)) {
+            c.subscribe("/user/queue/acks").ready();
+            c.send("/app/chat.send", Map.of("content", "还来得及", "clientMsgId", "in-time"));
+            c.await("/user/queue/acks", WAIT, f -> "in-time".equals(f.path("clientMsgId").asString()));
+            Thread.sleep(2500); // past the token's expiry
+
+            c.send("/app/chat.send", Map.of("content", "太晚了", "clientMsgId", "too-late"));
+            assertThat(c.nextError(WAIT)).contains("expired");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (c.connected() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(c.connected()).as("the server closed the session").isFalse();
+        }
+        assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customerId)).containsExactly("还来得及");
+    }
+
+    @Test
     void framesToDestinationsTheUserMayNotUseAreRefusedAndTakeNoEffect() throws Exception {
         UUID tenant = UUID.randomUUID();
         Person customer = customer(tenant);

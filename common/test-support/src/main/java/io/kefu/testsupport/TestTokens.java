@@ -59,11 +59,16 @@ public final class TestTokens {
 
     /** A token valid for ten minutes. */
     public static String token(String userId, String tenantId, String type, List<String> roles) {
+        return token(userId, tenantId, type, roles, java.time.Duration.ofMinutes(10));
+    }
+
+    /** A token valid for {@code lifetime}. */
+    public static String token(String userId, String tenantId, String type, List<String> roles, java.time.Duration lifetime) {
         jwkSetUri();
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer("kefu-auth").audience("kefu").subject(userId).jwtID(UUID.randomUUID().toString())
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
                 .claim("typ", type).claim("roles", roles);
         if (tenantId != null) {
             claims.claim("tid", tenantId);
