@@ -47,9 +47,10 @@ class RoutingDecisions {
         return handlers.consumer("chat")
                 .on("routing.conversation.queued.v1", Position.class, (data, envelope) -> {
                     realtime.toUser(data.customerId(), "/queue/position", data);
-                    // Official Account and WeCom customers have no socket: they are told once, as a message.
-                    // Later moves are not sent there (WeChat limits what an account may send unasked).
-                    conversations.find(data.conversationId()).filter(c -> "waiting".equals(c.status()))
+                    // Official Account and WeCom customers have no socket: they are told once, as a message, when
+                    // someone is ahead of them (first in line is taken as soon as an agent is free; a notice then is
+                    // noise). Later moves are not sent there (WeChat limits what an account may send unasked).
+                    conversations.find(data.conversationId()).filter(c -> data.position() > 1 && "waiting".equals(c.status()))
                             .filter(c -> "mp".equals(c.channel()) || "wecom".equals(c.channel()))
                             .ifPresent(c -> systemMessage(conversations, c.id(), queueNotice(data)));
                 })
