@@ -3,6 +3,7 @@ package io.kefu.chat.realtime;
 import java.security.Principal;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.kefu.common.security.KefuPrincipal;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,7 @@ import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 
@@ -20,8 +22,8 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * Checks every inbound frame: CONNECT must carry a valid access token (header {@code Authorization:
  * Bearer …} or {@code token}); SUBSCRIBE only to one's own {@code /user/queue/**} and, for staff, their
  * tenant's status topic; SEND only to the chat destinations; no SUBSCRIBE or SEND once the CONNECT
- * token has expired (the ERROR frame then ends the session). A refused frame never takes effect; the
- * client gets a STOMP ERROR frame saying why.
+ * token has expired or been revoked ({@link SessionTokens}). A refused frame never takes effect; the
+ * client gets a STOMP ERROR frame saying why, which ends the session.
  */
 class FrameGuard implements ChannelInterceptor {
 
@@ -29,11 +31,11 @@ class FrameGuard implements ChannelInterceptor {
             "/app/chat.ping");
 
     private final JwtDecoder jwtDecoder;
-    private final java.util.function.Supplier<MessageChannel> clientOutbound;
+    private final Supplier<SessionTokens> tokens;
 
-    FrameGuard(JwtDecoder jwtDecoder, java.util.function.Supplier<MessageChannel> clientOutbound) {
+    FrameGuard(JwtDecoder jwtDecoder, Supplier<SessionTokens> tokens) {
         this.jwtDecoder = jwtDecoder;
-        this.clientOutbound = clientOutbound;
+        this.tokens = tokens;
     }
 
     /**
@@ -50,7 +52,7 @@ class FrameGuard implements ChannelInterceptor {
             check(accessor);
             return message;
         } catch (MessageDeliveryException refused) {
-            refuse(accessor, refused.getMessage());
+            tokens.get().end(accessor.getSessionId(), refused.getMessage(), accessor.getReceipt());
             return null;
         }
     }
@@ -65,10 +67,9 @@ class FrameGuard implements ChannelInterceptor {
             return;
         }
         KefuPrincipal principal = principal(accessor.getUser());
-        if (accessor.getUser() instanceof StompUser user && user.expiresAt() != null && java.time.Instant.now().isAfter(user.expiresAt())) {
-            // A session lives no longer than the token it was opened with (revocation ends at the latest then too).
-            throw new MessageDeliveryException("unauthorized: the access token expired at " + user.expiresAt()
-                    + "; connect again with a fresh one");
+        String refusal = accessor.getUser() instanceof StompUser user ? tokens.get().refusal(user.token()) : null;
+        if (refusal != null) {
+            throw new MessageDeliveryException(refusal);
         }
         String destination = accessor.getDestination();
         if (command == StompCommand.SUBSCRIBE && !maySubscribe(principal, destination)) {
@@ -77,17 +78,6 @@ class FrameGuard implements ChannelInterceptor {
         if (command == StompCommand.SEND && (destination == null || !SEND_DESTINATIONS.contains(destination))) {
             throw new MessageDeliveryException("forbidden: you may not send to " + destination);
         }
-    }
-
-    private void refuse(StompHeaderAccessor frame, String reason) {
-        StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
-        error.setMessage(reason);
-        error.setSessionId(frame.getSessionId());
-        if (frame.getReceipt() != null) {
-            error.setReceiptId(frame.getReceipt());
-        }
-        error.setLeaveMutable(true);
-        clientOutbound.get().send(org.springframework.messaging.support.MessageBuilder.createMessage(new byte[0], error.getMessageHeaders()));
     }
 
     static boolean maySubscribe(KefuPrincipal principal, @Nullable String destination) {
@@ -110,8 +100,8 @@ class FrameGuard implements ChannelInterceptor {
             throw new MessageDeliveryException("unauthorized: CONNECT needs an access token (Authorization: Bearer …)");
         }
         try {
-            org.springframework.security.oauth2.jwt.Jwt jwt = jwtDecoder.decode(token);
-            return new StompUser(KefuPrincipal.from(jwt), jwt.getExpiresAt());
+            Jwt jwt = jwtDecoder.decode(token);
+            return new StompUser(KefuPrincipal.from(jwt), jwt);
         } catch (JwtException | IllegalArgumentException e) {
             throw new MessageDeliveryException("unauthorized: " + e.getMessage());
         }

@@ -17,6 +17,7 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -73,8 +74,7 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(new FrameGuard(jwtDecoder,
-                () -> beans.getBean("clientOutboundChannel", org.springframework.messaging.MessageChannel.class)));
+        registration.interceptors(new FrameGuard(jwtDecoder, SingletonSupplier.of(() -> beans.getBean(SessionTokens.class))));
     }
 
     @Override

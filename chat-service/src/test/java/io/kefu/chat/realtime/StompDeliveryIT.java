@@ -1,19 +1,24 @@
 package io.kefu.chat.realtime;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.nimbusds.jwt.SignedJWT;
 import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
 import io.kefu.chat.conversation.ConversationService;
+import io.kefu.common.security.KefuJwtValidators;
 import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuIntegrationTest;
 import io.kefu.testsupport.StompTestClient;
 import io.kefu.testsupport.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,13 +31,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Real STOMP clients on the plain WebSocket endpoint: sends, acks, receipts with timestamps, typing,
- * refused frames and tokens, the per-sender limit as an error frame, and delivery across two instances.
+ * refused frames and tokens (also expired or revoked mid-session), the per-sender limit as an error frame, and delivery across two instances.
  */
 @KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kefu.chat.conversation.send-rate-permits=5", "kefu.chat.conversation.send-rate-period=60s"})
 class StompDeliveryIT extends ChatItSupport {
 
     static final Duration WAIT = Duration.ofSeconds(15);
+    /** How long after its expiry every service still takes a token (KefuJwtValidators). */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     static ConfigurableApplicationContext second;
 
     @Autowired
@@ -41,6 +48,8 @@ class StompDeliveryIT extends ChatItSupport {
     JdbcTemplate jdbc;
     @Autowired
     ConversationService conversations;
+    @Autowired
+    RedissonClient redisson;
 
     @AfterAll
     static void stopSecond() {
@@ -111,25 +120,53 @@ class StompDeliveryIT extends ChatItSupport {
     }
 
     @Test
-    void aSessionEndsWithItsTokenAFrameAfterExpiryIsRefusedAndNotStored() throws Exception {
+    void aFrameAfterTheTokenExpiredIsRefusedNotStoredAndEndsTheSession() throws Exception {
         UUID tenant = UUID.randomUUID();
         UUID customerId = UUID.randomUUID();
-        String shortLived = TestTokens.token(customerId.toString(), tenant.toString(), "customer", List.of("customer"), Duration.ofSeconds(2));
-        try (StompTestClient c = StompTestClient.connect(ws(), shortLived)) {
+        // Expired 20 s ago: still accepted for the 30 s of clock skew every service allows, then refused.
+        Instant expiry = Instant.now().minusSeconds(20);
+        String expiring = TestTokens.token(customerId.toString(), tenant.toString(), "customer", List.of("customer"), expiry.minusSeconds(40),
+                expiry);
+        try (StompTestClient c = StompTestClient.connect(ws(), expiring)) {
             c.subscribe("/user/queue/acks").ready();
             c.send("/app/chat.send", Map.of("content", "还来得及", "clientMsgId", "in-time"));
             c.await("/user/queue/acks", WAIT, f -> "in-time".equals(f.path("clientMsgId").asString()));
-            Thread.sleep(2500); // past the token's expiry
+            while (!Instant.now().isAfter(expiry.plus(CLOCK_SKEW).plusMillis(200))) {
+                Thread.sleep(50); // until no service would take the token any more
+            }
 
             c.send("/app/chat.send", Map.of("content", "太晚了", "clientMsgId", "too-late"));
             assertThat(c.nextError(WAIT)).contains("expired");
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (c.connected() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(c.connected()).as("the server closed the session").isFalse();
+            awaitClosed(c);
         }
         assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customerId)).containsExactly("还来得及");
+    }
+
+    @Test
+    void aFrameAfterTheTokenWasRevokedIsRefusedNotStoredAndEndsTheSession() throws Exception {
+        Person customer = customer(UUID.randomUUID());
+        String revoked = KefuJwtValidators.REVOKED_JTI_PREFIX + SignedJWT.parse(customer.token()).getJWTClaimsSet().getJWTID();
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+            c.subscribe("/user/queue/acks").ready();
+            c.send("/app/chat.send", Map.of("content", "登录中", "clientMsgId", "before"));
+            c.await("/user/queue/acks", WAIT, f -> "before".equals(f.path("clientMsgId").asString()));
+            redisson.getBucket(revoked, StringCodec.INSTANCE).set("1", Duration.ofMinutes(5)); // what auth-service's logout does
+
+            c.send("/app/chat.send", Map.of("content", "已退出", "clientMsgId", "after"));
+            assertThat(c.nextError(WAIT)).contains("revoked");
+            awaitClosed(c);
+        } finally {
+            redisson.getBucket(revoked, StringCodec.INSTANCE).delete();
+        }
+        assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customer.id())).containsExactly("登录中");
+    }
+
+    private static void awaitClosed(StompTestClient c) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (c.connected() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(c.connected()).as("the server closed the session").isFalse();
     }
 
     @Test

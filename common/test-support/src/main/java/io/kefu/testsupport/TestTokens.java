@@ -64,11 +64,16 @@ public final class TestTokens {
 
     /** A token valid for {@code lifetime}. */
     public static String token(String userId, String tenantId, String type, List<String> roles, java.time.Duration lifetime) {
-        jwkSetUri();
         Instant now = Instant.now();
+        return token(userId, tenantId, type, roles, now, now.plus(lifetime));
+    }
+
+    /** A token issued and expiring when given: e.g. one that expired a moment ago but is still inside the accepted clock skew. */
+    public static String token(String userId, String tenantId, String type, List<String> roles, Instant issuedAt, Instant expiresAt) {
+        jwkSetUri();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer("kefu-auth").audience("kefu").subject(userId).jwtID(UUID.randomUUID().toString())
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
+                .issueTime(Date.from(issuedAt)).expirationTime(Date.from(expiresAt))
                 .claim("typ", type).claim("roles", roles);
         if (tenantId != null) {
             claims.claim("tid", tenantId);
