@@ -9,13 +9,21 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Shared by chat-service integration tests: tokens from the test issuer (the service verifies them
- * through its real resource-server setup) for customers and staff of a tenant.
+ * through its real resource-server setup) for customers and staff of a tenant, and presence keys of
+ * their own in Redis.
  */
 public abstract class ChatItSupport {
+
+    /**
+     * Presence keys of this test JVM: Redis is shared with other runs on the machine, whose presence sweeps
+     * would otherwise announce this run's users (into their own outbox). Pass it to extra instances too.
+     */
+    public static final String PRESENCE_KEYS = "kefu:it:presence:" + UUID.randomUUID();
 
     @DynamicPropertySource
     static void testIssuer(DynamicPropertyRegistry registry) {
         registry.add("kefu.security.jwk-set-uri", TestTokens::jwkSetUri);
+        registry.add("kefu.chat.realtime.presence-keys", () -> PRESENCE_KEYS);
     }
 
     public record Person(UUID id, UUID tenantId, String token) {

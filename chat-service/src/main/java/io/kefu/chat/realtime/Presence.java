@@ -1,17 +1,14 @@
 package io.kefu.chat.realtime;
 
-import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.kefu.chat.events.PresenceChanged;
+import io.kefu.chat.realtime.PresenceLedger.Transition;
 import io.kefu.common.config.LiveProperties;
-import io.kefu.common.event.EventPublisher;
 import io.kefu.common.security.KefuPrincipal;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript;
@@ -20,193 +17,212 @@ import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 /**
- * Who is connected, across instances. Per user, in Redis: a sorted set of their STOMP sessions scored
- * by when each stops counting (refreshed while the session lives, so a dead instance's sessions lapse)
- * and a hash that says whether "online" was announced, with what the announcement needs. A sorted set
- * of users, scored by their latest session's expiry, lets a sweep find users whose sessions all lapsed.
+ * Who is connected, across instances, announced as {@code chat.presence.changed.v1} on a user's first
+ * session and when their last one is gone. In Redis, per user: a sorted set of their STOMP sessions
+ * scored by when each stops counting (refreshed while the session lives, so a dead instance's sessions
+ * lapse) and a hash with their announced state, type and tenant; and one index of the users to look at
+ * again, scored by when (their latest session's expiry, or when an unconfirmed claim may be taken over),
+ * so that the sweep never scans keys.
  * <p>
- * Every transition is one Lua script, so concurrent connects and closes on several instances announce
- * a user online once and offline once: the script that takes the user from "announced" to "not" (or
- * back) is the only one told to publish {@code chat.presence.changed.v1}. If publishing then fails,
- * the marker is put back and the sweep (or the next connect) tries again. routing puts agents offline
- * after its grace period.
+ * Every change (connect, refresh, close, sweep) is one Lua script, so instances never disagree on
+ * whether a user went online or offline: the script that flips the state claims the announcement.
+ * The claim is confirmed in Redis only after the announcement committed to the outbox
+ * ({@link PresenceLedger}); a claim left unconfirmed (publishing failed, or the instance died in
+ * between) is taken over by a sweep after {@code presence-claim-lease}. Announcing after the claim can
+ * thus happen twice; the ledger's row per user turns that into once and drops a transition that commits
+ * after a newer one. Redis must be a single node or primary (the scripts use several keys; not Cluster).
  */
 @Component
-class Presence {
+class Presence implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
-    static final String INDEX = "kefu:chat:presence:index";
-
-    /** KEYS: sessions, user, index. ARGV: now, expiry, session, type, tenant, key lifetime ms, userId. 1: announce online. */
-    private static final String CONNECT = """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], ARGV[6])
-            redis.call('ZADD', KEYS[3], 'GT', ARGV[2], ARGV[7])
-            local announced = redis.call('HGET', KEYS[2], 'online')
-            redis.call('HSET', KEYS[2], 'type', ARGV[4], 'tenant', ARGV[5])
-            if announced == '1' then return 0 end
-            redis.call('HSET', KEYS[2], 'online', '1')
-            return 1""";
+    private static final int SWEEP_BATCH = 500;
 
     /**
-     * KEYS: sessions, user, index. ARGV: now, session ('' for none), userId. Drops the session and lapsed
-     * ones; when none is left and online was announced, claims the offline announcement: returns
-     * {type, tenant}, else nil. Used by closes and by the sweep.
+     * KEYS: 1 the user's sessions, 2 the user, 3 the index. ARGV: 1 user id, 2 session to add or '', 3 the
+     * session TTL (ms), 4 user type, 5 tenant or '', 6 session to remove or '', 7 version whose announcement
+     * is confirmed or '', 8 claim lease (ms). Times are Redis's, so instances' clocks need not agree.
+     * Returns nil, or the claimed transition: {version, online '1'/'0', type, tenant, changed at (ms)}.
      */
-    private static final String RELEASE = """
-            if ARGV[2] ~= '' then redis.call('ZREM', KEYS[1], ARGV[2]) end
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-            local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-            if #last > 0 then
-              redis.call('ZADD', KEYS[3], last[2], ARGV[3])
-              return nil
+    private static final String SETTLE = """
+            local sessions, user, index = KEYS[1], KEYS[2], KEYS[3]
+            local t = redis.call('TIME')
+            local micros = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local now = math.floor(micros / 1000)
+            local function ms(n) return string.format('%.0f', n) end
+            if ARGV[7] ~= '' and redis.call('HGET', user, 'pending') == ARGV[7] then
+              redis.call('HDEL', user, 'pending', 'retry')
             end
-            redis.call('ZREM', KEYS[3], ARGV[3])
-            if redis.call('HGET', KEYS[2], 'online') ~= '1' then return nil end
-            local who = redis.call('HMGET', KEYS[2], 'type', 'tenant')
-            redis.call('DEL', KEYS[2])
-            return who""";
-
-    /** KEYS: sessions, index. ARGV: expiry, session, key lifetime ms, userId. Only sessions still there are extended. */
-    private static final String REFRESH = """
-            if redis.call('ZSCORE', KEYS[1], ARGV[2]) then
-              redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              redis.call('ZADD', KEYS[2], 'GT', ARGV[1], ARGV[4])
+            if ARGV[6] ~= '' then redis.call('ZREM', sessions, ARGV[6]) end
+            redis.call('ZREMRANGEBYSCORE', sessions, '-inf', now)
+            if ARGV[2] ~= '' then
+              redis.call('ZADD', sessions, ms(now + tonumber(ARGV[3])), ARGV[2])
+              redis.call('PEXPIRE', sessions, ms(2 * tonumber(ARGV[3])))
+              redis.call('HSET', user, 'type', ARGV[4], 'tenant', ARGV[5])
             end
-            return 0""";
+            local latest = redis.call('ZRANGE', sessions, -1, -1, 'WITHSCORES')
+            local live = #latest > 0
+            local claimed = false
+            if live ~= (redis.call('HGET', user, 'online') == '1') then
+              -- A transition, numbered by Redis's clock and above the user's last one, so that the ledger
+              -- tells an older transition from a newer one (also after this hash was deleted).
+              local version = ms(math.max(micros, (tonumber(redis.call('HGET', user, 'version')) or 0) + 1))
+              redis.call('HSET', user, 'online', live and '1' or '0', 'version', version, 'pending', version, 'changed', ms(now),
+                'retry', ms(now + tonumber(ARGV[8])))
+              claimed = true
+            else
+              local retry = tonumber(redis.call('HGET', user, 'retry'))
+              if retry and retry <= now then
+                -- Claimed before and never confirmed: its instance died or publishing failed. Taken over.
+                redis.call('HSET', user, 'retry', ms(now + tonumber(ARGV[8])))
+                claimed = true
+              end
+            end
+            local due = live and tonumber(latest[2]) or nil
+            local retry = tonumber(redis.call('HGET', user, 'retry'))
+            if retry and (due == nil or retry < due) then due = retry end
+            if due then
+              redis.call('ZADD', index, ms(due), ARGV[1])
+            else
+              -- Offline, and announced so: nothing left to look at.
+              redis.call('ZREM', index, ARGV[1])
+              redis.call('DEL', user)
+            end
+            if not claimed then return nil end
+            local h = redis.call('HMGET', user, 'pending', 'online', 'type', 'tenant', 'changed')
+            return {h[1], h[2], h[3] or '', h[4] or '', h[5]}""";
 
     private final RedissonClient redisson;
-    private final EventPublisher events;
-    private final TransactionTemplate tx;
+    private final PresenceLedger ledger;
     private final LiveProperties<RealtimeProperties> properties;
     private final Clock clock;
+    private final String keys;
     /** This instance's sessions: session id → user. */
     private final Map<String, KefuPrincipal> local = new ConcurrentHashMap<>();
+    private volatile boolean halted;
 
-    Presence(RedissonClient redisson, EventPublisher events, TransactionTemplate tx, LiveProperties<RealtimeProperties> properties,
-            Clock clock) {
+    Presence(RedissonClient redisson, PresenceLedger ledger, LiveProperties<RealtimeProperties> properties, Clock clock) {
         this.redisson = redisson;
-        this.events = events;
-        this.tx = tx;
+        this.ledger = ledger;
         this.properties = properties;
         this.clock = clock;
+        this.keys = properties.get().presenceKeys(); // at start: every instance must agree on them
     }
 
     @EventListener
     void connected(SessionConnectedEvent event) {
-        KefuPrincipal user = user(event.getUser());
-        String session = sessionId(event.getMessage().getHeaders());
-        if (user == null || session == null) {
+        String session = SimpMessageHeaderAccessor.getSessionId(event.getMessage().getHeaders());
+        if (halted || session == null || !(event.getUser() instanceof StompUser user)) {
             return;
         }
-        local.put(session, user);
-        Instant now = clock.instant();
-        Duration ttl = properties.get().presenceTtl();
-        Long announce = script().eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.LONG,
-                List.of(sessionsKey(user.userId()), userKey(user.userId()), INDEX), String.valueOf(now.toEpochMilli()),
-                String.valueOf(now.plus(ttl).toEpochMilli()), session, user.type(), user.tenantId() == null ? "" : user.tenantId().toString(),
-                String.valueOf(ttl.toMillis() * 2), user.userId().toString());
-        if (announce != null && announce == 1) {
-            try {
-                publish(user.userId(), user.type(), user.tenantId(), true, now);
-            } catch (RuntimeException e) {
-                // Not announced after all: the user's next connect tries again.
-                redisson.getMap(userKey(user.userId()), StringCodec.INSTANCE).fastRemove("online");
-                throw e;
-            }
-        }
+        local.put(session, user.principal());
+        keep(session, user.principal());
     }
 
     @EventListener
     void disconnected(SessionDisconnectEvent event) {
         KefuPrincipal user = local.remove(event.getSessionId());
-        if (user != null) {
-            release(user.userId(), event.getSessionId());
+        if (user != null && !halted) {
+            settleQuietly(user.userId(), null, "", event.getSessionId());
         }
     }
 
-    /** Keeps this instance's sessions counting. */
-    @Scheduled(fixedDelayString = "${kefu.chat.realtime.presence-refresh:30s}")
+    /** Keeps this instance's sessions counting; a session a sweep dropped (this instance stalled) counts again. */
     void refresh() {
-        Instant now = clock.instant();
-        Duration ttl = properties.get().presenceTtl();
-        local.forEach((session, user) -> script().eval(RScript.Mode.READ_WRITE, REFRESH, RScript.ReturnType.LONG,
-                List.of(sessionsKey(user.userId()), INDEX), String.valueOf(now.plus(ttl).toEpochMilli()), session,
-                String.valueOf(ttl.toMillis() * 2), user.userId().toString()));
+        local.forEach((session, user) -> {
+            if (!halted) {
+                keep(session, user);
+            }
+        });
     }
 
     /**
-     * Users whose sessions all lapsed (their instance died without closing them) are announced offline,
-     * once: every instance sweeps, the script lets one of them claim each user.
+     * Settles the users the index says are due: sessions all lapsed (their instance died without closing
+     * them) or a claim left unconfirmed. Every instance sweeps; the script lets one of them claim each.
+     * Due by this instance's clock: a user picked a little early or late costs a call, the script decides.
      */
-    @Scheduled(fixedDelayString = "${kefu.chat.realtime.presence-sweep:15s}")
     void sweep() {
-        long now = clock.millis();
-        for (String user : redisson.<String>getScoredSortedSet(INDEX, StringCodec.INSTANCE).valueRange(Double.NEGATIVE_INFINITY, true, now, true,
-                0, 500)) {
-            try {
-                release(UUID.fromString(user), "");
-            } catch (RuntimeException e) {
-                log.warn("Presence sweep could not settle user {}: {}", user, e.toString());
-            }
+        if (halted) {
+            return;
+        }
+        for (String user : redisson.<String>getScoredSortedSet(indexKey(), StringCodec.INSTANCE)
+                .valueRange(Double.NEGATIVE_INFINITY, true, clock.millis(), true, 0, SWEEP_BATCH)) {
+            settleQuietly(UUID.fromString(user), null, "", "");
         }
     }
 
-    /** Forgets this instance's sessions without closing them: what a crash looks like to the others. For tests. */
-    void forgetLocalSessions() {
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addTriggerTask(this::refresh, new Every(() -> properties.get().presenceRefresh()));
+        registrar.addTriggerTask(this::sweep, new Every(() -> properties.get().presenceSweep()));
+    }
+
+    /** Stops this instance's presence work without closing anything: what a crash looks like to the others. For tests. */
+    void halt() {
+        halted = true;
         local.clear();
     }
 
-    private void release(UUID userId, String session) {
-        Instant now = clock.instant();
-        List<Object> claimed = script().eval(RScript.Mode.READ_WRITE, RELEASE, RScript.ReturnType.LIST,
-                List.of(sessionsKey(userId), userKey(userId), INDEX), String.valueOf(now.toEpochMilli()), session, userId.toString());
-        if (claimed == null || claimed.size() < 2 || claimed.get(0) == null) {
-            return;
+    /** What an instance that died between claiming and announcing leaves behind: a claimed, unannounced transition. For tests. */
+    @Nullable Transition claimWithoutAnnouncing(KefuPrincipal user, String session) {
+        return eval(user.userId(), user, session, "", "");
+    }
+
+    /** Whether anything may still be announced for this user: they have sessions, or a claim is unconfirmed. */
+    boolean watches(UUID userId) {
+        return redisson.getScoredSortedSet(indexKey(), StringCodec.INSTANCE).contains(userId.toString());
+    }
+
+    private void keep(String session, KefuPrincipal user) {
+        settleQuietly(user.userId(), user, session, "");
+        if (!local.containsKey(session)) {
+            // Closed meanwhile, maybe before this add reached Redis: take it out again.
+            settleQuietly(user.userId(), null, "", session);
         }
-        String type = String.valueOf(claimed.get(0));
-        String tenant = claimed.get(1) == null ? "" : String.valueOf(claimed.get(1));
+    }
+
+    private void settleQuietly(UUID userId, @Nullable KefuPrincipal adding, String add, String remove) {
         try {
-            publish(userId, type, tenant.isEmpty() ? null : UUID.fromString(tenant), false, now);
+            settle(userId, adding, add, remove);
         } catch (RuntimeException e) {
-            // Put the claim back so that the sweep announces it later (the user is kept in the index as lapsed).
-            redisson.getMap(userKey(userId), StringCodec.INSTANCE).putAll(Map.of("online", "1", "type", type, "tenant", tenant));
-            redisson.getScoredSortedSet(INDEX, StringCodec.INSTANCE).add(now.toEpochMilli(), userId.toString());
-            throw e;
+            // Left to the refresh (an add) or the sweep (a lapse, an unconfirmed claim).
+            log.warn("Presence of user {} not settled: {}", userId, e.toString());
         }
     }
 
-    private void publish(UUID userId, String type, @Nullable UUID tenantId, boolean online, Instant at) {
-        tx.executeWithoutResult(status -> events.publish(new PresenceChanged(userId, type, tenantId, online, online ? 1 : 0, at),
-                tenantId == null ? null : tenantId.toString(), userId.toString(), 4));
+    /** One change, then the announcement of a transition it claimed, confirmed; confirming may claim the next. */
+    private void settle(UUID userId, @Nullable KefuPrincipal adding, String add, String remove) {
+        Transition claim = eval(userId, adding, add, remove, "");
+        for (int i = 0; claim != null && i < 3; i++) { // a user flapping faster than this is left to the sweep
+            ledger.announce(claim);
+            claim = eval(userId, null, "", "", Long.toString(claim.version()));
+        }
     }
 
-    private RScript script() {
-        return redisson.getScript(StringCodec.INSTANCE);
+    private @Nullable Transition eval(UUID userId, @Nullable KefuPrincipal adding, String add, String remove, String confirm) {
+        RealtimeProperties p = properties.get();
+        List<Object> claim = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, SETTLE, RScript.ReturnType.LIST,
+                List.of(keys + ":" + userId, keys + ":user:" + userId, indexKey()), userId.toString(), add,
+                String.valueOf(p.presenceTtl().toMillis()), adding == null ? "" : adding.type(),
+                adding == null || adding.tenantId() == null ? "" : adding.tenantId().toString(), remove, confirm,
+                String.valueOf(p.presenceClaimLease().toMillis()));
+        if (claim == null || claim.size() < 5) {
+            return null;
+        }
+        String tenant = String.valueOf(claim.get(3));
+        return new Transition(userId, Long.parseLong(String.valueOf(claim.get(0))), "1".equals(claim.get(1)), String.valueOf(claim.get(2)),
+                tenant.isEmpty() ? null : UUID.fromString(tenant), Instant.ofEpochMilli(Long.parseLong(String.valueOf(claim.get(4)))));
     }
 
-    private static String sessionsKey(UUID userId) {
-        return "kefu:chat:presence:" + userId;
-    }
-
-    private static String userKey(UUID userId) {
-        return "kefu:chat:presence:user:" + userId;
-    }
-
-    private static @Nullable KefuPrincipal user(@Nullable Principal principal) {
-        return principal instanceof StompUser stompUser ? stompUser.principal() : null;
-    }
-
-    private static @Nullable String sessionId(org.springframework.messaging.MessageHeaders headers) {
-        return (String) headers.get("simpSessionId");
+    private String indexKey() {
+        return keys + ":index";
     }
 }

@@ -11,14 +11,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code kefu.chat.realtime.*}. Origins, frame limits and heartbeats apply at start; the presence
- * and token-check settings are hot.
+ * {@code kefu.chat.realtime.*}. Origins, frame limits, heartbeats and the presence keys apply at start;
+ * the presence and token-check timings are hot.
  *
- * @param allowedOrigins   origin patterns for the WebSocket handshake; mini-programs send no Origin
- * @param messageSizeLimit largest inbound STOMP message (bytes)
- * @param heartbeat        server and expected client heartbeat interval
- * @param presenceTtl      a session not refreshed for this long counts as gone (an instance that died)
- * @param tokenCheck       how often the tokens of sessions that send nothing are checked (expiry, revocation)
+ * @param allowedOrigins     origin patterns for the WebSocket handshake; mini-programs send no Origin
+ * @param messageSizeLimit   largest inbound STOMP message (bytes)
+ * @param heartbeat          server and expected client heartbeat interval
+ * @param presenceTtl        a session not refreshed for this long counts as gone (an instance that died)
+ * @param presenceRefresh    how often an instance keeps its sessions counting; shorter than the TTL
+ * @param presenceSweep      how often every instance looks for users whose sessions all lapsed
+ * @param presenceClaimLease how long a claimed announcement may stay unconfirmed before a sweep takes it
+ *                           over (its instance died, or publishing failed)
+ * @param presenceKeys       prefix of the presence keys in Redis; every instance of a fleet uses the same
+ * @param tokenCheck         how often the tokens of sessions that send nothing are checked (expiry, revocation)
  */
 @Validated
 @ConfigurationProperties("kefu.chat.realtime")
@@ -27,5 +32,22 @@ public record RealtimeProperties(
         @DefaultValue("65536") @Min(1024) int messageSizeLimit,
         @DefaultValue("10s") @NotNull Duration heartbeat,
         @DefaultValue("90s") @NotNull Duration presenceTtl,
+        @DefaultValue("30s") @NotNull Duration presenceRefresh,
+        @DefaultValue("15s") @NotNull Duration presenceSweep,
+        @DefaultValue("10s") @NotNull Duration presenceClaimLease,
+        @DefaultValue("kefu:chat:presence") @NotEmpty String presenceKeys,
         @DefaultValue("30s") @NotNull Duration tokenCheck) {
+
+    public RealtimeProperties {
+        // Bound again on every refresh, where a throw keeps the last good values (LiveProperties).
+        for (Duration d : List.of(presenceTtl, presenceRefresh, presenceSweep, presenceClaimLease, tokenCheck)) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("kefu.chat.realtime durations must be positive, got " + d);
+            }
+        }
+        if (presenceRefresh.compareTo(presenceTtl) >= 0) {
+            throw new IllegalArgumentException("kefu.chat.realtime.presence-refresh (" + presenceRefresh
+                    + ") must be shorter than presence-ttl (" + presenceTtl + "), or live sessions lapse");
+        }
+    }
 }

@@ -1,37 +1,62 @@
 package io.kefu.chat.realtime;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import com.nimbusds.jwt.SignedJWT;
 import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
+import io.kefu.chat.realtime.PresenceLedger.Transition;
+import io.kefu.common.security.KefuJwtValidators;
+import io.kefu.common.security.KefuPrincipal;
+import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuIntegrationTest;
 import io.kefu.testsupport.StompTestClient;
+import io.kefu.testsupport.TestTokens;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Presence as routing sees it (chat.presence.changed.v1 in the outbox): one "online" and one "offline"
- * per stretch of being connected, however sessions race, and "offline" for sessions of an instance
- * that died. Short presence TTL and sweep so that lapsing is quick.
+ * Presence as routing sees it (chat.presence.changed.v1 in the outbox, which every instance of the test
+ * shares): one "online" and one "offline" per stretch of being connected however sessions on two
+ * instances race, "offline" from a surviving instance for the users of one that died, claims that were
+ * never announced taken over, and sessions ended with their token. Short TTL, sweep and token check so
+ * that lapsing is quick. "Exactly once" is checked after the user is settled (nothing left in Redis that
+ * could announce anything), not after a pause.
  */
 @KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "kefu.chat.realtime.presence-ttl=2s", "kefu.chat.realtime.presence-refresh=300ms", "kefu.chat.realtime.presence-sweep=300ms"})
+        PresenceIT.TTL, PresenceIT.REFRESH, PresenceIT.SWEEP, PresenceIT.LEASE, PresenceIT.TOKEN_CHECK})
 class PresenceIT extends ChatItSupport {
 
+    static final String TTL = "kefu.chat.realtime.presence-ttl=2s";
+    static final String REFRESH = "kefu.chat.realtime.presence-refresh=300ms";
+    static final String SWEEP = "kefu.chat.realtime.presence-sweep=300ms";
+    static final String LEASE = "kefu.chat.realtime.presence-claim-lease=1s";
+    static final String TOKEN_CHECK = "kefu.chat.realtime.token-check=300ms";
     static final Duration WAIT = Duration.ofSeconds(15);
+
+    static ConfigurableApplicationContext second;
 
     @Autowired
     Environment environment;
@@ -39,75 +64,174 @@ class PresenceIT extends ChatItSupport {
     JdbcTemplate jdbc;
     @Autowired
     Presence presence;
+    @Autowired
+    PresenceLedger ledger;
+    @Autowired
+    RedissonClient redisson;
+
+    @AfterAll
+    static void stopSecond() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    /** Another instance with the same settings, sharing this one's database, Redis keys and issuer. */
+    static ConfigurableApplicationContext startInstance() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (String setting : List.of(TTL, REFRESH, SWEEP, LEASE, TOKEN_CHECK)) {
+            settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+        settings.put("kefu.security.jwk-set-uri", TestTokens.jwkSetUri());
+        settings.put("kefu.chat.realtime.presence-keys", PRESENCE_KEYS);
+        return KefuApps.start(ChatApplication.class, settings);
+    }
+
+    static synchronized ConfigurableApplicationContext second() {
+        if (second == null) {
+            second = startInstance();
+        }
+        return second;
+    }
 
     String ws() {
         return "ws://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + "/ws";
     }
 
+    static String ws(ConfigurableApplicationContext instance) {
+        return "ws://127.0.0.1:" + KefuApps.port(instance) + "/ws";
+    }
+
     @Test
-    void sessionsOpeningAndClosingAtOnceAnnounceTheUserOnlineOnceAndOfflineOnce() throws Exception {
+    void aUserConnectingOnTwoInstancesAtOnceIsAnnouncedOnlineOnceAndOfflineOnceEveryRound() throws Exception {
         Person agent = agent(UUID.randomUUID());
-        int rounds = 10;
+        List<String> instances = List.of(ws(), ws(second()));
+        int rounds = 20;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 1; round <= rounds; round++) {
                 CyclicBarrier opening = new CyclicBarrier(2);
                 CyclicBarrier closing = new CyclicBarrier(2);
                 List<Future<?>> sessions = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
+                for (String instance : instances) {
                     sessions.add(pool.submit(() -> {
                         opening.await();
-                        try (StompTestClient client = StompTestClient.connect(ws(), agent.token())) {
-                            client.subscribe("/user/queue/pong").ready();
+                        try (StompTestClient client = StompTestClient.connect(instance, agent.token())) {
+                            client.ready(); // connected: both sessions overlap until both pass the barrier below
                             closing.await();
                         }
                         return null;
                     }));
                 }
                 for (Future<?> session : sessions) {
-                    session.get();
+                    session.get(60, TimeUnit.SECONDS);
                 }
                 int expected = round;
-                await("offline " + round, () -> count(agent.id(), false) == expected);
+                await("offline after round " + round, () -> count(agent.id(), false) == expected);
                 assertThat(count(agent.id(), true)).as("online announcements after round %d", round).isEqualTo(round);
             }
         } finally {
             pool.shutdownNow();
         }
-        Thread.sleep(1000); // a late duplicate would show now
+        await("settled", () -> !presence.watches(agent.id()));
         assertThat(count(agent.id(), true)).isEqualTo(rounds);
         assertThat(count(agent.id(), false)).isEqualTo(rounds);
     }
 
     @Test
-    void sessionsOfAnInstanceThatDiedAreAnnouncedOfflineOnceAfterTheyLapse() throws Exception {
+    void theUsersOfAnInstanceThatDiedAreAnnouncedOfflineOnceByTheSweepOfAnother() throws Exception {
         Person agent = agent(UUID.randomUUID());
         Person other = agent(UUID.randomUUID());
-        try (StompTestClient crashed = StompTestClient.connect(ws(), agent.token());
+        ConfigurableApplicationContext doomed = startInstance();
+        try (StompTestClient crashed = StompTestClient.connect(ws(doomed), agent.token());
                 StompTestClient alive = StompTestClient.connect(ws(), other.token())) {
-            crashed.subscribe("/user/queue/pong").ready();
-            alive.subscribe("/user/queue/pong").ready();
+            crashed.ready();
+            alive.ready();
             await("online", () -> count(agent.id(), true) == 1 && count(other.id(), true) == 1);
 
-            presence.forgetLocalSessions(); // no more refreshes and no close for the sessions so far, as after a kill -9
-            try (StompTestClient later = StompTestClient.connect(ws(), other.token())) {
-                later.subscribe("/user/queue/pong").ready(); // a session opened after the "crash" keeps `other` online
+            // As after kill -9: no more refreshes, and its sessions end without a close being handled.
+            doomed.getBean(Presence.class).halt();
+            doomed.close();
 
-                await("the lapsed user is announced offline", () -> count(agent.id(), false) == 1);
-                Thread.sleep(2500); // longer than the TTL: `other` still has a live, refreshed session
-                assertThat(count(other.id(), false)).isZero();
-            }
+            await("the dead instance's user announced offline", () -> count(agent.id(), false) == 1);
+            await("settled", () -> !presence.watches(agent.id()));
+            assertThat(count(agent.id(), false)).as("offline announced once").isEqualTo(1);
+            assertThat(count(agent.id(), true)).isEqualTo(1);
+            // Longer than the TTL has passed: a live instance's refreshed session still counts.
+            assertThat(count(other.id(), false)).isZero();
+            assertThat(presence.watches(other.id())).isTrue();
+        } finally {
+            doomed.close();
         }
-        await("other offline after its last session closed", () -> count(other.id(), false) == 1);
-        Thread.sleep(1000);
-        assertThat(count(agent.id(), false)).as("offline announced once").isEqualTo(1);
-        assertThat(count(other.id(), true)).isEqualTo(1);
+        await("other offline after its session closed", () -> count(other.id(), false) == 1);
+    }
+
+    @Test
+    void aClaimWhoseInstanceDiedBeforeAnnouncingItIsAnnouncedByAnotherSweep() throws Exception {
+        UUID userId = UUID.randomUUID();
+        KefuPrincipal user = new KefuPrincipal(userId, UUID.randomUUID(), "staff", Set.of("agent"));
+        // A session nobody refreshes, whose "online" was claimed and never announced.
+        Transition claimed = presence.claimWithoutAnnouncing(user, "ghost-" + UUID.randomUUID());
+        assertThat(claimed).isNotNull();
+        assertThat(claimed.online()).isTrue();
+
+        await("the claim taken over after its lease", () -> count(userId, true) == 1);
+        await("offline once the session lapsed", () -> count(userId, false) == 1);
+        await("settled", () -> !presence.watches(userId));
+        assertThat(count(userId, true)).isEqualTo(1);
+        assertThat(count(userId, false)).isEqualTo(1);
+    }
+
+    @Test
+    void aTransitionRetriedOrCommittingAfterANewerOneIsNotAnnounced() {
+        UUID userId = UUID.randomUUID();
+        UUID tenant = UUID.randomUUID();
+        Instant at = Instant.now();
+        assertThat(ledger.announce(new Transition(userId, 10, true, "staff", tenant, at))).isTrue();
+        assertThat(ledger.announce(new Transition(userId, 30, false, "staff", tenant, at))).isTrue();
+        assertThat(ledger.announce(new Transition(userId, 20, true, "staff", tenant, at))).as("older, committing late").isFalse();
+        assertThat(ledger.announce(new Transition(userId, 30, false, "staff", tenant, at))).as("retried").isFalse();
+        assertThat(ledger.announce(new Transition(userId, 40, true, "staff", tenant, at))).isTrue();
+        assertThat(count(userId, true)).isEqualTo(2);
+        assertThat(count(userId, false)).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleSessionIsClosedOnceItsTokenExpiredAndItsUserGoesOffline() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID agentId = UUID.randomUUID();
+        // Expired 20 s ago: still accepted for the 30 s of clock skew every service allows, then refused.
+        Instant now = Instant.now();
+        String expiring = TestTokens.token(agentId.toString(), tenant.toString(), "staff", List.of("agent"), now.minusSeconds(60),
+                now.minusSeconds(20));
+        try (StompTestClient idle = StompTestClient.connect(ws(), expiring)) {
+            idle.ready();
+            await("online", () -> count(agentId, true) == 1);
+
+            assertThat(idle.nextError(Duration.ofSeconds(45))).contains("expired");
+            await("the server closed the session", () -> !idle.connected());
+        }
+        await("offline", () -> count(agentId, false) == 1);
+    }
+
+    @Test
+    void anIdleSessionIsClosedOnceItsTokenIsRevoked() throws Exception {
+        Person agent = agent(UUID.randomUUID());
+        String revoked = KefuJwtValidators.REVOKED_JTI_PREFIX + SignedJWT.parse(agent.token()).getJWTClaimsSet().getJWTID();
+        try (StompTestClient idle = StompTestClient.connect(ws(), agent.token())) {
+            idle.ready();
+            redisson.getBucket(revoked, StringCodec.INSTANCE).set("1", Duration.ofMinutes(5)); // what auth-service's logout does
+
+            assertThat(idle.nextError(WAIT)).contains("revoked");
+            await("the server closed the session", () -> !idle.connected());
+        } finally {
+            redisson.getBucket(revoked, StringCodec.INSTANCE).delete();
+        }
+        await("offline", () -> count(agent.id(), false) == 1);
     }
 
     private long count(UUID userId, boolean online) {
-        return jdbc.queryForObject("""
-                select count(*) from kefu_outbox where event_type = 'chat.presence.changed.v1' and envelope->>'subject' = ?
-                  and (envelope->'data'->>'online')::boolean = ?""", Long.class, userId.toString(), online);
+        return PresenceOutbox.count(jdbc, userId, online);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

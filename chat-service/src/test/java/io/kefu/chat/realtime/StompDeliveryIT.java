@@ -216,7 +216,7 @@ class StompDeliveryIT extends ChatItSupport {
     @Test
     void aMessageReachesAUserConnectedToAnotherInstanceAndPresenceIsPublished() throws Exception {
         second = KefuApps.start(ChatApplication.class, Map.of("kefu.security.jwk-set-uri", TestTokens.jwkSetUri(),
-                "kefu.chat.conversation.send-rate-permits", "100"));
+                "kefu.chat.realtime.presence-keys", PRESENCE_KEYS, "kefu.chat.conversation.send-rate-permits", "100"));
         String otherWs = "ws://127.0.0.1:" + KefuApps.port(second) + "/ws";
         UUID tenant = UUID.randomUUID();
         Person customer = customer(tenant);
@@ -243,8 +243,6 @@ class StompDeliveryIT extends ChatItSupport {
     }
 
     private long presence(UUID userId, boolean online) {
-        return jdbc.queryForObject("""
-                select count(*) from kefu_outbox where event_type = 'chat.presence.changed.v1' and envelope->>'subject' = ?
-                  and (envelope->'data'->>'online')::boolean = ?""", Long.class, userId.toString(), online);
+        return PresenceOutbox.count(jdbc, userId, online);
     }
 }
