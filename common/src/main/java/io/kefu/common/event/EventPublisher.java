@@ -38,7 +38,29 @@ public class EventPublisher {
     }
 
     /**
+     * Stores {@code event} for publication when the current transaction commits, with the priority its
+     * type declares ({@link EventType#priority()}, or {@link PrioritizedEvent#eventPriority()}).
+     *
+     * @param event    a record annotated with {@link EventType} whose type belongs to this service
+     * @param tenantId the tenant the fact belongs to
+     * @param subject  the entity it is about
+     */
+    public EventEnvelope publish(Object event, @Nullable String tenantId, @Nullable String subject) {
+        return publish(event, tenantId, subject, priorityOf(event));
+    }
+
+    /** The priority {@code event} is published with: its own when it has one, else its type's. */
+    public static int priorityOf(Object event) {
+        int priority = event instanceof PrioritizedEvent p ? p.eventPriority() : annotationOf(event.getClass()).priority();
+        if (priority < 0 || priority > 10) {
+            throw new IllegalArgumentException(event.getClass().getName() + " has priority " + priority + ", outside 0-10");
+        }
+        return priority;
+    }
+
+    /**
      * Stores {@code event} for publication when the current transaction commits.
+     * Prefer {@link #publish(Object, String, String)}: priority belongs to the event type.
      *
      * @param event    a record annotated with {@link EventType} whose type belongs to this service
      * @param tenantId the tenant the fact belongs to
@@ -71,12 +93,17 @@ public class EventPublisher {
     }
 
     public static String typeOf(Class<?> eventClass) {
+        EventType annotation = annotationOf(eventClass);
+        EventEnvelope.routingKeyOf(annotation.value()); // validates the shape
+        return annotation.value();
+    }
+
+    private static EventType annotationOf(Class<?> eventClass) {
         EventType annotation = eventClass.getAnnotation(EventType.class);
         if (annotation == null) {
             throw new IllegalArgumentException(eventClass.getName() + " is not annotated with @EventType");
         }
-        EventEnvelope.routingKeyOf(annotation.value()); // validates the shape
-        return annotation.value();
+        return annotation;
     }
 
 }

@@ -7,8 +7,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Names the versioned type of an event record, for example {@code chat.message.received.v1}.
- * The first segment is the producing service; the rest, without it, is the routing key.
+ * Names the versioned type of an event record, for example {@code chat.message.received.v1}, and
+ * its priority. The first segment is the producing service; the rest, without it, is the routing key.
+ * Priority belongs to what the event is, so it is declared once here (0-10, higher first); a record
+ * whose priority depends on its content (a VIP customer's message) implements {@link PrioritizedEvent}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -16,4 +18,7 @@ import java.lang.annotation.Target;
 public @interface EventType {
 
     String value();
+
+    /** 0-10; a statistics tick is low, a customer waiting for a person is high. */
+    int priority() default 5;
 }
