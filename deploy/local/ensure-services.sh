@@ -77,4 +77,9 @@ if is_local "$RABBIT_HOST"; then
 else
   wait_port "$RABBIT_HOST" "$RABBIT_PORT" 60 || { say "RabbitMQ is not reachable on $RABBIT_HOST:$RABBIT_PORT"; exit 1; }
 fi
+# --- Tools the deploy checks use --------------------------------------------
+# kubectl renders deploy/k8s's kustomize overlays; yamllint lints them (KubernetesManifestsMatchCodeTest).
+command -v kubectl >/dev/null || { say "installing kubectl (deploy/k8s checks)"; apt_install kubectl || say "kubectl missing: deploy's manifest tests will fail"; }
+command -v yamllint >/dev/null || { say "installing yamllint (deploy/k8s checks)"; apt_install yamllint || say "yamllint missing: deploy's manifest tests will fail"; }
+
 say "PostgreSQL $PG_HOST:$PG_PORT (db $DB_NAME, user $DB_USER), Redis $REDIS_HOST:$REDIS_PORT, RabbitMQ $RABBIT_HOST:$RABBIT_PORT ready"

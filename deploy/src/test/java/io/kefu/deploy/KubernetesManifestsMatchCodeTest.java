@@ -1,110 +1,202 @@
 package io.kefu.deploy;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.kefu.deploy.CodeFacts.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** deploy/k8s runs each service from its own image, on its own port, with variables it reads, scaled on its own. */
+/**
+ * deploy/k8s as a cluster would receive it: each overlay rendered by kustomize ({@code kubectl kustomize}),
+ * read into the Kubernetes API's own types (an unknown or misplaced field fails, as a schema checker
+ * would), checked by lint rules (hardened pods, resources, probes, spread, pinned images, secrets from
+ * Secrets with the prod profile on), and checked against the code (ports, variables each service reads).
+ */
 class KubernetesManifestsMatchCodeTest {
 
-    static final Path K8S = CodeFacts.ROOT.resolve("deploy/k8s");
-    static List<Map<String, Object>> docs;
+    static final Pattern SECRET_KEY = Pattern.compile("KEFU_[A-Z0-9_]*SECRET_KEY");
     static Map<String, CodeFacts.Service> code;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
-    static void load() throws IOException {
-        docs = new ArrayList<>();
-        try (Stream<Path> files = Files.list(K8S)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                for (Object doc : new Yaml().loadAll(Files.readString(f))) {
-                    if (doc instanceof Map<?, ?> m) {
-                        docs.add((Map<String, Object>) m);
-                    }
-                }
-            }
-        }
+    static void load() {
         code = CodeFacts.services();
     }
 
-    @Test
-    void everyServiceHasADeploymentServiceAndAutoscalerOfItsOwn() {
-        String version = CodeFacts.version();
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void everyOverlayRendersIntoValidKubernetesObjects(String overlay) throws IOException {
+        List<HasMetadata> objects = Manifests.render(overlay);
+        assertThat(objects).isNotEmpty();
+        objects.forEach(o -> assertThat(Manifests.unknownFields(o)).as("fields Kubernetes does not know in %s %s",
+                o.getKind(), o.getMetadata().getName()).isEmpty());
+        assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as("namespace of %s %s", o.getKind(),
+                o.getMetadata().getName()).isIn("kefu", null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void everyServiceHasADeploymentServiceAndAutoscalerOfItsOwn(String overlay) throws IOException {
+        List<HasMetadata> objects = Manifests.render(overlay);
         code.values().forEach(svc -> {
-            Map<String, Object> container = container(svc.module());
-            assertThat(String.valueOf(container.get("image"))).as("image of %s", svc.module())
-                    .endsWith("kefu/" + svc.module() + ":" + version);
-            assertThat(ports(container)).as("container ports of %s", svc.module()).contains(svc.port());
-            assertThat(String.valueOf(path(container, "readinessProbe", "httpGet", "path"))).isEqualTo("/actuator/health/readiness");
-            assertThat(String.valueOf(path(container, "livenessProbe", "httpGet", "path"))).isEqualTo("/actuator/health/liveness");
-            assertThat(find("Service", svc.module())).as("Service %s", svc.module()).isNotNull();
-            Map<String, Object> hpa = docs.stream().filter(d -> "HorizontalPodAutoscaler".equals(d.get("kind")))
-                    .filter(d -> svc.module().equals(path(d, "spec", "scaleTargetRef", "name"))).findFirst().orElse(null);
-            assertThat(hpa).as("autoscaler of %s", svc.module()).isNotNull();
+            Container container = Manifests.container(objects, svc.module());
+            assertThat(container.getPorts()).as("container ports of %s", svc.module())
+                    .anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(svc.port()));
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+            assertThat(Manifests.find(objects, Service.class, svc.module())).as("Service %s", svc.module()).isNotNull();
+            assertThat(objects).as("autoscaler of %s", svc.module()).anySatisfy(o -> {
+                assertThat(o).isInstanceOf(HorizontalPodAutoscaler.class);
+                assertThat(((HorizontalPodAutoscaler) o).getSpec().getScaleTargetRef().getName()).isEqualTo(svc.module());
+            });
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void imagesArePinnedToImmutableTags(String overlay) throws IOException {
+        for (Deployment d : Manifests.all(Manifests.render(overlay), Deployment.class)) {
+            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                String image = c.getImage();
+                assertThat(image).as("image of %s", d.getMetadata().getName())
+                        .doesNotContain("SNAPSHOT").doesNotEndWith(":latest").matches(".+(:[\\w.-]+|@sha256:[0-9a-f]{64})$");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void podsAreHardenedSizedAndSpread(String overlay) throws IOException {
+        for (Deployment d : Manifests.all(Manifests.render(overlay), Deployment.class)) {
+            String name = d.getMetadata().getName();
+            var pod = d.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as("runAsNonRoot of %s", name).isTrue();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).as("seccomp of %s", name).isEqualTo("RuntimeDefault");
+            assertThat(pod.getAutomountServiceAccountToken()).as("service account token of %s", name).isFalse();
+            assertThat(pod.getTopologySpreadConstraints()).as("spread of %s", name)
+                    .anySatisfy(t -> assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+            for (Container c : pod.getContainers()) {
+                var sc = c.getSecurityContext();
+                assertThat(sc.getAllowPrivilegeEscalation()).as("privilege escalation of %s", name).isFalse();
+                assertThat(sc.getReadOnlyRootFilesystem()).as("read-only root of %s", name).isTrue();
+                assertThat(sc.getCapabilities().getDrop()).as("dropped capabilities of %s", name).contains("ALL");
+                assertThat(c.getResources().getRequests()).as("requests of %s", name).containsKeys("cpu", "memory");
+                assertThat(c.getResources().getLimits()).as("limits of %s", name).containsKey("memory");
+                assertThat(c.getVolumeMounts()).as("a writable /tmp for %s (the root file system is read-only)", name)
+                        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+                assertThat(c.getStartupProbe()).as("startup probe of %s", name).isNotNull();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void servicesThatSealSecretsGetTheirKeyFromASecretAndRunWithProd(String overlay) throws IOException {
+        List<HasMetadata> objects = Manifests.render(overlay);
+        code.values().forEach(svc -> {
+            Container container = Manifests.container(objects, svc.module());
+            assertThat(env(container, "SPRING_PROFILES_ACTIVE")).as("profiles of %s", svc.module()).isNotNull()
+                    .extracting(EnvVar::getValue).asString().contains("prod");
+            svc.envRead().stream().filter(v -> SECRET_KEY.matcher(v).matches()).forEach(key -> {
+                EnvVar var = env(container, key);
+                boolean fromSecret = var != null && var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null
+                        || secretsTakenWhole(objects, container).contains(key);
+                assertThat(fromSecret).as("%s reads %s: its manifest must give it from a Secret", svc.module(), key).isTrue();
+            });
         });
     }
 
     @Test
-    void everyVariableAServiceIsGivenIsOneItReads() {
+    void onlyTheGatewayIsReachableFromOutside() throws IOException {
+        List<HasMetadata> objects = Manifests.render("production");
+        for (Service s : Manifests.all(objects, Service.class)) {
+            assertThat(s.getSpec().getType()).as("type of Service %s", s.getMetadata().getName()).isEqualTo("ClusterIP");
+        }
+        for (Ingress i : Manifests.all(objects, Ingress.class)) {
+            assertThat(i.getSpec().getTls()).as("TLS of Ingress %s", i.getMetadata().getName()).isNotEmpty();
+            i.getSpec().getRules().forEach(r -> r.getHttp().getPaths().forEach(p ->
+                    assertThat(p.getBackend().getService().getName()).as("Ingress backend").isEqualTo("gateway")));
+        }
+        List<NetworkPolicy> policies = Manifests.all(objects, NetworkPolicy.class);
+        assertThat(policies).as("a default-deny ingress policy").anySatisfy(p -> {
+            assertThat(p.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+            assertThat(p.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+            assertThat(p.getSpec().getIngress()).isNullOrEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void everyVariableAServiceIsGivenIsOneItReads(String overlay) throws IOException {
+        List<HasMetadata> objects = Manifests.render(overlay);
         code.values().forEach(svc -> {
+            Container container = Manifests.container(objects, svc.module());
             Set<String> given = new TreeSet<>();
-            envList(container(svc.module())).forEach(e -> given.add(String.valueOf(e.get("name"))));
-            envFromKeys(container(svc.module())).forEach(given::add);
+            container.getEnv().forEach(e -> given.add(e.getName()));
+            given.addAll(keysTakenWhole(objects, container));
             assertThat(svc.envRead()).as("variables %s reads; its manifest gives %s", svc.module(), given).containsAll(given);
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> container(String name) {
-        Map<String, Object> deployment = find("Deployment", name);
-        assertThat(deployment).as("Deployment %s in deploy/k8s", name).isNotNull();
-        List<Map<String, Object>> containers = (List<Map<String, Object>>) path(deployment, "spec", "template", "spec", "containers");
-        return containers.stream().filter(c -> name.equals(c.get("name"))).findFirst().orElse(containers.getFirst());
+    @Test
+    void manifestsPassTheLinter() throws Exception {
+        Path k8s = CodeFacts.ROOT.resolve("deploy/k8s");
+        Process p = new ProcessBuilder("yamllint", "-f", "parsable", "-c", k8s.resolve(".yamllint").toString(), k8s.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("yamllint deploy/k8s (Debian's yamllint; ensure-services.sh installs it):%n%s", out).isZero();
     }
 
-    private static Map<String, Object> find(String kind, String name) {
-        return docs.stream().filter(d -> kind.equals(d.get("kind")) && name.equals(path(d, "metadata", "name"))).findFirst().orElse(null);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Integer> ports(Map<String, Object> container) {
-        List<Map<String, Object>> ports = (List<Map<String, Object>>) container.getOrDefault("ports", List.of());
-        return ports.stream().map(p -> ((Number) p.get("containerPort")).intValue()).toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> envList(Map<String, Object> container) {
-        return (List<Map<String, Object>>) container.getOrDefault("env", List.of());
+    private static EnvVar env(Container c, String name) {
+        return c.getEnv().stream().filter(e -> name.equals(e.getName())).findFirst().orElse(null);
     }
 
     /** Keys of the ConfigMaps and Secrets a container takes whole with envFrom. */
-    @SuppressWarnings("unchecked")
-    private static List<String> envFromKeys(Map<String, Object> container) {
+    private static List<String> keysTakenWhole(List<HasMetadata> objects, Container c) {
+        List<String> keys = new ArrayList<>(secretsTakenWhole(objects, c));
+        for (EnvFromSource from : c.getEnvFrom()) {
+            if (from.getConfigMapRef() != null) {
+                var map = Manifests.find(objects, io.fabric8.kubernetes.api.model.ConfigMap.class, from.getConfigMapRef().getName());
+                assertThat(map).as("ConfigMap %s used by envFrom", from.getConfigMapRef().getName()).isNotNull();
+                keys.addAll(map.getData().keySet());
+            }
+        }
+        return keys;
+    }
+
+    private static List<String> secretsTakenWhole(List<HasMetadata> objects, Container c) {
         List<String> keys = new ArrayList<>();
-        for (Map<String, Object> from : (List<Map<String, Object>>) container.getOrDefault("envFrom", List.of())) {
-            for (String kind : List.of("configMapRef", "secretRef")) {
-                Object ref = path(from, kind, "name");
-                if (ref == null) {
-                    continue;
+        for (EnvFromSource from : c.getEnvFrom()) {
+            if (from.getSecretRef() != null) {
+                Secret secret = Manifests.find(objects, Secret.class, from.getSecretRef().getName());
+                assertThat(secret).as("Secret %s used by envFrom", from.getSecretRef().getName()).isNotNull();
+                if (secret.getData() != null) {
+                    keys.addAll(secret.getData().keySet());
                 }
-                Map<String, Object> source = find(kind.equals("configMapRef") ? "ConfigMap" : "Secret", String.valueOf(ref));
-                assertThat(source).as("%s %s used by envFrom", kind, ref).isNotNull();
-                Object data = source.containsKey("stringData") ? source.get("stringData") : source.get("data");
-                if (data instanceof Map<?, ?> m) {
-                    m.keySet().forEach(k -> keys.add(String.valueOf(k)));
+                if (secret.getStringData() != null) {
+                    keys.addAll(secret.getStringData().keySet());
                 }
             }
         }
