@@ -100,6 +100,19 @@ class ComposeFileMatchesCodeTest {
         });
     }
 
+    @Test
+    void everyServiceHasAHealthcheckAndStateSurvivesARecreate() {
+        code.values().forEach(svc -> {
+            Object test = CodeFacts.path(service(svc.module()), "healthcheck", "test");
+            assertThat(String.valueOf(test)).as("healthcheck of %s", svc.module()).contains("/actuator/health/readiness");
+        });
+        Map<String, String> stateful = Map.of("postgres", "/var/lib/postgresql/data", "rabbitmq", "/var/lib/rabbitmq",
+                "xxl-job-db", "/var/lib/mysql", "nacos", "/home/nacos/data", "chat-service", "/data/uploads");
+        stateful.forEach((name, dir) -> assertThat(stringList(service(name).get("volumes"))).as("volumes of %s", name)
+                .anyMatch(v -> v.endsWith(":" + dir) && !v.startsWith(".") && !v.startsWith("/")));
+        assertThat(String.valueOf(env("chat-service").get("KEFU_UPLOAD_DIR"))).isEqualTo("/data/uploads");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> service(String name) {
         return (Map<String, Object>) services.get(name);

@@ -52,6 +52,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter sent;
     private final Counter failed;
+    private final MeterRegistry meters;
     private volatile boolean running;
     private Thread worker;
 
@@ -63,6 +64,7 @@ public class OutboxRelay implements SmartLifecycle {
         this.properties = properties;
         this.json = json;
         this.clock = clock;
+        this.meters = meters;
         this.sent = Counter.builder("kefu.outbox.sent").description("events confirmed by the broker").register(meters);
         this.failed = Counter.builder("kefu.outbox.failed").description("publish attempts that failed and will be retried").register(meters);
         meters.gauge("kefu.outbox.pending", this, r -> r.pendingCount());
@@ -80,13 +82,13 @@ public class OutboxRelay implements SmartLifecycle {
         EventsProperties props = properties.get();
         Integer confirmed = tx.execute(status -> {
             List<Row> rows = jdbc.query("""
-                    select id, exchange, routing_key, priority, envelope::text as envelope, attempts
+                    select id, event_type, exchange, routing_key, priority, envelope::text as envelope, attempts
                     from kefu_outbox
                     where published_at is null and next_attempt_at <= ?
                     order by created_at
                     limit ?
                     for update skip locked""",
-                    (rs, i) -> new Row(rs.getObject("id", UUID.class), rs.getString("exchange"), rs.getString("routing_key"),
+                    (rs, i) -> new Row(rs.getObject("id", UUID.class), rs.getString("event_type"), rs.getString("exchange"), rs.getString("routing_key"),
                             rs.getInt("priority"), rs.getString("envelope"), rs.getInt("attempts")),
                     Timestamp.from(clock.instant()), props.relayBatchSize());
             if (rows.isEmpty()) {
@@ -147,6 +149,7 @@ public class OutboxRelay implements SmartLifecycle {
                         failures.getFirst().reason());
             }
             sent.increment(done.size());
+            done.forEach(row -> meters.counter("kefu.events.published", "type", row.type()).increment());
             failed.increment(failures.size());
             return done.size();
         });
@@ -249,7 +252,7 @@ public class OutboxRelay implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 1000;
     }
 
-    private record Row(UUID id, String exchange, String routingKey, int priority, String envelope, int attempts) {
+    private record Row(UUID id, String type, String exchange, String routingKey, int priority, String envelope, int attempts) {
     }
 
     private record Failure(Row row, String reason) {
