@@ -1,0 +1,118 @@
+package io.kefu.ticket.provider;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.kefu.common.error.KefuProblemException;
+import io.kefu.common.error.ProblemType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks of what callers send that bean validation does not express once for all: free text without
+ * control characters (PostgreSQL refuses NUL; the others have no place in a title), bounded lengths,
+ * enum values from the seed's vocabulary, and page bounds. Each failure is a 400 naming the field.
+ */
+public final class Inputs {
+
+    public static final int MAX_PAGE_SIZE = 100;
+
+    private Inputs() {
+    }
+
+    public static KefuProblemException invalid(String field, String reason) {
+        return new KefuProblemException(ProblemType.VALIDATION, field + ": " + reason, Map.of("field", field));
+    }
+
+    /** Required text, stripped, at most {@code max} characters, no control characters but newlines and tabs. */
+    public static String text(String field, @Nullable String value, int max) {
+        String text = optionalText(field, value, max);
+        if (text == null) {
+            throw invalid(field, "is required");
+        }
+        return text;
+    }
+
+    public static @Nullable String optionalText(String field, @Nullable String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String text = value.strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        if (text.length() > max) {
+            throw invalid(field, "at most " + max + " characters");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0x7f) {
+                throw invalid(field, "contains a control character");
+            }
+        }
+        return text;
+    }
+
+    public static @Nullable LocalDate optionalDate(String field, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw invalid(field, "not a date (yyyy-MM-dd): " + abbreviate(value));
+        }
+    }
+
+    public static LocalDate date(String field, @Nullable String value) {
+        LocalDate date = optionalDate(field, value);
+        if (date == null) {
+            throw invalid(field, "is required");
+        }
+        return date;
+    }
+
+    /** An optional enum given by its wire name; an unknown name is a 400 listing the accepted ones. */
+    public static <E extends Enum<E>> Optional<E> wire(String field, @Nullable String value, Class<E> type, Function<E, String> name) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        for (E e : type.getEnumConstants()) {
+            if (name.apply(e).equals(value.strip())) {
+                return Optional.of(e);
+            }
+        }
+        StringBuilder accepted = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            accepted.append(accepted.isEmpty() ? "" : "|").append(name.apply(e));
+        }
+        throw invalid(field, "must be one of " + accepted + ", not " + abbreviate(value));
+    }
+
+    /** page from 1, pageSize 1..{@value #MAX_PAGE_SIZE}; defaults 1 and 20. */
+    public record Paging(int page, int pageSize) {
+
+        public static Paging of(@Nullable Integer page, @Nullable Integer pageSize) {
+            int p = page == null ? 1 : page;
+            int size = pageSize == null ? 20 : pageSize;
+            if (p < 1 || p > 1_000_000) {
+                throw invalid("page", "must be between 1 and 1000000");
+            }
+            if (size < 1 || size > MAX_PAGE_SIZE) {
+                throw invalid("pageSize", "must be between 1 and " + MAX_PAGE_SIZE);
+            }
+            return new Paging(p, size);
+        }
+
+        public long offset() {
+            return (long) (page - 1) * pageSize;
+        }
+    }
+
+    private static String abbreviate(String value) {
+        String v = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        return v.replaceAll("\\p{Cntrl}", "?");
+    }
+}

@@ -1,0 +1,123 @@
+package io.kefu.ticket.ticket;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+import io.kefu.ticket.client.Clients;
+import io.kefu.ticket.provider.Caller;
+import io.kefu.ticket.provider.Inputs;
+import io.kefu.ticket.provider.Providers;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A conversation turned into a ticket: the transcript is kept on the ticket, and the SLA clock starts
+ * at the customer's first message. One ticket per conversation: asking again answers the first.
+ */
+@Component
+public class ConversationTickets {
+
+    public record Line(@Nullable String senderType, @Nullable String content, @Nullable String at) {
+    }
+
+    /**
+     * chat (or the agent's desk, or the provider's chat) asks: which conversation, whose, the first
+     * customer message's time, and the transcript lines. {@code customerId} names the provider's
+     * customer when the chat customer is bound to one.
+     */
+    public record FromConversation(@Nullable UUID tenantId, @Nullable UUID conversationId, @Nullable UUID chatCustomerId,
+            @Nullable String customerId, @Nullable String title, @Nullable String content, @Nullable String type, @Nullable String priority,
+            @Nullable String firstCustomerMessageAt, @Nullable List<Line> transcript, @Nullable UUID requestedBy) {
+    }
+
+    public record Made(UUID ticketId, boolean created) {
+    }
+
+    private final Tickets tickets;
+    private final TicketRepository repository;
+    private final Clients clients;
+    private final Providers providers;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    ConversationTickets(Tickets tickets, TicketRepository repository, Clients clients, Providers providers, JsonMapper json, Clock clock) {
+        this.tickets = tickets;
+        this.repository = repository;
+        this.clients = clients;
+        this.providers = providers;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Made make(FromConversation r) {
+        if (r.tenantId() == null) {
+            throw Inputs.invalid("tenantId", "is required");
+        }
+        if (r.conversationId() == null) {
+            throw Inputs.invalid("conversationId", "is required");
+        }
+        var existing = repository.findByConversationId(r.conversationId());
+        if (existing.isPresent()) {
+            if (!existing.get().tenantId.equals(r.tenantId())) {
+                throw Tickets.notFound(r.conversationId());
+            }
+            return new Made(existing.get().id, false);
+        }
+        String title = Inputs.text("title", r.title(), Tickets.TITLE_MAX);
+        TicketType type = Inputs.wire("type", r.type(), TicketType.class, TicketType::wire).orElse(TicketType.SYSTEM_ISSUE);
+        TicketPriority priority = Inputs.wire("priority", r.priority(), TicketPriority.class, TicketPriority::wire)
+                .orElse(type == TicketType.COMPLAINT ? TicketPriority.HIGH : TicketPriority.NORMAL);
+        Instant first;
+        try {
+            first = r.firstCustomerMessageAt() == null ? null : OffsetDateTime.parse(r.firstCustomerMessageAt()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw Inputs.invalid("firstCustomerMessageAt", "not an ISO-8601 time with offset");
+        }
+        List<Line> lines = r.transcript() == null ? List.of() : r.transcript();
+        if (lines.size() > 2000) {
+            throw Inputs.invalid("transcript", "at most 2000 lines");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            String sender = Inputs.text("transcript[" + i + "].senderType", line.senderType(), 16);
+            String content = Inputs.optionalText("transcript[" + i + "].content", line.content(), 10_000);
+            try {
+                if (line.at() != null) {
+                    OffsetDateTime.parse(line.at());
+                }
+            } catch (DateTimeParseException e) {
+                throw Inputs.invalid("transcript[" + i + "].at", "not an ISO-8601 time with offset");
+            }
+            if (text.length() < 9_000 && content != null) {
+                text.append(sender).append("：").append(content).append('\n');
+            }
+        }
+        String content = Inputs.optionalText("content", r.content(), Tickets.CONTENT_MAX);
+        UUID clientId = Tickets.optionalId("customerId", r.customerId());
+        UUID providerId = null;
+        if (clientId != null) {
+            Caller staff = new Caller(new UUID(0, 0), r.tenantId(), Caller.Kind.STAFF, false);
+            providerId = clients.visible(staff, clientId).providerId();
+        }
+        Operator by = r.requestedBy() == null ? Operator.SYSTEM : new Operator(r.requestedBy(), "客服", "staff");
+        Ticket ticket = Ticket.open(new Ticket.Draft(r.tenantId(), providerId, clientId, r.chatCustomerId(), r.conversationId(), title,
+                content != null ? content : text.isEmpty() ? title : text.toString().strip(), type, priority, providerId,
+                providerId == null ? null : providers.nameOf(r.tenantId(), providerId), first, json.writeValueAsString(lines)), by,
+                clock.instant());
+        try {
+            return new Made(tickets.opened(ticket, by, "conversation"), true);
+        } catch (DataIntegrityViolationException e) {
+            throw new io.kefu.common.error.KefuProblemException(io.kefu.common.error.ProblemType.CONFLICT,
+                    "A ticket for conversation " + r.conversationId() + " is being made; ask again");
+        }
+    }
+}
