@@ -136,3 +136,48 @@ FROM xxl_job_group g
 WHERE g.app_name = 'stats-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+
+-- ---------- jobs: ticket-service ----------
+-- Each handler is idempotent and safe on several instances (conditional updates, skip-locked claims).
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service licence statuses and renewal alerts (daily)', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 10 1 * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-client-expiry', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-client-expiry');
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service SLA breaches (escalate, notify)', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-sla-check', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-sla-check');
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service close resolved tickets after the quiet period', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 40 * * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-auto-close', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-auto-close');
