@@ -24,6 +24,8 @@ import org.springframework.util.StringUtils;
  * {@code optional:nacos:} import is skipped;</li>
  * <li>OTLP export only when {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set, so a machine with no
  * collector does not log an export failure every minute.</li>
+ * <li>JSON logs (Boot's structured logging, with trace and span ids) when {@code KEFU_LOG_FORMAT} is
+ * {@code ecs}, {@code logstash} or {@code gelf}; plain text otherwise.</li>
  * </ul>
  * Runs before Boot's config-data processing, which is what decides whether a nacos: import resolves.
  */
@@ -52,6 +54,11 @@ public class KefuEnvironmentPostProcessor implements EnvironmentPostProcessor, O
             String base = otlp.endsWith("/") ? otlp.substring(0, otlp.length() - 1) : otlp;
             switches.put("management.opentelemetry.tracing.export.otlp.endpoint", base + "/v1/traces");
             switches.put("management.opentelemetry.logging.export.otlp.endpoint", base + "/v1/logs");
+        }
+        String logFormat = environment.getProperty("KEFU_LOG_FORMAT");
+        if (StringUtils.hasText(logFormat)) {
+            // Boot's structured logging (ecs, logstash, gelf): JSON lines with trace and span ids.
+            switches.put("logging.structured.format.console", logFormat);
         }
         environment.getPropertySources().addLast(new MapPropertySource("kefuSwitches", switches));
         try {

@@ -38,6 +38,17 @@ class KefuEnvironmentPostProcessorTest {
     }
 
     @Test
+    void logsBecomeJsonOnlyWhenAFormatIsNamed() {
+        MockEnvironment plain = new MockEnvironment();
+        processor.postProcessEnvironment(plain, new SpringApplication());
+        assertThat(plain.getProperty("logging.structured.format.console")).isNull();
+
+        MockEnvironment json = new MockEnvironment().withProperty("KEFU_LOG_FORMAT", "logstash");
+        processor.postProcessEnvironment(json, new SpringApplication());
+        assertThat(json.getProperty("logging.structured.format.console")).isEqualTo("logstash");
+    }
+
+    @Test
     void sharedDefaultsSitBelowTheServicesOwnSettings() {
         MockEnvironment env = new MockEnvironment().withProperty("spring.rabbitmq.connection-timeout", "9s");
         processor.postProcessEnvironment(env, new SpringApplication());
