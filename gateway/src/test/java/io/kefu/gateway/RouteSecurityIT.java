@@ -64,7 +64,7 @@ class RouteSecurityIT extends GatewayTestSupport {
             new Rule("GET", "/api/home", "ticket", Set.of("provider", "agent")),
             new Rule("POST", "/api/messages/read-all", "ticket", Set.of("provider", "agent")),
             new Rule("GET", "/api/customers/c-1", "ticket", Set.of("provider", "agent")),
-            new Rule("GET", "/api/projects/p-1", "ticket", Set.of("provider", "agent")),
+            new Rule("GET", "/api/projects/p-1", "ticket", Set.of("provider", "agent", "customer")),
             new Rule("GET", "/api/messages/inbox", "ticket", Set.of("provider", "agent")),
             new Rule("GET", "/api/home/summary", "ticket", Set.of("provider", "agent")),
             new Rule("POST", "/api/push/templates", "push", Set.of("admin")),

@@ -64,9 +64,10 @@ public final class AccessRules {
                 .access(anyRole("customer", "agent"))
                 .pathMatchers("/api/queue/**").access(anyRole("agent"))
                 .pathMatchers("/api/messages/send*").access(anyRole("admin"))
-                // A chat customer reads and rates their own tickets from the mini-program (ticket-service scopes them).
-                .pathMatchers("/api/tickets", "/api/tickets/**").access(anyRole("provider", "agent", "customer"))
-                .pathMatchers("/api/customers/**", "/api/projects/**", "/api/messages/**", "/api/home/**")
+                // A chat customer reads and rates their own tickets, and reads their own projects (ticket-service scopes them).
+                .pathMatchers("/api/tickets", "/api/tickets/**", "/api/projects", "/api/projects/**")
+                .access(anyRole("provider", "agent", "customer"))
+                .pathMatchers("/api/customers/**", "/api/messages/**", "/api/home/**")
                 .access(anyRole("provider", "agent"))
                 .pathMatchers("/api/push/**").access(anyRole("admin"))
                 .pathMatchers(HttpMethod.GET, "/api/kb/**").access(anyRole("agent"))

@@ -84,6 +84,13 @@ public class Clients {
         return get(caller, client.id);
     }
 
+    /** Checks a create request without storing anything. */
+    @Transactional(readOnly = true)
+    public void check(Caller caller, CustomerRequest request) {
+        caller.requireAdmin();
+        details(caller, request);
+    }
+
     @Transactional
     public CustomerView update(Caller caller, UUID id, CustomerRequest request) {
         caller.requireAdmin();
