@@ -181,3 +181,22 @@ FROM xxl_job_group g
 WHERE g.app_name = 'ticket-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'ticket-auto-close');
+
+-- ---------- chat-service: the sweep of its remote calls (deliveries to WeChat/WeCom) ----------
+-- Makes due calls (retries), settles calls whose lease ran out with no outcome as lost (never resent),
+-- deletes settled ones past kefu.remote-calls.retention. Safe on several instances; a run that is
+-- still going when the next tick comes makes the next one skip (DISCARD_LATER).
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'chat-service remote-call sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'DISCARD_LATER', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'chat-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');

@@ -1,0 +1,38 @@
+package io.kefu.common.remote;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import io.kefu.common.config.LiveProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** {@link RemoteCalls} for a service with a database; its kinds are the service's {@link RemoteCallKind} beans. */
+@AutoConfiguration(afterName = {
+        "io.kefu.common.event.EventsAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration"})
+@ConditionalOnBean({JdbcTemplate.class, PlatformTransactionManager.class})
+public class RemoteCallsAutoConfiguration {
+
+    @Bean
+    LiveProperties<RemoteCallsProperties> kefuRemoteCallsProperties(Environment environment) {
+        return LiveProperties.bind(environment, RemoteCallsProperties.class);
+    }
+
+    @Bean
+    RemoteCalls kefuRemoteCalls(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+            LiveProperties<RemoteCallsProperties> properties, ObjectProvider<Clock> clock, ObjectProvider<RemoteCallKind<?>> kinds,
+            @Value("${spring.application.name}") String app) {
+        return new RemoteCalls(jdbc, new TransactionTemplate(transactionManager), properties, clock.getIfAvailable(Clock::systemUTC),
+                kinds, app + "/" + UUID.randomUUID());
+    }
+}
