@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 import io.kefu.chat.channel.InboundRows.Inbound;
 import io.kefu.chat.conversation.Channel;
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.InboundMessage;
 import io.kefu.chat.conversation.MessageType;
 import io.kefu.chat.conversation.MessageView;
@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns a stored callback into its effect, after WeChat has been answered: a customer message
- * (through {@link ConversationService#acceptInbound}, idempotent on the dedupe key), a WeCom contact
+ * (through {@link MessageSending#acceptInbound}, idempotent on the dedupe key), a WeCom contact
  * binding, a staff-message event, or just the record of an event. Whoever processes a row holds it
  * by a lease; a failure (auth-service down...) leaves it pending for {@link InboundRetryJob}.
  */
@@ -42,12 +42,11 @@ class InboundProcessor {
     private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
     /** WeCom external userids: "wm" (WeChat users) or "wo" (WeCom users of other companies) and a long opaque id. */
     private static final Pattern EXTERNAL_USER_ID = Pattern.compile("w[mo][A-Za-z0-9_-]{20,}");
-    private static final int STAFF_MESSAGE_PRIORITY = 5;
 
     private final InboundRows rows;
     private final ChannelAccounts accounts;
     private final CustomerIdentities identities;
-    private final ConversationService conversations;
+    private final MessageSending conversations;
     private final EventPublisher events;
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
@@ -56,7 +55,7 @@ class InboundProcessor {
     /** Bounds the work in flight after callbacks; beyond it rows wait for the job. */
     private final Semaphore inFlight = new Semaphore(256);
 
-    InboundProcessor(InboundRows rows, ChannelAccounts accounts, CustomerIdentities identities, ConversationService conversations,
+    InboundProcessor(InboundRows rows, ChannelAccounts accounts, CustomerIdentities identities, MessageSending conversations,
             EventPublisher events, TransactionTemplate tx, JdbcTemplate jdbc, LiveProperties<ChannelProperties> properties,
             ExecutorService channelInboundExecutor) {
         this.rows = rows;
@@ -219,8 +218,7 @@ class InboundProcessor {
             tx.executeWithoutResult(status -> {
                 if (rows.finish(row.id(), "done", null)) {
                     events.publish(new WecomStaffMessage(account.corpId(), account.agentId(), row.fromUser(), row.msgType(), text,
-                            row.dedupeKey(), row.receivedAt()), row.tenantId().toString(), account.corpId() + ":" + row.fromUser(),
-                            STAFF_MESSAGE_PRIORITY);
+                            row.dedupeKey(), row.receivedAt()), row.tenantId().toString(), account.corpId() + ":" + row.fromUser());
                 }
             });
         }

@@ -32,16 +32,16 @@ final class ConversationAccess {
         if (principal.isSuperadmin()) {
             return true;
         }
-        if (!conversation.tenantId.equals(principal.tenantId())) {
+        if (!conversation.tenantId().equals(principal.tenantId())) {
             return false;
         }
         if (isCustomer(principal)) {
-            return conversation.customerId.equals(principal.userId());
+            return conversation.customerId().equals(principal.userId());
         }
         if (!isStaff(principal)) {
             return false;
         }
-        return principal.hasRole("supervisor") || conversation.agentId == null || conversation.agentId.equals(principal.userId());
+        return principal.hasRole("supervisor") || conversation.agentId() == null || conversation.agentId().equals(principal.userId());
     }
 
     static boolean canWrite(KefuPrincipal principal, Conversation conversation) {

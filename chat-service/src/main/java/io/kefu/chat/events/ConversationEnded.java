@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param endedReason user_ended, service_ended, timeout, resolved, transferred, inactive
  * @param endedType   who ended it: customer, staff or system
  */
-@EventType("chat.conversation.ended.v1")
+@EventType(value = "chat.conversation.ended.v1", priority = 3)
 public record ConversationEnded(
         UUID conversationId,
         UUID customerId,

@@ -5,6 +5,6 @@ import java.util.UUID;
 
 import io.kefu.common.event.EventType;
 
-@EventType("chat.conversation.opened.v1")
+@EventType(value = "chat.conversation.opened.v1", priority = 5)
 public record ConversationOpened(UUID conversationId, UUID customerId, String channel, String source, Instant startedAt) {
 }

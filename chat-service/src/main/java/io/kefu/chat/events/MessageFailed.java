@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param errorCode the channel's own code, e.g. "45015"
  */
-@EventType("chat.message.failed.v1")
+@EventType(value = "chat.message.failed.v1", priority = 5)
 public record MessageFailed(
         UUID messageId,
         UUID conversationId,

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param newConversation  true when this message opened the conversation
  * @param channelUserId    WeCom userid of an employee writing through the WeCom app (staff commands), else the channel id
  */
-@EventType("chat.message.received.v1")
+@EventType(value = "chat.message.received.v1", priority = 5)
 public record MessageReceived(
         UUID messageId,
         UUID conversationId,

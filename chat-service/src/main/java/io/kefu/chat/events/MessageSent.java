@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * Staff, the AI or the system wrote to a customer. chat-service's own delivery consumer sends it out
  * through the customer's WeChat channel (OA or WeCom); realtime channels got it already over STOMP.
  */
-@EventType("chat.message.sent.v1")
+@EventType(value = "chat.message.sent.v1", priority = 5)
 public record MessageSent(
         UUID messageId,
         UUID conversationId,

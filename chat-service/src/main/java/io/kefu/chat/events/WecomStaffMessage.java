@@ -13,7 +13,7 @@ import io.kefu.common.event.EventType;
  * @param content     the text; for other types a short description
  * @param msgId       WeCom's MsgId (unique per message)
  */
-@EventType("chat.wecom.staff-message.v1")
+@EventType(value = "chat.wecom.staff-message.v1", priority = 5)
 public record WecomStaffMessage(
         String corpId,
         int agentId,

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.kefu.chat.conversation.ConversationService;
-import io.kefu.chat.conversation.ConversationService.Receipt;
+import io.kefu.chat.conversation.ConversationQueries;
 import io.kefu.chat.conversation.ConversationView;
+import io.kefu.chat.conversation.MessageReceipts;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.MessageView;
+import io.kefu.chat.conversation.Receipt;
 import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
@@ -45,11 +47,15 @@ class ChatFrames {
     record ErrorFrame(String code, int status, String detail, @Nullable String clientMsgId, @Nullable String destination) {
     }
 
-    private final ConversationService conversations;
+    private final MessageSending sending;
+    private final MessageReceipts receipts;
+    private final ConversationQueries conversations;
     private final UserFrames frames;
     private final RealtimeRelay relay;
 
-    ChatFrames(ConversationService conversations, UserFrames frames, RealtimeRelay relay) {
+    ChatFrames(MessageSending sending, MessageReceipts receipts, ConversationQueries conversations, UserFrames frames, RealtimeRelay relay) {
+        this.sending = sending;
+        this.receipts = receipts;
         this.conversations = conversations;
         this.frames = frames;
         this.relay = relay;
@@ -62,7 +68,7 @@ class ChatFrames {
         }
         MessageView stored;
         try {
-            stored = conversations.send(FrameGuard.principal(user), command);
+            stored = sending.send(FrameGuard.principal(user), command);
         } catch (KefuProblemException e) {
             error(user, e, command.clientMsgId(), "/app/chat.send");
             return;
@@ -73,12 +79,12 @@ class ChatFrames {
 
     @MessageMapping("chat.delivered")
     void delivered(@Payload Ids ids, Principal user) {
-        conversations.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.DELIVERED);
+        receipts.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.DELIVERED);
     }
 
     @MessageMapping("chat.read")
     void read(@Payload Ids ids, Principal user) {
-        conversations.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.READ);
+        receipts.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.READ);
     }
 
     /** Not stored: relayed to the other side of the conversation only. */

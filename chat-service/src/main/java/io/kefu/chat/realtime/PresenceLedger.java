@@ -68,7 +68,7 @@ class PresenceLedger {
                 }
             }
             events.publish(new PresenceChanged(t.userId(), t.userType(), t.tenantId(), t.online(), t.online() ? 1 : 0, t.changedAt()),
-                    t.tenantId() == null ? null : t.tenantId().toString(), t.userId().toString(), 4);
+                    t.tenantId() == null ? null : t.tenantId().toString(), t.userId().toString());
             return true;
         }));
     }

@@ -3,7 +3,11 @@ package io.kefu.chat.routing;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.ConversationAssignment;
+import io.kefu.chat.conversation.ConversationEnding;
+import io.kefu.chat.conversation.ConversationQueries;
+import io.kefu.chat.conversation.ConversationStatus;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.MessageType;
 import io.kefu.chat.conversation.SenderType;
 import io.kefu.chat.realtime.Realtime;
@@ -43,34 +47,36 @@ class RoutingDecisions {
     }
 
     @Bean
-    Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, ConversationService conversations, Realtime realtime) {
+    Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, ConversationQueries conversations, ConversationAssignment assignment,
+            ConversationEnding ending, MessageSending sending, Realtime realtime) {
         return handlers.consumer("chat")
                 .on("routing.conversation.queued.v1", Position.class, (data, envelope) -> {
                     realtime.toUser(data.customerId(), "/queue/position", data);
                     // Official Account and WeCom customers have no socket: they are told once, as a message, when
                     // someone is ahead of them (first in line is taken as soon as an agent is free; a notice then is
                     // noise). Later moves are not sent there (WeChat limits what an account may send unasked).
-                    conversations.find(data.conversationId()).filter(c -> data.position() > 1 && "waiting".equals(c.status()))
+                    conversations.find(data.conversationId())
+                            .filter(c -> data.position() > 1 && ConversationStatus.WAITING.code().equals(c.status()))
                             .filter(c -> "mp".equals(c.channel()) || "wecom".equals(c.channel()))
-                            .ifPresent(c -> systemMessage(conversations, c.id(), queueNotice(data)));
+                            .ifPresent(c -> systemMessage(sending, c.id(), queueNotice(data)));
                 })
                 .on("routing.queue.position.v1", Position.class, (data, envelope) ->
                         realtime.toUser(data.customerId(), "/queue/position", data))
                 .on("routing.agent.status.v1", AgentStatus.class, (data, envelope) ->
                         realtime.broadcastStaffStatus(UUID.fromString(envelope.tenantId()), data))
                 .on("routing.conversation.assigned.v1", Assigned.class, (data, envelope) ->
-                        conversations.assign(data.conversationId(), data.agentId()))
+                        assignment.assign(data.conversationId(), data.agentId()))
                 .on("routing.conversation.transferred.v1", Transferred.class, (data, envelope) -> {
                     if (data.toAgentId() == null) {
-                        conversations.assign(data.conversationId(), null);
-                        systemMessage(conversations, data.conversationId(), "正在为您转接其他客服，请稍候");
+                        assignment.assign(data.conversationId(), null);
+                        systemMessage(sending, data.conversationId(), "正在为您转接其他客服，请稍候");
                     }
                 })
                 .on("routing.conversation.inactivity-warning.v1", InactivityWarning.class, (data, envelope) ->
-                        systemMessage(conversations, data.conversationId(),
+                        systemMessage(sending, data.conversationId(),
                                 "您已有一段时间未回复，会话将在 " + Math.max(1, data.closesInSeconds() / 60) + " 分钟后自动结束"))
                 .on("routing.conversation.close-requested.v1", CloseRequested.class, (data, envelope) ->
-                        conversations.endBySystem(data.conversationId(), data.reason(), data.comment(), data.byStaffId()))
+                        ending.endBySystem(data.conversationId(), data.reason(), data.comment(), data.byStaffId()))
                 .build();
     }
 
@@ -80,9 +86,9 @@ class RoutingDecisions {
     }
 
     /** A notice to the customer; a conversation that ended meanwhile gets none (nothing to retry). */
-    private static void systemMessage(ConversationService conversations, UUID conversationId, String text) {
+    private static void systemMessage(MessageSending sending, UUID conversationId, String text) {
         try {
-            conversations.post(conversationId, SenderType.SYSTEM, MessageType.SYSTEM, text, null);
+            sending.post(conversationId, SenderType.SYSTEM, MessageType.SYSTEM, text, null);
         } catch (KefuProblemException ended) {
             if (ended.problem().status().is5xxServerError()) {
                 throw ended;

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.ConversationQueries;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
@@ -52,11 +52,11 @@ class UploadService implements StoredFiles {
     private final JdbcClient jdbc;
     private final FileStorage storage;
     private final ContentSniffer sniffer;
-    private final ConversationService conversations;
+    private final ConversationQueries conversations;
     private final LiveProperties<UploadProperties> properties;
     private final Clock clock;
 
-    UploadService(JdbcClient jdbc, FileStorage storage, ContentSniffer sniffer, ConversationService conversations,
+    UploadService(JdbcClient jdbc, FileStorage storage, ContentSniffer sniffer, ConversationQueries conversations,
             LiveProperties<UploadProperties> properties, Clock clock) {
         this.jdbc = jdbc;
         this.storage = storage;

@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -17,50 +16,25 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
 import io.kefu.common.event.EventJson;
-import io.kefu.testsupport.KefuIntegrationTest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One chat-service (real PostgreSQL, Redis, RabbitMQ) for the channel tests, with one WireMock
- * server playing auth-service ({@code /internal/identities/resolve}), WeChat's and WeCom's APIs at
- * the configured base URLs. Every test makes its own tenant, accounts and users, so tests share the
- * context without seeing each other's data. The retry job's schedule is off: tests run it.
+ * Helpers of the channel tests (on the one shared chat-service context of {@link ChatItSupport}): WeChat
+ * accounts registered through the admin API, signed callbacks, auth-service's identity answers played
+ * by {@link ChatItSupport#WIREMOCK}. Every test makes its own tenant, accounts and users.
  */
-@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "kefu.jobs.local.channel-inbound-retry.cron=",
-        "kefu.chat.channel.retry-delay=1s",
-        "kefu.chat.channel.wechat-max-retries=0"})
 abstract class ChannelItSupport extends ChatItSupport {
 
-    static final WireMockServer WIREMOCK = new WireMockServer(wireMockConfig().dynamicPort());
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    static {
-        WIREMOCK.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(WIREMOCK::stop));
-    }
-
-    @DynamicPropertySource
-    static void playedParties(DynamicPropertyRegistry registry) {
-        registry.add("kefu.chat.auth-url", WIREMOCK::baseUrl);
-        registry.add("kefu.chat.channel.wechat-api-base-url", WIREMOCK::baseUrl);
-        registry.add("kefu.chat.channel.wecom-api-base-url", WIREMOCK::baseUrl);
-    }
 
     @Autowired
     Environment environment;
@@ -220,20 +194,5 @@ abstract class ChannelItSupport extends ChatItSupport {
         return jdbc.queryForMap("select m.*, c.channel as conversation_channel, c.channel_user_id, c.channel_account_id, c.source, "
                 + "c.customer_id from message m join conversation c on c.id = m.conversation_id where m.tenant_id = ? and m.channel_msg_id = ?",
                 tenantId, channelMsgId);
-    }
-
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Gave up waiting for: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

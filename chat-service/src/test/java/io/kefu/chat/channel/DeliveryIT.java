@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.MessageView;
 import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.event.EventJson;
@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 class DeliveryIT extends ChannelItSupport {
 
     @Autowired
-    ConversationService conversations;
+    MessageSending conversations;
 
     @Autowired
     RedissonClient redisson;
@@ -151,7 +151,7 @@ class DeliveryIT extends ChannelItSupport {
                 new SendCommand(conversationId, "text", "您好", null, null, null, null));
 
         await("the reply is failed", () -> "failed".equals(status(reply.id()).get("status")));
-        assertThat(status(reply.id())).containsEntry("failure_code", ChannelDelivery.EXTERNAL_UNSUPPORTED);
+        assertThat(status(reply.id())).containsEntry("failure_code", MessageDelivery.EXTERNAL_UNSUPPORTED);
     }
 
     @Test

@@ -19,8 +19,6 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The conversation and message HTTP API against real PostgreSQL, Redis and RabbitMQ. */
-@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "kefu.chat.conversation.send-rate-permits=1000")
 class ConversationApiIT extends ChatItSupport {
 
     @Autowired

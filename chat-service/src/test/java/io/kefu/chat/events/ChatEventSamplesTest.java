@@ -4,8 +4,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.kefu.common.event.EventJson;
+import io.kefu.common.event.EventPublisher;
 import io.kefu.testsupport.EventContracts;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every event chat-service publishes has the shape of its committed sample, which consumers test against. */
 class ChatEventSamplesTest {
@@ -38,5 +42,16 @@ class ChatEventSamplesTest {
     @Test
     void presenceChangedMatchesItsSample() {
         EventContracts.assertMatchesSample(new PresenceChanged(id, "staff", id, false, 0, now), "chat.presence.changed.v1", CONTRACTS);
+    }
+
+    /** Priority belongs to the type: the one declared on each record is the one its committed sample shows consumers. */
+    @Test
+    void everyEventDeclaresThePriorityItsSampleCarries() throws Exception {
+        for (Class<?> type : java.util.List.of(ConversationOpened.class, ConversationEnded.class, ConversationRated.class, MessageReceived.class,
+                MessageSent.class, MessageFailed.class, PresenceChanged.class, WecomStaffMessage.class)) {
+            String name = EventPublisher.typeOf(type);
+            int sample = EventJson.mapper().readTree(EventContracts.sample(CONTRACTS, name).toFile()).path("priority").asInt(-1);
+            assertThat(type.getAnnotation(io.kefu.common.event.EventType.class).priority()).as(name).isEqualTo(sample);
+        }
     }
 }

@@ -45,18 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that lapsing is quick. "Exactly once" is checked after the user is settled (nothing left in Redis that
  * could announce anything), not after a pause.
  */
-@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        PresenceIT.TTL, PresenceIT.REFRESH, PresenceIT.SWEEP, PresenceIT.LEASE, PresenceIT.TOKEN_CHECK})
 class PresenceIT extends ChatItSupport {
 
-    static final String TTL = "kefu.chat.realtime.presence-ttl=2s";
-    static final String REFRESH = "kefu.chat.realtime.presence-refresh=300ms";
-    static final String SWEEP = "kefu.chat.realtime.presence-sweep=300ms";
-    static final String LEASE = "kefu.chat.realtime.presence-claim-lease=1s";
-    static final String TOKEN_CHECK = "kefu.chat.realtime.token-check=300ms";
     static final Duration WAIT = Duration.ofSeconds(15);
-
-    static ConfigurableApplicationContext second;
 
     @Autowired
     Environment environment;
@@ -69,31 +60,6 @@ class PresenceIT extends ChatItSupport {
     @Autowired
     RedissonClient redisson;
 
-    @AfterAll
-    static void stopSecond() {
-        if (second != null) {
-            second.close();
-        }
-    }
-
-    /** Another instance with the same settings, sharing this one's database, Redis keys and issuer. */
-    static ConfigurableApplicationContext startInstance() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        for (String setting : List.of(TTL, REFRESH, SWEEP, LEASE, TOKEN_CHECK)) {
-            settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
-        }
-        settings.put("kefu.security.jwk-set-uri", TestTokens.jwkSetUri());
-        settings.put("kefu.chat.realtime.presence-keys", PRESENCE_KEYS);
-        return KefuApps.start(ChatApplication.class, settings);
-    }
-
-    static synchronized ConfigurableApplicationContext second() {
-        if (second == null) {
-            second = startInstance();
-        }
-        return second;
-    }
-
     String ws() {
         return "ws://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + "/ws";
     }
@@ -105,7 +71,7 @@ class PresenceIT extends ChatItSupport {
     @Test
     void aUserConnectingOnTwoInstancesAtOnceIsAnnouncedOnlineOnceAndOfflineOnceEveryRound() throws Exception {
         Person agent = agent(UUID.randomUUID());
-        List<String> instances = List.of(ws(), ws(second()));
+        List<String> instances = List.of(ws(), ws(secondInstance()));
         int rounds = 20;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -232,13 +198,5 @@ class PresenceIT extends ChatItSupport {
 
     private long count(UUID userId, boolean online) {
         return PresenceOutbox.count(jdbc, userId, online);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }

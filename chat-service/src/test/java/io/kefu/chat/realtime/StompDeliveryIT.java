@@ -9,7 +9,7 @@ import java.util.UUID;
 import com.nimbusds.jwt.SignedJWT;
 import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.ConversationAssignment;
 import io.kefu.common.security.KefuJwtValidators;
 import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuIntegrationTest;
@@ -33,30 +33,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Real STOMP clients on the plain WebSocket endpoint: sends, acks, receipts with timestamps, typing,
  * refused frames and tokens (also expired or revoked mid-session), the per-sender limit as an error frame, and delivery across two instances.
  */
-@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"kefu.chat.conversation.send-rate-permits=5", "kefu.chat.conversation.send-rate-period=60s"})
 class StompDeliveryIT extends ChatItSupport {
 
     static final Duration WAIT = Duration.ofSeconds(15);
     /** How long after its expiry every service still takes a token (KefuJwtValidators). */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
-    static ConfigurableApplicationContext second;
 
     @Autowired
     Environment environment;
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    ConversationService conversations;
+    ConversationAssignment conversations;
     @Autowired
     RedissonClient redisson;
-
-    @AfterAll
-    static void stopSecond() {
-        if (second != null) {
-            second.close();
-        }
-    }
 
     String ws() {
         return "ws://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + "/ws";
@@ -208,6 +198,11 @@ class StompDeliveryIT extends ChatItSupport {
 
     @Test
     void beyondTheSendingLimitTheSenderGetsAnErrorFrameAndKeepsEverythingAccepted() throws Exception {
+        withLiveSettings(Map.of("kefu.chat.conversation.send-rate-permits", "5", "kefu.chat.conversation.send-rate-period", "60s"),
+                this::sendBeyondTheLimit);
+    }
+
+    private void sendBeyondTheLimit() throws Exception {
         Person customer = customer(UUID.randomUUID());
         try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
             c.subscribe("/user/queue/acks").subscribe("/user/queue/errors").ready();
@@ -228,9 +223,7 @@ class StompDeliveryIT extends ChatItSupport {
 
     @Test
     void aMessageReachesAUserConnectedToAnotherInstanceAndPresenceIsPublished() throws Exception {
-        second = KefuApps.start(ChatApplication.class, Map.of("kefu.security.jwk-set-uri", TestTokens.jwkSetUri(),
-                "kefu.chat.realtime.presence-keys", PRESENCE_KEYS, "kefu.chat.conversation.send-rate-permits", "100"));
-        String otherWs = "ws://127.0.0.1:" + KefuApps.port(second) + "/ws";
+        String otherWs = "ws://127.0.0.1:" + KefuApps.port(secondInstance()) + "/ws";
         UUID tenant = UUID.randomUUID();
         Person customer = customer(tenant);
         Person agent = agent(tenant);

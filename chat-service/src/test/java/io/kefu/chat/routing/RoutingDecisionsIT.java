@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.security.KefuPrincipal;
 import io.kefu.testsupport.EventContracts;
@@ -28,14 +28,13 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** routing's decisions, arriving on the real kefu.routing exchange, change chat's conversations. */
-@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RoutingDecisionsIT extends ChatItSupport {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Path ROUTING = Path.of("../routing-service/contracts/events");
 
     @Autowired
-    ConversationService conversations;
+    MessageSending conversations;
     @Autowired
     RabbitTemplate rabbit;
     @Autowired

@@ -27,7 +27,7 @@ import javax.imageio.ImageIO;
 
 import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.MessageView;
 import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.event.EventJson;
@@ -53,32 +53,12 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@KefuIntegrationTest(classes = ChatApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class UploadIT extends ChatItSupport {
 
-    static final Path STORAGE;
-
-    static {
-        try {
-            STORAGE = Files.createTempDirectory("kefu-upload-it").toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path STORAGE = UPLOAD_STORAGE;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @DynamicPropertySource
-    static void storage(DynamicPropertyRegistry registry) {
-        registry.add("kefu.chat.upload.storage-dir", STORAGE::toString);
-    }
-
-    @AfterAll
-    static void removeStorage() throws IOException {
-        try (Stream<Path> files = Files.walk(STORAGE)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     @LocalServerPort
     int port;
@@ -90,7 +70,7 @@ class UploadIT extends ChatItSupport {
     StoredFiles storedFiles;
 
     @Autowired
-    ConversationService conversations;
+    MessageSending conversations;
 
     @Autowired
     ConfigurableApplicationContext context;

@@ -1,0 +1,201 @@
+package io.kefu.chat.conversation;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.kefu.chat.conversation.ConversationEvents.MessageAdded;
+import io.kefu.chat.conversation.ConversationOpening.Opened;
+import io.kefu.chat.events.MessageReceived;
+import io.kefu.chat.events.MessageSent;
+import io.kefu.common.error.KefuProblemException;
+import io.kefu.common.error.ProblemType;
+import io.kefu.common.event.EventJson;
+import io.kefu.common.event.EventPublisher;
+import io.kefu.common.security.KefuPrincipal;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every message in or out, whatever the channel: a customer's through a WeChat callback
+ * ({@link #acceptInbound}), a signed-in customer's or staff member's ({@link #send}), the AI's or the
+ * system's ({@link #post}). Each is one transaction that stores the message, writes its durable event
+ * (outbox: {@code chat.message.received.v1} in, {@code chat.message.sent.v1} out, which the delivery
+ * consumer takes to WeChat) and an in-process notice for the realtime package.
+ */
+@Service
+public class MessageSending {
+
+    private final ConversationRepository conversations;
+    private final MessageRepository messages;
+    private final ConversationOpening opening;
+    private final ConversationQueries queries;
+    private final SendRateLimiter rateLimiter;
+    private final EventPublisher events;
+    private final ApplicationEventPublisher notices;
+    private final ConflictRetry retry;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    MessageSending(ConversationRepository conversations, MessageRepository messages, ConversationOpening opening,
+            ConversationQueries queries, SendRateLimiter rateLimiter, EventPublisher events, ApplicationEventPublisher notices,
+            ConflictRetry retry, JdbcTemplate jdbc, Clock clock) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.opening = opening;
+        this.queries = queries;
+        this.rateLimiter = rateLimiter;
+        this.events = events;
+        this.notices = notices;
+        this.retry = retry;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a customer's message that came through a WeChat callback. Idempotent on the channel's
+     * message id: WeChat's retries return the message stored the first time.
+     */
+    public MessageView acceptInbound(InboundMessage in) {
+        return retry.run(() -> {
+            var existing = messages.findByTenantIdAndChannelAndChannelMsgId(in.tenantId(), in.channel().code(), in.channelMsgId());
+            if (existing.isPresent()) {
+                return existing.get().view();
+            }
+            Instant now = clock.instant();
+            Opened opened = opening.openOrJoin(in.tenantId(), in.customerId(), in.source(), in.channel(), now);
+            Conversation conversation = opened.conversation();
+            if (conversation.reachedThrough(in.channel(), in.channelAccountId(), in.channelUserId(), now)) {
+                conversations.saveAndFlush(conversation);
+            }
+            ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, in.customerId(), SenderType.CUSTOMER, in.type(),
+                    in.content(), json(in.extra()), in.channel(), true, null, in.channelMsgId(), now);
+            return storeCustomerMessage(conversation, message, opened.created(), in.channelUserId(), now);
+        });
+    }
+
+    /** A signed-in customer or staff member sends a message (HTTP or STOMP). */
+    public MessageView send(KefuPrincipal sender, SendCommand command) {
+        MessageType type = MessageType.find(command.type() == null ? "text" : command.type())
+                .filter(t -> t != MessageType.SYSTEM)
+                .orElseThrow(() -> invalid("type must be text, image, voice or file"));
+        if (command.clientMsgId() != null) {
+            var existing = messages.findBySenderIdAndClientMsgId(sender.userId(), command.clientMsgId());
+            if (existing.isPresent()) {
+                return existing.get().view(); // a retry of a send we already stored
+            }
+        }
+        rateLimiter.acquire(sender.userId());
+        if (ConversationAccess.isCustomer(sender)) {
+            return retry.run(() -> sendAsCustomer(sender, command, type));
+        }
+        if (ConversationAccess.isStaff(sender) && sender.tenantId() != null) {
+            return retry.run(() -> sendAsStaff(sender, command, type));
+        }
+        throw new KefuProblemException(ProblemType.FORBIDDEN, "Only customers and staff of a tenant send messages");
+    }
+
+    /** A message of the AI or the system (queue position, timeout warning) to the customer. */
+    public MessageView post(UUID conversationId, SenderType senderType, MessageType type, String content, @Nullable JsonNode extra) {
+        if (senderType != SenderType.AI && senderType != SenderType.SYSTEM) {
+            throw invalid("senderType must be ai or system");
+        }
+        return retry.run(() -> {
+            Conversation conversation = conversations.findById(conversationId).orElseThrow(() -> ConversationAccess.notFound(conversationId));
+            if (!conversation.isOpen()) {
+                throw ConversationAccess.ended(conversationId);
+            }
+            return storeOutbound(conversation, null, senderType, type, content, extra, null);
+        });
+    }
+
+    private MessageView sendAsCustomer(KefuPrincipal customer, SendCommand command, MessageType type) {
+        if (customer.tenantId() == null) {
+            throw new KefuProblemException(ProblemType.FORBIDDEN, "A customer token without a tenant cannot chat");
+        }
+        Channel channel = Channel.find(command.channel() == null ? "miniapp" : command.channel()).filter(Channel::realtime)
+                .orElseThrow(() -> invalid("channel must be miniapp or web"));
+        Source source = Source.find(command.source() == null ? "quick_chat" : command.source())
+                .orElseThrow(() -> invalid("source must be qr_code, quick_chat or transfer"));
+        Instant now = clock.instant();
+        Opened opened;
+        if (command.conversationId() != null) {
+            Conversation conversation = queries.visible(customer, command.conversationId());
+            if (!conversation.isOpen()) {
+                throw ConversationAccess.ended(conversation.id());
+            }
+            opened = new Opened(conversation, false);
+        } else {
+            opened = opening.openOrJoin(customer.tenantId(), customer.userId(), source, channel, now);
+        }
+        Conversation conversation = opened.conversation();
+        if (conversation.reachedThrough(channel, null, null, now)) {
+            conversations.saveAndFlush(conversation);
+        }
+        ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, customer.userId(), SenderType.CUSTOMER, type,
+                command.content(), json(command.extra()), channel, true, command.clientMsgId(), null, now);
+        return storeCustomerMessage(conversation, message, opened.created(), null, now);
+    }
+
+    private MessageView storeCustomerMessage(Conversation conversation, ChatMessage message, boolean newConversation,
+            @Nullable String channelUserId, Instant now) {
+        messages.saveAndFlush(message);
+        touch(conversation, now, true);
+        MessageView view = message.view();
+        events.publish(new MessageReceived(message.id(), conversation.id(), conversation.customerId(), conversation.agentId(),
+                message.channel(), channelUserId, message.type(), message.content(), conversation.status().code(), newConversation, now),
+                conversation.tenantId().toString(), conversation.id().toString());
+        notices.publishEvent(new MessageAdded(view, conversation.view()));
+        return view;
+    }
+
+    private MessageView sendAsStaff(KefuPrincipal staff, SendCommand command, MessageType type) {
+        if (command.conversationId() == null) {
+            throw invalid("conversationId is required");
+        }
+        Conversation conversation = queries.writable(staff, command.conversationId());
+        return storeOutbound(conversation, staff.userId(), SenderType.STAFF, type, command.content(), command.extra(),
+                command.clientMsgId());
+    }
+
+    private MessageView storeOutbound(Conversation conversation, @Nullable UUID senderId, SenderType senderType, MessageType type,
+            String content, @Nullable JsonNode extra, @Nullable String clientMsgId) {
+        Instant now = clock.instant();
+        Channel channel = Channel.find(conversation.channel()).orElseThrow();
+        // Realtime channels are ours to push (delivered/read come from the client's receipts); WeChat's must accept first.
+        ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, senderId, senderType, type, content, json(extra), channel,
+                channel.realtime(), clientMsgId, null, now);
+        messages.saveAndFlush(message);
+        touch(conversation, now, false);
+        MessageView view = message.view();
+        events.publish(new MessageSent(message.id(), conversation.id(), conversation.customerId(), senderId, message.senderType(),
+                channel.code(), conversation.channelAccountId(), conversation.channelUserId(), message.type(), content, extra, now),
+                conversation.tenantId().toString(), conversation.id().toString());
+        notices.publishEvent(new MessageAdded(view, conversation.view()));
+        return view;
+    }
+
+    /** Last-message times move without bumping the version: concurrent messages must not conflict. */
+    private void touch(Conversation conversation, Instant now, boolean fromCustomer) {
+        Timestamp at = Timestamp.from(now);
+        if (fromCustomer) {
+            jdbc.update("update conversation set last_message_at = greatest(last_message_at, ?), "
+                    + "last_customer_message_at = greatest(coalesce(last_customer_message_at, ?), ?) where id = ?", at, at, at,
+                    conversation.id());
+        } else {
+            jdbc.update("update conversation set last_message_at = greatest(last_message_at, ?) where id = ?", at, conversation.id());
+        }
+    }
+
+    private static @Nullable String json(@Nullable JsonNode node) {
+        return node == null || node.isNull() ? null : EventJson.mapper().writeValueAsString(node);
+    }
+
+    static KefuProblemException invalid(String detail) {
+        return new KefuProblemException(ProblemType.VALIDATION, detail);
+    }
+}
