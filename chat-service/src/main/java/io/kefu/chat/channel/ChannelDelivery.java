@@ -75,7 +75,8 @@ class ChannelDelivery {
                     envelope.tenantId(), answer.msgId());
             return;
         }
-        remoteCalls.enqueue(answers, envelope.tenantId() + ":" + answer.msgId(), new StaffAnswerSender.Answer(
+        // One answer per command and answering service (routing and ticket answer different commands through the same app).
+        remoteCalls.enqueue(answers, envelope.type() + ":" + envelope.tenantId() + ":" + answer.msgId(), new StaffAnswerSender.Answer(
                 UUID.fromString(envelope.tenantId()), answer));
     }
 }

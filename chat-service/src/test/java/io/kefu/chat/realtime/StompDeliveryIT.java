@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StompDeliveryIT extends ChatItSupport {
 
     static final Duration WAIT = Duration.ofSeconds(15);
+    static final Map<String, String> SLOW_TOKEN_CHECK = Map.of("kefu.chat.realtime.token-check", "60s");
     /** How long after its expiry every service still takes a token (KefuJwtValidators). */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
@@ -124,44 +125,50 @@ class StompDeliveryIT extends ChatItSupport {
 
     @Test
     void aFrameAfterTheTokenExpiredIsRefusedNotStoredAndEndsTheSession() throws Exception {
-        UUID tenant = UUID.randomUUID();
-        UUID customerId = UUID.randomUUID();
-        // Expired 20 s ago: still accepted for the 30 s of clock skew every service allows, then refused.
-        Instant expiry = Instant.now().minusSeconds(20);
-        String expiring = TestTokens.token(customerId.toString(), tenant.toString(), "customer", List.of("customer"), expiry.minusSeconds(40),
-                expiry);
-        try (StompTestClient c = StompTestClient.connect(ws(), expiring)) {
-            c.subscribe("/user/queue/acks").ready();
-            c.send("/app/chat.send", Map.of("content", "还来得及", "clientMsgId", "in-time"));
-            c.await("/user/queue/acks", WAIT, f -> "in-time".equals(f.path("clientMsgId").asString()));
-            while (!Instant.now().isAfter(expiry.plus(CLOCK_SKEW).plusMillis(200))) {
-                Thread.sleep(50); // until no service would take the token any more
-            }
+        // The check of idle sessions (fast in this run) would end the session before the frame is sent.
+        withLiveSettings(SLOW_TOKEN_CHECK, () -> {
+            UUID tenant = UUID.randomUUID();
+            UUID customerId = UUID.randomUUID();
+            // Expired 20 s ago: still accepted for the 30 s of clock skew every service allows, then refused.
+            Instant expiry = Instant.now().minusSeconds(20);
+            String expiring = TestTokens.token(customerId.toString(), tenant.toString(), "customer", List.of("customer"), expiry.minusSeconds(40),
+                    expiry);
+            try (StompTestClient c = StompTestClient.connect(ws(), expiring)) {
+                c.subscribe("/user/queue/acks").ready();
+                c.send("/app/chat.send", Map.of("content", "还来得及", "clientMsgId", "in-time"));
+                c.await("/user/queue/acks", WAIT, f -> "in-time".equals(f.path("clientMsgId").asString()));
+                while (!Instant.now().isAfter(expiry.plus(CLOCK_SKEW).plusMillis(200))) {
+                    Thread.sleep(50); // until no service would take the token any more
+                }
 
-            c.send("/app/chat.send", Map.of("content", "太晚了", "clientMsgId", "too-late"));
-            assertThat(c.nextError(WAIT)).contains("expired");
-            awaitClosed(c);
-        }
-        assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customerId)).containsExactly("还来得及");
+                c.send("/app/chat.send", Map.of("content", "太晚了", "clientMsgId", "too-late"));
+                assertThat(c.nextError(WAIT)).contains("expired");
+                awaitClosed(c);
+            }
+            assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customerId)).containsExactly("还来得及");
+        });
     }
 
     @Test
     void aFrameAfterTheTokenWasRevokedIsRefusedNotStoredAndEndsTheSession() throws Exception {
-        Person customer = customer(UUID.randomUUID());
-        String revoked = KefuJwtValidators.REVOKED_JTI_PREFIX + SignedJWT.parse(customer.token()).getJWTClaimsSet().getJWTID();
-        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
-            c.subscribe("/user/queue/acks").ready();
-            c.send("/app/chat.send", Map.of("content", "登录中", "clientMsgId", "before"));
-            c.await("/user/queue/acks", WAIT, f -> "before".equals(f.path("clientMsgId").asString()));
-            redisson.getBucket(revoked, StringCodec.INSTANCE).set("1", Duration.ofMinutes(5)); // what auth-service's logout does
+        // The check of idle sessions (fast in this run) would end the session before the frame is sent.
+        withLiveSettings(SLOW_TOKEN_CHECK, () -> {
+            Person customer = customer(UUID.randomUUID());
+            String revoked = KefuJwtValidators.REVOKED_JTI_PREFIX + SignedJWT.parse(customer.token()).getJWTClaimsSet().getJWTID();
+            try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+                c.subscribe("/user/queue/acks").ready();
+                c.send("/app/chat.send", Map.of("content", "登录中", "clientMsgId", "before"));
+                c.await("/user/queue/acks", WAIT, f -> "before".equals(f.path("clientMsgId").asString()));
+                redisson.getBucket(revoked, StringCodec.INSTANCE).set("1", Duration.ofMinutes(5)); // what auth-service's logout does
 
-            c.send("/app/chat.send", Map.of("content", "已退出", "clientMsgId", "after"));
-            assertThat(c.nextError(WAIT)).contains("revoked");
-            awaitClosed(c);
-        } finally {
-            redisson.getBucket(revoked, StringCodec.INSTANCE).delete();
-        }
-        assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customer.id())).containsExactly("登录中");
+                c.send("/app/chat.send", Map.of("content", "已退出", "clientMsgId", "after"));
+                assertThat(c.nextError(WAIT)).contains("revoked");
+                awaitClosed(c);
+            } finally {
+                redisson.getBucket(revoked, StringCodec.INSTANCE).delete();
+            }
+            assertThat(jdbc.queryForList("select content from message where sender_id = ?", String.class, customer.id())).containsExactly("登录中");
+        });
     }
 
     private static void awaitClosed(StompTestClient c) throws InterruptedException {
