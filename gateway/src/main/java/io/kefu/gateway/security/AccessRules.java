@@ -64,11 +64,13 @@ public final class AccessRules {
                 .access(anyRole("customer", "agent"))
                 .pathMatchers("/api/queue/**").access(anyRole("agent"))
                 .pathMatchers("/api/messages/send*").access(anyRole("admin"))
+                .pathMatchers("/api/messages/traces", "/api/messages/traces/**", "/api/messages/statistics/**").access(anyRole("admin"))
                 // A chat customer reads and rates their own tickets, and reads their own projects (ticket-service scopes them).
                 .pathMatchers("/api/tickets", "/api/tickets/**", "/api/projects", "/api/projects/**")
                 .access(anyRole("provider", "agent", "customer"))
                 .pathMatchers("/api/customers/**", "/api/messages/**", "/api/home/**")
                 .access(anyRole("provider", "agent"))
+                .pathMatchers(HttpMethod.POST, "/api/push/subscribe").access(anyRole("customer"))
                 .pathMatchers("/api/push/**").access(anyRole("admin"))
                 .pathMatchers(HttpMethod.GET, "/api/kb/**").access(anyRole("agent"))
                 .pathMatchers(HttpMethod.HEAD, "/api/kb/**").access(anyRole("agent"))

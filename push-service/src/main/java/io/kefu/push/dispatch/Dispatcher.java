@@ -1,0 +1,191 @@
+package io.kefu.push.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.kefu.common.config.LiveProperties;
+import io.kefu.common.event.EventPublisher;
+import io.kefu.push.events.MessageFailed;
+import io.kefu.push.events.MessageSent;
+import io.kefu.push.sender.Outgoing;
+import io.kefu.push.sender.Pacing;
+import io.kefu.push.sender.SendOutcome;
+import io.kefu.push.sender.Sender;
+import io.kefu.push.sender.Senders;
+import io.kefu.push.template.Channel;
+import io.kefu.push.template.Template;
+import io.kefu.push.template.TemplateText;
+import io.kefu.push.template.Templates;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends one queued message: claim (queued → sending with a lease) and commit; check template,
+ * configuration and pacing; call the provider with no transaction open; record the outcome in a second
+ * transaction with its event. The claim lets one delivery through, so a redelivered or duplicated AMQP
+ * message never sends twice; a crash between claim and record leaves a leased row that
+ * {@link DispatchJobs#expireLeases()} marks unknown instead of sending it again.
+ */
+@Component
+class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Messages messages;
+    private final Templates templates;
+    private final Senders senders;
+    private final Pacing pacing;
+    private final EventPublisher events;
+    private final TransactionTemplate tx;
+    private final LiveProperties<DispatchProperties> properties;
+    private final Clock clock;
+    private final Map<Channel, AtomicInteger> active = new EnumMap<>(Channel.class);
+    private final Map<UUID, Cached> templateCache = new ConcurrentHashMap<>();
+
+    private record Cached(Optional<Template> template, long loadedAt) {
+    }
+
+    Dispatcher(Messages messages, Templates templates, Senders senders, Pacing pacing, EventPublisher events, TransactionTemplate tx,
+            LiveProperties<DispatchProperties> properties, Clock clock) {
+        this.messages = messages;
+        this.templates = templates;
+        this.senders = senders;
+        this.pacing = pacing;
+        this.events = events;
+        this.tx = tx;
+        this.properties = properties;
+        this.clock = clock;
+        for (Channel channel : Channel.values()) {
+            active.put(channel, new AtomicInteger());
+        }
+    }
+
+    int active(Channel channel) {
+        return active.get(channel).get();
+    }
+
+    /** One delivery from a dispatch queue. Never throws: a failure to even claim leaves the row for the publish job. */
+    void deliver(Channel channel, UUID messageId) {
+        AtomicInteger busy = active.get(channel);
+        busy.incrementAndGet();
+        try {
+            Optional<Messages.Claimed> claimed = tx.execute(s -> messages.claim(messageId, clock.instant(), properties.get().lease()));
+            if (claimed != null && claimed.isPresent()) {
+                send(claimed.get());
+            }
+        } catch (RuntimeException e) {
+            log.warn("dispatch of message {} failed before an outcome was recorded: {}", messageId, e.toString());
+        } finally {
+            busy.decrementAndGet();
+        }
+    }
+
+    private void send(Messages.Claimed c) {
+        Template template = template(c.templateId());
+        if (template == null || !template.tenantId().equals(c.tenantId())) {
+            fail(c, "-", MessageStatus.FAILED, "template " + c.templateId() + " no longer exists", null);
+            return;
+        }
+        if (!template.active()) {
+            fail(c, "-", MessageStatus.FAILED, "template " + template.name() + " is inactive", null);
+            return;
+        }
+        Map<String, String> variables = JSON.readValue(c.variables(), new TypeReference<LinkedHashMap<String, String>>() {
+        });
+        String problem = TemplateText.problem(new java.util.LinkedHashSet<>(template.variables()), variables);
+        if (problem != null) {
+            fail(c, "-", MessageStatus.FAILED, "template changed since the message was accepted: " + problem, null);
+            return;
+        }
+        Outgoing out = new Outgoing(c.id(), c.tenantId(), template, c.recipient(), variables, c.attempts());
+        Sender sender = senders.of(template);
+        if (sender == null) {
+            fail(c, "-", MessageStatus.FAILED, "no sender for " + template.channel().wire() + "/" + template.kind(), null);
+            return;
+        }
+        String provider = sender.provider();
+        String unconfigured = sender.unconfigured(out);
+        if (unconfigured != null) {
+            fail(c, provider, MessageStatus.FAILED, unconfigured, null);
+            return;
+        }
+        Optional<SendOutcome.Held> held = pacing.hold(sender, out);
+        if (held.isPresent()) {
+            Instant now = clock.instant();
+            tx.executeWithoutResult(s -> messages.schedule(c, "held", "held by " + held.get().rule(), held.get().until(), false, now));
+            return;
+        }
+        long started = System.nanoTime();
+        SendOutcome outcome;
+        try {
+            outcome = sender.send(out);
+        } catch (RuntimeException e) {
+            outcome = new SendOutcome.Retry("sender error: " + e, null);
+        }
+        int millis = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
+        record(c, template, provider, outcome, millis);
+    }
+
+    private void record(Messages.Claimed c, Template template, String provider, SendOutcome outcome, int millis) {
+        Instant now = clock.instant();
+        switch (outcome) {
+            case SendOutcome.Sent sent -> tx.executeWithoutResult(s -> {
+                if (messages.sent(c, sent.providerMessageId(), sent.response(), millis, now)) {
+                    events.publish(new MessageSent(c.id(), c.batchId(), c.templateId(), c.channel().wire(), provider, c.attempts(), millis,
+                            Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(), c.id().toString());
+                }
+            });
+            case SendOutcome.Retry retry -> {
+                DispatchProperties p = properties.get();
+                if (c.attempts() >= p.maxAttempts()) {
+                    fail(c, provider, MessageStatus.DEAD, "retries exhausted after " + c.attempts() + " attempts: " + retry.reason(), null);
+                } else {
+                    Duration wait = retry.after() != null && retry.after().compareTo(p.backoffMax()) <= 0 ? retry.after()
+                            : p.backoffAfter(c.attempts());
+                    tx.executeWithoutResult(s -> messages.schedule(c, "retry", "attempt " + c.attempts() + " failed (" + retry.reason() + "), retry",
+                            now.plus(wait), true, now));
+                }
+            }
+            case SendOutcome.Failed failed -> fail(c, provider, MessageStatus.FAILED, failed.reason(), null);
+            case SendOutcome.Held held -> tx.executeWithoutResult(s -> messages.schedule(c, "held", "held by " + held.rule(), held.until(), false, now));
+        }
+    }
+
+    private void fail(Messages.Claimed c, String provider, MessageStatus status, String reason, @Nullable String response) {
+        Instant now = clock.instant();
+        tx.executeWithoutResult(s -> {
+            if (messages.fail(c, status, reason, response, now)) {
+                events.publish(new MessageFailed(c.id(), c.batchId(), c.templateId(), c.channel().wire(), provider, status.wire(),
+                        Messages.cut(reason, 500), c.attempts(), now), c.tenantId().toString(), c.id().toString());
+            }
+        });
+    }
+
+    /** Templates change rarely and a batch reads the same one 10,000 times: cached for two seconds. */
+    private @Nullable Template template(UUID id) {
+        long now = System.nanoTime();
+        Cached cached = templateCache.get(id);
+        if (cached == null || now - cached.loadedAt() > 2_000_000_000L) {
+            cached = new Cached(templates.findById(id), now);
+            templateCache.put(id, cached);
+            if (templateCache.size() > 10_000) {
+                templateCache.clear();
+            }
+        }
+        return cached.template().orElse(null);
+    }
+}

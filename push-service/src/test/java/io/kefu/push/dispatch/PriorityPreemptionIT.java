@@ -1,0 +1,109 @@
+package io.kefu.push.dispatch;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.kefu.push.PushItSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A priority-9 message sent while a 10,000-message priority-1 batch is being dispatched goes out
+ * ahead of the rest of the batch: counted in the order the played Aliyun receives the requests.
+ * Also prints the batch figures (accepted, fully dispatched) for the README; nothing is timed as an assertion.
+ */
+class PriorityPreemptionIT extends PushItSupport {
+
+    static final int BATCH = 10_000;
+
+    @Test
+    void anUrgentMessageOvertakesABulkBatch() {
+        UUID tenant = UUID.randomUUID();
+        String admin = admin(tenant);
+        WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        UUID template = template(admin, smsTemplate("bulk-" + UUID.randomUUID()));
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            recipients.add(String.format("1390%07d", i));
+        }
+        String urgentPhone = "13700000009";
+
+        long t0 = System.nanoTime();
+        Response batch = call("POST", "/api/messages/send-batch", Map.of("template_id", template, "recipients", recipients,
+                "variables", Map.of("order_no", "bulk", "customer_name", "客户"), "priority", 1), admin);
+        long acceptedMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(batch.status()).isEqualTo(202);
+        assertThat(batch.body().path("accepted").asInt()).isEqualTo(BATCH);
+
+        await("the batch is being dispatched", Duration.ofMinutes(2), () -> received("PhoneNumbers=1390") >= 300);
+        int before = received("PhoneNumbers=1390");
+        Response urgent = call("POST", "/api/messages/send", Map.of("template_id", template, "recipient", urgentPhone,
+                "variables", Map.of("order_no", "urgent", "customer_name", "VIP"), "priority", 9), admin);
+        assertThat(urgent.status()).isEqualTo(202);
+        UUID urgentId = UUID.fromString(urgent.body().path("messageId").asString());
+        await("the urgent message is sent", Duration.ofMinutes(2), () -> "sent".equals(status(urgentId)));
+        List<String> order = order();
+        int position = order.indexOf("PhoneNumbers=" + urgentPhone);
+        long stillQueued = jdbc.queryForObject("select count(*) from message where batch_id = ? and status in ('queued', 'scheduled')", Long.class,
+                UUID.fromString(batch.body().path("batchId").asString()));
+        long urgentLatency = jdbc.queryForObject("select (extract(epoch from sent_at - created_at) * 1000)::bigint from message where id = ?",
+                Long.class, urgentId);
+        System.out.printf("[bench] batch of %d accepted in %d ms; priority-9 sent %d ms after acceptance; batch messages received before it "
+                + "was accepted: %d, before it was sent: %d; still queued when it was sent: %d%n",
+                BATCH, acceptedMillis, urgentLatency, before, position, stillQueued);
+        assertThat(position).as("the urgent message goes out within the in-flight window after it was accepted").isLessThan(before + 200);
+        assertThat(stillQueued).as("most of the batch was still waiting behind it").isGreaterThan(BATCH / 2);
+
+        if (Boolean.getBoolean("kefu.bench")) {
+            await("the batch is dispatched", Duration.ofMinutes(30), () -> jdbc.queryForObject(
+                    "select count(*) from message where tenant_id = ? and status = 'sent'", Long.class, tenant) == BATCH + 1);
+            long dispatchedMillis = (System.nanoTime() - t0) / 1_000_000;
+            List<String> all = order();
+            System.out.printf("[bench] batch of %d fully dispatched %d ms after it was sent; %d requests, %d distinct recipients%n", BATCH,
+                    dispatchedMillis, all.size(), all.stream().distinct().count());
+            assertThat(all.stream().distinct().count()).as("no recipient received twice").isEqualTo(all.size());
+        } else {
+            // The rest of the batch is not needed here: stop it so later tests do not queue behind it.
+            jdbc.update("update message set status = 'failed', failure_reason = 'test stopped' where tenant_id = ? and status in ('queued', 'scheduled')",
+                    tenant);
+        }
+        assertThat(order().stream().distinct().count()).as("no recipient received twice").isEqualTo(order().size());
+    }
+
+    private static int received(String marker) {
+        int n = 0;
+        for (ServeEvent e : WIREMOCK.getAllServeEvents()) {
+            if (e.getRequest().getBodyAsString().contains(marker)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** This test's requests in the order they arrived, as PhoneNumbers=…. */
+    private static List<String> order() {
+        List<ServeEvent> events = new ArrayList<>(WIREMOCK.getAllServeEvents());
+        java.util.Collections.reverse(events);
+        List<String> order = new ArrayList<>();
+        for (ServeEvent e : events) {
+            String body = e.getRequest().getBodyAsString();
+            for (String part : body.split("&")) {
+                if (part.startsWith("PhoneNumbers=1390") || part.equals("PhoneNumbers=13700000009")) {
+                    order.add(part);
+                }
+            }
+        }
+        return order;
+    }
+}
