@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
         "kefu.jobs.local.push-lease-expiry.cron=",
         "kefu.jobs.local.push-retention-cleanup.cron=",
         "kefu.push.senders.allow-private-urls=true",
-        "kefu.push.senders.timeout=2s",
+        "kefu.push.senders.timeout=10s",
         "kefu.push.senders.aliyun.access-key-id=test-access-key",
         "kefu.push.senders.aliyun.access-key-secret=test-secret",
         "kefu.push.senders.tencent.secret-id=AKIDtest",
