@@ -57,7 +57,7 @@ public class ProviderService {
         apply(provider, request);
         AccountGuards.saveWithUniqueUsername(accounts, provider);
         events.publish(new ProviderRegistered(provider.id.toString(), tenantId.toString(), provider.name, provider.username, now),
-                tenantId.toString(), provider.id.toString(), 4);
+                tenantId.toString(), provider.id.toString());
         return AccountService.view(provider);
     }
 

@@ -66,7 +66,7 @@ public class StaffService {
         apply(staff, request);
         save(staff);
         events.publish(new StaffCreated(staff.id.toString(), tenantId.toString(), staff.name, staff.roleList(), staff.department,
-                staff.maxConcurrentChats, staff.active, staff.wecomUserId, now), tenantId.toString(), staff.id.toString(), 4);
+                staff.maxConcurrentChats, staff.active, staff.wecomUserId, now), tenantId.toString(), staff.id.toString());
         return AccountService.view(staff);
     }
 
@@ -84,10 +84,10 @@ public class StaffService {
         save(staff);
         String tenant = staff.tenantId.toString();
         events.publish(new StaffUpdated(staff.id.toString(), tenant, staff.name, staff.roleList(), staff.department,
-                staff.maxConcurrentChats, staff.active, staff.wecomUserId, staff.version, now), tenant, staff.id.toString(), 4);
+                staff.maxConcurrentChats, staff.active, staff.wecomUserId, staff.version, now), tenant, staff.id.toString());
         if (wasActive && !staff.active) {
             tokens.revokeAllFor(staff.id); // refresh stops working; access tokens end within their short lifetime
-            events.publish(new StaffDeactivated(staff.id.toString(), tenant, now), tenant, staff.id.toString(), 6);
+            events.publish(new StaffDeactivated(staff.id.toString(), tenant, now), tenant, staff.id.toString());
         }
         return AccountService.view(staff);
     }

@@ -108,7 +108,7 @@ public class CustomerService {
         customers.saveAndFlush(customer);
         identities.saveAndFlush(new ChannelIdentity(tenantId, customer.id, kind, appId, value, now));
         events.publish(new CustomerRegistered(customer.id.toString(), tenantId.toString(), kind.wire(), appId,
-                unionId != null, now), tenantId.toString(), customer.id.toString(), 3);
+                unionId != null, now), tenantId.toString(), customer.id.toString());
         return new Resolution(customer.id, true);
     }
 

@@ -3,6 +3,7 @@ package io.kefu.common.event;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import io.kefu.common.event.inbox.Inbox;
@@ -27,6 +28,13 @@ import tools.jackson.databind.json.JsonMapper;
  * }</pre>
  * An exception from a handler rolls back its transaction; Stream retries with backoff and then
  * republishes the message to the group's dead-letter queue with the exception as the reason.
+ *
+ * <p>The built consumer is an {@link EventConsumer} and carries its {@link ConsumerDeclaration}: the
+ * group, the producer (the first segment of every type it handles — one consumer reads one producer's
+ * exchange) and each type with the record its data is read into. The binding in {@code application.yml}
+ * ({@code <bean>-in-0}: destination {@code kefu.<producer>}, the group, the types' routing keys) must
+ * agree with it; {@code ServiceReadinessContract} fails when it does not, and reads every declared type's
+ * data from the producer's committed sample.
  */
 public class EventHandlers {
 
@@ -71,20 +79,39 @@ public class EventHandlers {
         private final Map<String, Route<?>> routes = new LinkedHashMap<>();
 
         private Builder(String group) {
+            if (group == null || !group.matches("[a-z][a-z0-9-]*")) {
+                throw new IllegalArgumentException("a consumer group is lower-case letters, digits and '-': " + group);
+            }
             this.group = group;
         }
 
         public <T> Builder on(String type, Class<T> dataType, Handler<T> handler) {
             EventEnvelope.routingKeyOf(type);
+            Objects.requireNonNull(dataType, "dataType");
+            Objects.requireNonNull(handler, "handler");
+            if (!routes.isEmpty()) {
+                String producer = ConsumerDeclaration.producerOf(routes.keySet().iterator().next());
+                if (!producer.equals(ConsumerDeclaration.producerOf(type))) {
+                    throw new IllegalArgumentException("consumer " + group + " reads " + producer + ".* events; " + type
+                            + " comes from another producer: declare a second consumer (one exchange per binding)");
+                }
+            }
             if (routes.putIfAbsent(type, new Route<>(dataType, handler)) != null) {
                 throw new IllegalArgumentException("two handlers for " + type + " in " + group);
             }
             return this;
         }
 
-        public Consumer<Message<byte[]>> build() {
+        public EventConsumer build() {
+            if (routes.isEmpty()) {
+                throw new IllegalStateException("consumer " + group + " handles no event type");
+            }
+            Map<String, Class<?>> types = new LinkedHashMap<>();
+            routes.forEach((type, route) -> types.put(type, route.dataType()));
+            ConsumerDeclaration declaration = new ConsumerDeclaration(group, ConsumerDeclaration.producerOf(types.keySet().iterator().next()),
+                    types);
             Map<String, Route<?>> table = Map.copyOf(routes);
-            return message -> {
+            return new EventConsumer(declaration, message -> {
                 EventEnvelope envelope = read(message.getPayload());
                 Route<?> route = table.get(envelope.type());
                 if (route == null) {
@@ -98,7 +125,36 @@ public class EventHandlers {
                     }
                     return ran;
                 });
-            };
+            });
+        }
+    }
+
+    /**
+     * A consumer built by {@link EventHandlers}, with what it declares. Declare the bean as
+     * {@code Consumer<Message<byte[]>>}; Spring Cloud Stream binds it as {@code <bean>-in-0}.
+     */
+    public static final class EventConsumer implements Consumer<Message<byte[]>> {
+
+        private final ConsumerDeclaration declaration;
+        private final Consumer<Message<byte[]>> body;
+
+        private EventConsumer(ConsumerDeclaration declaration, Consumer<Message<byte[]>> body) {
+            this.declaration = declaration;
+            this.body = body;
+        }
+
+        public ConsumerDeclaration declaration() {
+            return declaration;
+        }
+
+        @Override
+        public void accept(Message<byte[]> message) {
+            body.accept(message);
+        }
+
+        @Override
+        public String toString() {
+            return "EventConsumer" + declaration;
         }
     }
 

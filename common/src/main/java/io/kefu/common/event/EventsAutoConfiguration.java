@@ -79,6 +79,12 @@ public class EventsAutoConfiguration {
         return new EventHandlers(inbox, tracing);
     }
 
+    /** Refuses to start when a consumer's binding in the configuration disagrees with its declaration. */
+    @Bean
+    ConsumerBindings kefuConsumerBindings(org.springframework.beans.factory.ListableBeanFactory beans, Environment environment) {
+        return new ConsumerBindings(beans, environment);
+    }
+
     @Bean
     @ConditionalOnProperty(name = "kefu.events.housekeeping.enabled", matchIfMissing = true)
     OutboxHousekeeping kefuOutboxHousekeeping(OutboxRelay relay, Inbox inbox, LiveProperties<EventsProperties> properties) {

@@ -1,8 +1,12 @@
 package io.kefu.testsupport;
 
 import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -48,6 +52,58 @@ public final class EventContracts {
     /** Reads the {@code data} of the committed sample into the consumer's own record. */
     public static <T> T readSampleData(Path contractsDir, String type, Class<T> consumerRecord) {
         return JSON.treeToValue(readTree(sample(contractsDir, type)).path("data"), consumerRecord);
+    }
+
+    /**
+     * What every consumer owes its producer: the consumer's own record of {@code type} reads the data of
+     * the producer's committed sample, and every component of the record not marked {@code @Nullable} is
+     * present (and not null) in that sample. Returns the record read.
+     */
+    public static <T> T assertConsumerReads(Path contractsDir, String type, Class<T> consumerRecord) {
+        JsonNode data = readTree(sample(contractsDir, type)).path("data");
+        T value;
+        try {
+            value = JSON.treeToValue(data, consumerRecord);
+        } catch (RuntimeException e) {
+            throw new AssertionError(consumerRecord.getName() + " cannot read the data of " + sample(contractsDir, type) + ": " + e.getMessage(), e);
+        }
+        if (consumerRecord.isRecord()) {
+            for (RecordComponent component : consumerRecord.getRecordComponents()) {
+                if (nullable(component)) {
+                    continue;
+                }
+                JsonNode field = data.get(component.getName());
+                assertThat(field != null && !field.isNull())
+                        .as("%s.%s is required (not @Nullable) but the sample %s has no %s", consumerRecord.getSimpleName(), component.getName(),
+                                sample(contractsDir, type), component.getName())
+                        .isTrue();
+            }
+        }
+        return value;
+    }
+
+    /** The repository's root: the nearest directory up from the working directory that holds {@code mvnw} and {@code common/}. */
+    public static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("common"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new AssertionError("no repository root (a directory with mvnw and common/) above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Where {@code producer} (e.g. {@code chat}) commits its samples: {@code <root>/<producer>-service/contracts/events}. */
+    public static Path contractsOf(String producer) {
+        return repositoryRoot().resolve(producer + "-service").resolve("contracts").resolve("events");
+    }
+
+    private static boolean nullable(RecordComponent component) {
+        List<Annotation> annotations = new ArrayList<>(List.of(component.getAnnotations()));
+        annotations.addAll(List.of(component.getAnnotatedType().getAnnotations()));
+        annotations.addAll(List.of(component.getAccessor().getAnnotations()));
+        return annotations.stream().anyMatch(a -> a.annotationType().getSimpleName().equals("Nullable"));
     }
 
     private static JsonNode readTree(Path file) {

@@ -5,10 +5,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +36,9 @@ public abstract class ServiceReadinessContract {
 
     @Autowired
     private JdbcTemplate jdbc;
+
+    @Autowired
+    private ApplicationContext context;
 
     protected ServiceReadinessContract(String schema) {
         this.schema = schema;
@@ -102,6 +107,30 @@ public abstract class ServiceReadinessContract {
     /** An access token this service accepts. */
     protected String validBearerToken() throws Exception {
         return TestTokens.token(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "staff", List.of("agent"));
+    }
+
+    /**
+     * The service started, so its consumers agree with their bindings (kefu-common's ConsumerBindings refuses
+     * to start otherwise); said here again, and each consumed type's data record reads its producer's
+     * committed sample with every required field present. A service without consumers passes both.
+     */
+    @Test
+    void everyConsumerAgreesWithItsBindingAndReadsItsProducersSamples() throws Exception {
+        if (!context.containsBean("kefuConsumerBindings")) {
+            assertThat(environment.getProperty("spring.cloud.function.definition", "")).as("consumers without kefu's event machinery").isBlank();
+            return; // no event machinery, so no consumer
+        }
+        Object bindings = context.getBean("kefuConsumerBindings");
+        assertThat((List<?>) bindings.getClass().getMethod("disagreements").invoke(bindings)).as("consumers vs. their bindings").isEmpty();
+        Map<?, ?> declarations = (Map<?, ?>) bindings.getClass().getMethod("declarations").invoke(bindings);
+        for (Map.Entry<?, ?> consumer : declarations.entrySet()) {
+            Object declaration = consumer.getValue();
+            String producer = (String) declaration.getClass().getMethod("producer").invoke(declaration);
+            Map<?, ?> types = (Map<?, ?>) declaration.getClass().getMethod("types").invoke(declaration);
+            for (Map.Entry<?, ?> type : types.entrySet()) {
+                EventContracts.assertConsumerReads(EventContracts.contractsOf(producer), (String) type.getKey(), (Class<?>) type.getValue());
+            }
+        }
     }
 
     @Test

@@ -108,7 +108,7 @@ public class Agents {
         Agent after = jdbc.query("update agent set status = ?, status_changed_at = ?, version = version + 1 where staff_id = ? returning *",
                 ROW, status.code(), ts(now), staffId).getFirst();
         events.publish(new AgentStatusChanged(after.staffId(), after.name(), after.groupName(), after.status(), before.status(),
-                after.currentLoad(), after.maxConcurrentChats(), cause, now), after.tenantId().toString(), after.staffId().toString(), 4);
+                after.currentLoad(), after.maxConcurrentChats(), cause, now), after.tenantId().toString(), after.staffId().toString());
         if (status == AgentStatus.ONLINE && after.hasCapacity()) {
             notices.publishEvent(new CapacityFreed(after.tenantId(), after.groupName(), after.staffId()));
         }

@@ -192,6 +192,6 @@ public class StaffCommands {
             @Nullable UUID conversationId, String text) {
         events.publish(new StaffCommandAnswered(message.corpId(), message.agentId(), message.staffUserId(), staffId, command.name(), outcome,
                 code, text, conversationId, message.msgId(), clock.instant()), tenantId.toString(),
-                message.corpId() + ":" + message.staffUserId(), 6);
+                message.corpId() + ":" + message.staffUserId());
     }
 }

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * conversation and records the end. {@code byStaffId} is the agent who declared it resolved (a staff
  * command); null when routing's timeouts end it.
  */
-@EventType("routing.conversation.close-requested.v1")
+@EventType(value = "routing.conversation.close-requested.v1", priority = 4)
 public record CloseRequested(UUID conversationId, UUID customerId, String reason, @Nullable String comment, @Nullable UUID byStaffId,
         Instant at) {
 }

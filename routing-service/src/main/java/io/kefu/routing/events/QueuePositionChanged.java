@@ -6,6 +6,6 @@ import java.util.UUID;
 import io.kefu.common.event.EventType;
 
 /** A waiting customer's place in the queue changed materially; chat tells them. */
-@EventType("routing.queue.position.v1")
+@EventType(value = "routing.queue.position.v1", priority = 3)
 public record QueuePositionChanged(UUID conversationId, UUID customerId, int position, long estimatedWaitSeconds, Instant at) {
 }

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param conversationId the conversation acted on, when one was
  * @param msgId          WeCom's MsgId of the command, so that an answer can be matched to it
  */
-@EventType("routing.staff-command.answered.v1")
+@EventType(value = "routing.staff-command.answered.v1", priority = 6)
 public record StaffCommandAnswered(String corpId, int agentId, String staffUserId, @Nullable UUID staffId, String command, String outcome,
         String code, String text, @Nullable UUID conversationId, String msgId, Instant at) {
 }

@@ -167,8 +167,7 @@ public class Assignment {
                 }
                 long waited = route.enqueuedAt() == null ? 0 : Duration.between(route.enqueuedAt(), now).toSeconds();
                 events.publish(new ConversationAssigned(route.conversationId(), route.customerId(), agent.staffId(), route.previousAgentId(),
-                        route.groupName(), Math.max(0, waited), now), route.tenantId().toString(), route.conversationId().toString(),
-                        route.priority() > 0 ? 7 : 6);
+                        route.groupName(), Math.max(0, waited), now, route.priority()), route.tenantId().toString(), route.conversationId().toString());
                 return true;
             });
             if (Boolean.TRUE.equals(done)) {
@@ -220,7 +219,7 @@ public class Assignment {
                 tx.executeWithoutResult(status -> {
                     routes.notifiedPosition(route.conversationId(), position);
                     events.publish(new QueuePositionChanged(route.conversationId(), route.customerId(), position, eta, clock.instant()),
-                            tenantId.toString(), route.conversationId().toString(), 3);
+                            tenantId.toString(), route.conversationId().toString());
                 });
             }
         }

@@ -74,7 +74,7 @@ public class Conversations {
             agents.release(seen.agentId());
         }
         events.publish(new CloseRequested(seen.conversationId(), seen.customerId(), reason, comment, null, now), seen.tenantId().toString(),
-                seen.conversationId().toString(), 4);
+                seen.conversationId().toString());
         return true;
     }
 
@@ -102,7 +102,7 @@ public class Conversations {
             agents.release(route.agentId());
         }
         events.publish(new CloseRequested(route.conversationId(), route.customerId(), "resolved", comment, by.userId(), now),
-                route.tenantId().toString(), route.conversationId().toString(), 4);
+                route.tenantId().toString(), route.conversationId().toString());
         return routes.find(conversationId).orElseThrow();
     }
 
@@ -147,9 +147,9 @@ public class Conversations {
                 agents.release(from);
             }
             events.publish(new ConversationTransferred(route.conversationId(), route.customerId(), from, target.staffId(), target.groupName(),
-                    by.userId(), reason, now), route.tenantId().toString(), route.conversationId().toString(), 6);
+                    by.userId(), reason, now), route.tenantId().toString(), route.conversationId().toString());
             events.publish(new ConversationAssigned(route.conversationId(), route.customerId(), target.staffId(), from, target.groupName(), 0,
-                    now), route.tenantId().toString(), route.conversationId().toString(), 6);
+                    now, 0), route.tenantId().toString(), route.conversationId().toString());
         } else {
             String group = command.toGroup();
             if (!group.matches(RoutingRules.GROUP)) {
@@ -163,7 +163,7 @@ public class Conversations {
                 agents.release(from);
             }
             events.publish(new ConversationTransferred(route.conversationId(), route.customerId(), from, null, group, by.userId(), reason, now),
-                    route.tenantId().toString(), route.conversationId().toString(), 6);
+                    route.tenantId().toString(), route.conversationId().toString());
             notices.publishEvent(new QueueChanged(route.tenantId(), group));
         }
         return routes.find(route.conversationId()).orElseThrow();
@@ -185,7 +185,7 @@ public class Conversations {
             return false;
         }
         events.publish(new InactivityWarning(seen.conversationId(), seen.customerId(), closesInSeconds, now), seen.tenantId().toString(),
-                seen.conversationId().toString(), 4);
+                seen.conversationId().toString());
         return true;
     }
 

@@ -104,7 +104,7 @@ class RoutingDecision {
 
     private void askAi(UUID tenantId, MessageReceived message, Instant now) {
         events.publish(new AiAnswerRequested(message.conversationId(), message.customerId(), message.messageId(),
-                message.content() == null ? "" : message.content(), now), tenantId.toString(), message.conversationId().toString(), 5);
+                message.content() == null ? "" : message.content(), now), tenantId.toString(), message.conversationId().toString());
     }
 
     private void queued(UUID tenantId, UUID conversationId, String reason) {
@@ -114,7 +114,7 @@ class RoutingDecision {
         long eta = Assignment.estimatedWait(position, online, properties.get());
         routes.notifiedPosition(conversationId, position);
         events.publish(new ConversationQueued(conversationId, route.customerId(), route.groupName(), route.priority(), position, eta, reason,
-                route.enqueuedAt()), tenantId.toString(), conversationId.toString(), route.priority() > 0 ? 7 : 5);
+                route.enqueuedAt()), tenantId.toString(), conversationId.toString());
         notices.publishEvent(new QueueChanged(tenantId, route.groupName()));
     }
 }

@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.kefu.common.event.EventPublisher;
 import io.kefu.testsupport.EventContracts;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Routing's events have the shape of their committed samples, which consumers (chat, stats) test against. */
 class RoutingEventContractsTest {
@@ -18,11 +21,21 @@ class RoutingEventContractsTest {
     void queueEventsMatchTheirSamples() {
         EventContracts.assertMatchesSample(new ConversationQueued(id, id, "default", 0, 3, 540, "human_first", now),
                 "routing.conversation.queued.v1", CONTRACTS);
-        EventContracts.assertMatchesSample(new ConversationAssigned(id, id, id, id, "default", 42, now), "routing.conversation.assigned.v1",
+        EventContracts.assertMatchesSample(new ConversationAssigned(id, id, id, id, "default", 42, now, 2), "routing.conversation.assigned.v1",
                 CONTRACTS);
         EventContracts.assertMatchesSample(new ConversationTransferred(id, id, id, id, "engineers", id, "transfer", now),
                 "routing.conversation.transferred.v1", CONTRACTS);
         EventContracts.assertMatchesSample(new QueuePositionChanged(id, id, 1, 180, now), "routing.queue.position.v1", CONTRACTS);
+    }
+
+    @Test
+    void priorityIsDeclaredByTheTypeAndRaisedForAPrioritisedCustomer() {
+        assertThat(EventPublisher.priorityOf(new ConversationQueued(id, id, "default", 0, 3, 540, "human_first", now))).isEqualTo(5);
+        assertThat(EventPublisher.priorityOf(new ConversationQueued(id, id, "default", 1, 3, 540, "human_first", now))).isEqualTo(7);
+        assertThat(EventPublisher.priorityOf(new ConversationAssigned(id, id, id, null, "default", 42, now, 0))).isEqualTo(6);
+        assertThat(EventPublisher.priorityOf(new ConversationAssigned(id, id, id, null, "default", 42, now, 1))).isEqualTo(7);
+        assertThat(EventPublisher.priorityOf(new QueuePositionChanged(id, id, 1, 180, now))).isEqualTo(3);
+        assertThat(EventPublisher.priorityOf(new CloseRequested(id, id, "timeout", null, null, now))).isEqualTo(4);
     }
 
     @Test
