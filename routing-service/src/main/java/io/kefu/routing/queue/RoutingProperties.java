@@ -41,4 +41,20 @@ public record RoutingProperties(
         @DefaultValue({"投诉", "举报", "差评"}) @NotEmpty List<String> complaintKeywords,
         @DefaultValue("8") @Min(0) @Max(10) int vipPriority,
         @DefaultValue("5") @Min(0) @Max(10) int complaintPriority) {
+
+    /** How free agents are ordered after stickiness and skills. */
+    public enum Strategy {
+        /** fewest open conversations first, then longest idle */
+        LEAST_LOADED,
+        /** longest since their last assignment first, then fewest open conversations */
+        LONGEST_IDLE
+    }
+
+    /**
+     * {@link #strategy()} as its enum. The key stays a string checked by {@code @Pattern} so that only the
+     * documented spellings pass: Boot's lenient enum binding would take {@code least_loaded} as well.
+     */
+    public Strategy assignmentStrategy() {
+        return Strategy.valueOf(strategy.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
 }
