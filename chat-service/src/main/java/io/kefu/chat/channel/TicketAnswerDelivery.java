@@ -13,7 +13,8 @@ import org.springframework.messaging.Message;
  * ({@code ticket.staff-command.answered.v1}, exchange kefu.ticket, group {@code ticket-answers}) go back
  * to them as app messages, exactly as routing's answers do ({@link ChannelDelivery#answer}).
  */
-@Configuration(proxyBeanMethods = false)
+// Named apart from its consumer bean "ticketAnswerDelivery": two beans of one name stop the context.
+@Configuration(value = "ticketAnswerDeliveryConfiguration", proxyBeanMethods = false)
 class TicketAnswerDelivery {
 
     @Bean
