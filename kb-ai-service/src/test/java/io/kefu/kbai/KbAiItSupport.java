@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 public abstract class KbAiItSupport {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Autowired
     protected JdbcTemplate jdbc;

@@ -72,7 +72,10 @@ public final class AccessRules {
                 .access(anyRole("provider", "agent"))
                 .pathMatchers(HttpMethod.POST, "/api/push/subscribe").access(anyRole("customer"))
                 .pathMatchers("/api/push/**").access(anyRole("admin"))
+                // kb-ai: agents read items and test questions; supervisors (and admins) manage items.
+                .pathMatchers(HttpMethod.POST, "/api/kb/search").access(anyRole("agent"))
                 .pathMatchers(HttpMethod.GET, "/api/kb/**").access(anyRole("agent"))
+                .pathMatchers("/api/kb/items", "/api/kb/items/**").access(anyRole("supervisor"))
                 .pathMatchers(HttpMethod.HEAD, "/api/kb/**").access(anyRole("agent"))
                 .pathMatchers("/api/kb/**").access(anyRole("admin"))
                 .pathMatchers("/api/ai/**").access(anyRole("agent"))

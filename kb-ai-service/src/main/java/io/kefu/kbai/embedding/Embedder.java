@@ -68,9 +68,31 @@ public class Embedder implements DisposableBean {
         model();
     }
 
+    /**
+     * The vector of one text. The last {@link #CACHED} distinct texts are remembered (~2 KB each): customers
+     * ask the same questions again and again, and a repeated question then costs no model run.
+     */
     public float[] embed(String text) {
-        return normalised(model().embed(text).content().vector());
+        synchronized (cache) {
+            float[] hit = cache.get(text);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        float[] v = normalised(model().embed(text).content().vector());
+        synchronized (cache) {
+            cache.put(text, v);
+        }
+        return v;
     }
+
+    static final int CACHED = 5_000;
+    private final java.util.Map<String, float[]> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, float[]> eldest) {
+            return size() > CACHED;
+        }
+    };
 
     public List<float[]> embedAll(List<String> texts) {
         if (texts.isEmpty()) {

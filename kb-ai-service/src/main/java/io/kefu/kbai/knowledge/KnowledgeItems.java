@@ -55,6 +55,16 @@ public class KnowledgeItems {
                 .query((rs, n) -> new Indexed(item(rs, n), rs.getBytes("embedding"), rs.getString("embedding_model"))).optional();
     }
 
+    /** The items among {@code ids} that still exist, with their vectors. */
+    public List<Indexed> findIndexed(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return template.query("select " + COLUMNS + ", embedding, embedding_model from kb_item where id = any(?)",
+                (rs, n) -> new Indexed(item(rs, n), rs.getBytes("embedding"), rs.getString("embedding_model")),
+                (Object) ids.toArray(UUID[]::new));
+    }
+
     Optional<KnowledgeItem> findByQuestion(UUID tenantId, String questionKey) {
         return jdbc.sql("select " + COLUMNS + " from kb_item where tenant_id = ? and question_key = ?").params(tenantId, questionKey)
                 .query(KnowledgeItems::item).optional();

@@ -134,12 +134,18 @@ class IndexSync implements SmartLifecycle {
     }
 
     private void reload(Collection<UUID> ids) {
-        for (UUID id : ids) {
-            var indexed = items.findIndexed(id);
-            if (indexed.isPresent()) {
-                load(indexed.get());
-            } else {
-                removeEverywhere(id);
+        List<UUID> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            Set<UUID> found = new HashSet<>();
+            for (KnowledgeItems.Indexed indexed : items.findIndexed(chunk)) {
+                load(indexed);
+                found.add(indexed.item().id());
+            }
+            for (UUID id : chunk) {
+                if (!found.contains(id)) {
+                    removeEverywhere(id);
+                }
             }
         }
         index.refresh();

@@ -52,10 +52,12 @@ class KnowledgeIndex implements DisposableBean {
     /** ASCII codes, models, order numbers: the exact terms that the keyword side is there for. */
     static final Pattern TERM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_\\-.]*[A-Za-z0-9]|[0-9]");
 
-    record Entry(KnowledgeItem item, float[][] vectors, String lowerText, int[] phrasingLengths) {
+    record Entry(KnowledgeItem item, float[][] vectors, String lowerText, int[] phrasingLengths, Set<String> words) {
     }
 
     private final Map<UUID, Map<UUID, Entry>> tenants = new ConcurrentHashMap<>();
+    /** Per tenant: in how many items each word (of 2+ characters) occurs. */
+    private final Map<UUID, Map<String, Integer>> vocabularies = new ConcurrentHashMap<>();
     private final Analyzer analyzer = new SmartChineseAnalyzer();
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -78,8 +80,16 @@ class KnowledgeIndex implements DisposableBean {
             text.append(k).append('\n');
         }
         int[] lengths = item.phrasings().stream().mapToInt(String::length).toArray();
-        Entry entry = new Entry(item, vectors, (text + item.answer()).toLowerCase(Locale.ROOT), lengths);
-        tenants.computeIfAbsent(item.tenantId(), t -> new ConcurrentHashMap<>()).put(item.id(), entry);
+        Set<String> words = words(text + item.answer());
+        Entry entry = new Entry(item, vectors, (text + item.answer()).toLowerCase(Locale.ROOT), lengths, words);
+        Entry previous = tenants.computeIfAbsent(item.tenantId(), t -> new ConcurrentHashMap<>()).put(item.id(), entry);
+        Map<String, Integer> vocabulary = vocabularies.computeIfAbsent(item.tenantId(), t -> new ConcurrentHashMap<>());
+        if (previous != null) {
+            forget(vocabulary, previous.words());
+        }
+        for (String w : words) {
+            vocabulary.merge(w, 1, Integer::sum);
+        }
         Document doc = new Document();
         doc.add(new StringField("id", item.id().toString(), Field.Store.YES));
         doc.add(new StringField("tenant", item.tenantId().toString(), Field.Store.NO));
@@ -94,7 +104,10 @@ class KnowledgeIndex implements DisposableBean {
     void remove(UUID tenantId, UUID itemId) {
         Map<UUID, Entry> items = tenants.get(tenantId);
         if (items != null) {
-            items.remove(itemId);
+            Entry gone = items.remove(itemId);
+            if (gone != null) {
+                forget(vocabularies.get(tenantId), gone.words());
+            }
         }
         try {
             writer.deleteDocuments(new Term("id", itemId.toString()));
@@ -106,7 +119,9 @@ class KnowledgeIndex implements DisposableBean {
     /** Removes an item whose tenant is not known (its row is gone). */
     void removeById(UUID itemId) {
         for (var entry : tenants.entrySet()) {
-            if (entry.getValue().remove(itemId) != null) {
+            Entry gone = entry.getValue().remove(itemId);
+            if (gone != null) {
+                forget(vocabularies.get(entry.getKey()), gone.words());
                 break;
             }
         }
@@ -214,6 +229,38 @@ class KnowledgeIndex implements DisposableBean {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    private static void forget(Map<String, Integer> vocabulary, Set<String> words) {
+        if (vocabulary == null) {
+            return;
+        }
+        for (String w : words) {
+            vocabulary.computeIfPresent(w, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    /** The words of a text that carry meaning: SmartChineseAnalyzer's tokens of 2+ characters (stop words are already gone). */
+    Set<String> words(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : terms(text)) {
+            if (t.length() >= 2) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Whether any live or dead item of the tenant uses this word. */
+    boolean known(UUID tenantId, String word) {
+        Map<String, Integer> vocabulary = vocabularies.get(tenantId);
+        return vocabulary != null && vocabulary.containsKey(word);
+    }
+
+    /** In how many of the tenant's items the word occurs. */
+    int documentFrequency(UUID tenantId, String word) {
+        Map<String, Integer> vocabulary = vocabularies.get(tenantId);
+        return vocabulary == null ? 0 : vocabulary.getOrDefault(word, 0);
     }
 
     /** The ASCII terms (codes, models, numbers of 2+ characters) of a question, lower case. */

@@ -60,7 +60,7 @@ public class KnowledgeSearch {
         List<Hit> hits = new ArrayList<>();
         for (Candidate c : ranked.subList(0, Math.min(k, ranked.size()))) {
             var item = c.scored().entry().item();
-            hits.add(new Hit(item.id(), item.question(), item.answer(), item.category(), Calibration.probability(p.calibration(), c.features())));
+            hits.add(new Hit(item.id(), item.question(), item.answer(), item.category(), Calibration.score(p.calibration(), p.calibrationSteps(), c.features())));
         }
         return new SearchResult(band(tenantId, hits.getFirst().score()), hits);
     }
@@ -116,6 +116,9 @@ public class KnowledgeSearch {
             }
         }
         Set<String> terms = KnowledgeIndex.exactTerms(q);
+        Set<String> words = index.words(q);
+        int unknown = (int) Math.min(3, words.stream().filter(w -> !index.known(tenantId, w)).count());
+        int items = Math.max(1, index.size(tenantId));
         List<Candidate> out = new ArrayList<>(pool.size());
         double[] topTwo = topTwoCosines(pool.values());
         for (KnowledgeIndex.Scored s : pool.values()) {
@@ -127,8 +130,17 @@ public class KnowledgeSearch {
             double otherBest = s.cosine() >= topTwo[0] ? topTwo[1] : topTwo[0];
             int len = s.entry().phrasingLengths()[s.phrasing()];
             double lengthRatio = (double) Math.min(len, q.length()) / Math.max(1, Math.max(len, q.length()));
+            double coverage = words.isEmpty() ? 1
+                    : (double) words.stream().filter(w -> s.entry().words().contains(w)).count() / words.size();
+            double missingKnown = 0;
+            for (String w : words) {
+                int df = index.documentFrequency(tenantId, w);
+                if (df > 0 && !s.entry().words().contains(w)) {
+                    missingKnown = Math.max(missingKnown, Math.log((double) (items + 1) / df) / Math.log(items + 1));
+                }
+            }
             out.add(new Candidate(s, b, rank, new Calibration.Features(s.cosine(), s.cosine() - otherBest,
-                    id.equals(bm25Best) ? 1 : 0, missing ? 1 : 0, lengthRatio)));
+                    id.equals(bm25Best) ? 1 : 0, missing ? 1 : 0, lengthRatio, coverage, unknown, missingKnown)));
         }
         out.sort(Comparator.comparingDouble(Candidate::rank).reversed());
         return out;

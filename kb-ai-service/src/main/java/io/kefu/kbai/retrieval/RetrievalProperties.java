@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param draftThreshold  at or above this (and not auto) the answer is drafted for review (band draft)
  * @param tenants         per-tenant overrides of the two thresholds, by tenant id
  * @param calibration     the fitted calibration's weights (see {@code Calibration}); refit with {@code CalibrationFitBenchmark}
+ * @param calibrationSteps the isotonic map from the weights' log-odds to P(correct): z0, p0, z1, p1, …
  * @param maxQueryChars   a longer question is cut to its first this-many characters before search
  * @param syncInterval    how often an instance reads the change log (other instances' changes)
  */
@@ -31,7 +32,8 @@ public record RetrievalProperties(
         @DefaultValue("0.9") @DecimalMin("0.0") @DecimalMax("1.0") double autoThreshold,
         @DefaultValue("0.6") @DecimalMin("0.0") @DecimalMax("1.0") double draftThreshold,
         @DefaultValue Map<String, @Valid Thresholds> tenants,
-        @DefaultValue({"-19.5", "24.0", "14.0", "1.0", "-4.0", "0.8"}) @NotNull @Size(min = 6, max = 6) List<Double> calibration,
+        @DefaultValue({"-19.5", "24.0", "14.0", "1.0", "-4.0", "0.8", "0.5", "-1.0", "-2.0"}) @NotNull @Size(min = 9, max = 9) List<Double> calibration,
+        @DefaultValue({}) @NotNull List<Double> calibrationSteps,
         @DefaultValue("512") @Min(16) @Max(10_000) int maxQueryChars,
         @DefaultValue("200ms") @NotNull Duration syncInterval) {
 

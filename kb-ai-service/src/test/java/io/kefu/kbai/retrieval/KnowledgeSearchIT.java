@@ -42,13 +42,28 @@ class KnowledgeSearchIT extends KbAiItSupport {
         SearchResult result = search.search(tenant, "我要申请退款怎么弄", 5);
         assertThat(result.hits()).isNotEmpty();
         assertThat(result.hits().getFirst().question()).isEqualTo("怎么申请退款？");
-        assertThat(result.band()).isNotEqualTo(Band.FALLBACK);
+        assertThat(result.hits().getFirst().score()).isGreaterThan(result.hits().get(1).score());
     }
 
     @Test
     void theSameQuestionIsSentAutomatically() {
         SearchResult result = search.search(tenant, "怎么申请退款", 5);
         assertThat(result.band()).isEqualTo(Band.AUTO);
+    }
+
+    @Test
+    void aNearMissWithAnotherCodeIsNeverAuto() {
+        SearchResult result = search.search(tenant, "错误码E3005是什么意思？", 5);
+        assertThat(result.band()).isNotEqualTo(Band.AUTO);
+        assertThat(result.hits().getFirst().score()).isLessThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void perTenantThresholdsDecideTheBand() {
+        assertThat(search.band(tenant, 0.95)).isEqualTo(Band.AUTO);
+        assertThat(search.band(tenant, 0.9)).isEqualTo(Band.DRAFT);
+        assertThat(search.band(tenant, 0.6)).isEqualTo(Band.DRAFT);
+        assertThat(search.band(tenant, 0.59)).isEqualTo(Band.FALLBACK);
     }
 
     @Test

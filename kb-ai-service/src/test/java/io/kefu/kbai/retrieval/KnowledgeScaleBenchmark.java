@@ -1,0 +1,93 @@
+package io.kefu.kbai.retrieval;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.kefu.kbai.KbAiItSupport;
+import io.kefu.kbai.knowledge.ImportReport;
+import io.kefu.kbai.knowledge.ItemDraft;
+import io.kefu.kbai.knowledge.ItemImport;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The figures for the README (printed, not asserted): import of 10,000 items (embeddings included)
+ * into one tenant, then search latency under 50 concurrent callers on that 10,000-item tenant.
+ * Not part of the normal build; run with
+ * {@code ./mvnw -o -pl kb-ai-service -am verify -Dtest=KnowledgeScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class KnowledgeScaleBenchmark extends KbAiItSupport {
+
+    static final String[] PRODUCTS = {"X100音箱", "X200音箱", "X300音箱", "W1手表", "W2手表", "云店助手", "会员卡", "礼品卡", "优惠券", "积分"};
+    static final String[] ASPECTS = {"怎么退货", "保修多久", "怎么开发票", "什么时候发货", "怎么连接手机", "价格是多少", "怎么升级", "坏了怎么办",
+        "能分期吗", "有什么优惠", "怎么使用", "怎么续费", "支持哪些支付方式", "怎么换货", "多久到货", "在哪里查订单", "怎么注销", "有说明书吗",
+        "防水吗", "续航多久"};
+
+    @Autowired
+    ItemImport importer;
+    @Autowired
+    KnowledgeSearch search;
+
+    /** 1000 queries from 50 threads; distinct texts (every one runs the model) or repeated ones (the query cache answers). */
+    private void run(ExecutorService pool, UUID tenant, List<String> queries, boolean distinct) throws Exception {
+        List<Future<Long>> futures = new ArrayList<>();
+        long t1 = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            String q = queries.get(i % queries.size()) + (distinct ? "，编号" + i : "");
+            futures.add(pool.submit(() -> {
+                long s = System.nanoTime();
+                search.search(tenant, q, 5);
+                return System.nanoTime() - s;
+            }));
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (Future<Long> f : futures) {
+            latencies.add(f.get());
+        }
+        long wallMs = (System.nanoTime() - t1) / 1_000_000;
+        Collections.sort(latencies);
+        System.out.printf("search on a 10,000-item tenant, 1000 %s queries from 50 threads: p50 %d ms, p95 %d ms, p99 %d ms, %.0f queries/s%n",
+                distinct ? "distinct" : "repeated", latencies.get(500) / 1_000_000, latencies.get(950) / 1_000_000,
+                latencies.get(990) / 1_000_000, 1000.0 * 1000 / wallMs);
+    }
+
+    @Test
+    void tenThousandItems() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        List<ItemImport.SourceRow> rows = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            String product = PRODUCTS[i % PRODUCTS.length] + "-" + (i / (PRODUCTS.length * ASPECTS.length));
+            String question = product + ASPECTS[(i / PRODUCTS.length) % ASPECTS.length] + "？";
+            rows.add(new ItemImport.SourceRow(i + 1, ItemDraft.of(question, List.of(), "答案" + i, "分类" + (i % 10), List.of(), null, null, true), null));
+        }
+        long t0 = System.nanoTime();
+        ImportReport report = importer.run(tenant, rows, null);
+        long importMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(report.created()).isEqualTo(10_000);
+        System.out.printf("import of 10,000 items (embeddings included): %d ms%n", importMs);
+
+        List<String> queries = List.of("X200音箱坏了怎么处理", "W2手表能戴着游泳吗", "云店助手要多少钱一年", "会员卡怎么续", "积分怎么用",
+                "礼品卡有没有优惠", "X300音箱保修几年", "W1手表怎么连手机", "优惠券在哪里用", "X100音箱什么时候发");
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        for (int warm = 0; warm < 20; warm++) {
+            search.search(tenant, queries.get(warm % queries.size()), 5);
+        }
+        run(pool, tenant, queries, true);
+        run(pool, tenant, queries, false);
+        pool.shutdown();
+        long s = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            search.search(tenant, queries.get(i % queries.size()), 5);
+        }
+        System.out.printf("search, one caller: %.1f ms per query%n", (System.nanoTime() - s) / 1e6 / 100);
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf("heap used after: %d MB%n", (rt.totalMemory() - rt.freeMemory()) / 1024 / 1024);
+    }
+}
