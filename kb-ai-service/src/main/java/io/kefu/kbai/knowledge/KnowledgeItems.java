@@ -179,7 +179,7 @@ public class KnowledgeItems {
         return jdbc.sql("select now()").query(Timestamp.class).single().toInstant();
     }
 
-    int forgetChangesBefore(Instant before) {
+    public int forgetChangesBefore(Instant before) {
         return jdbc.sql("delete from kb_item_change where changed_at < ?").param(Timestamp.from(before)).update();
     }
 

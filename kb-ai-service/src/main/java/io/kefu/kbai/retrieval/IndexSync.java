@@ -101,10 +101,30 @@ class IndexSync implements SmartLifecycle {
     private void pollSafely() {
         try {
             poll();
+            housekeep();
         } catch (RuntimeException e) {
             log.warn("Reading the knowledge change log failed; retrying: {}", e.toString());
         }
     }
+
+    /**
+     * Every 10 minutes, change-log lines older than a day go (any instance may do it; deleting twice is
+     * harmless). An instance away for longer rebuilds from the items at start anyway.
+     */
+    private void housekeep() {
+        long now = System.nanoTime();
+        if (now - lastHousekeeping < HOUSEKEEPING_EVERY.toNanos()) {
+            return;
+        }
+        lastHousekeeping = now;
+        int gone = items.forgetChangesBefore(items.databaseNow().minus(Duration.ofDays(1)));
+        if (gone > 0) {
+            log.debug("Forgot {} knowledge change-log lines older than a day", gone);
+        }
+    }
+
+    static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(10);
+    private long lastHousekeeping = System.nanoTime();
 
     /** Applies the change-log lines not applied yet; returns how many. */
     synchronized int poll() {
