@@ -57,6 +57,49 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 .body(of(ProblemType.CONFLICT, "The resource was changed by someone else; reload it and try again"));
     }
 
+    /**
+     * A multipart body that cannot be parsed (no boundary, truncated, not multipart at all) is the
+     * client's fault. Too large a body stays 413 ({@code MaxUploadSizeExceededException}, handled above).
+     */
+    @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+    public ResponseEntity<ProblemDetail> multipart(org.springframework.web.multipart.MultipartException e) {
+        return ResponseEntity.badRequest().body(of(ProblemType.MALFORMED, "The multipart body cannot be read"));
+    }
+
+    /**
+     * The database refused a value: a data error (SQLSTATE class 22: too long for its column, a NUL or
+     * an invalid byte sequence, a number out of range, a bad date) is the request's fault, 400; a
+     * unique or foreign-key violation (23505, 23503) is a 409. Validation should have caught it before;
+     * this keeps a missed check from being a 500. Anything else stays an internal error.
+     */
+    @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+    public ResponseEntity<ProblemDetail> dataIntegrity(org.springframework.dao.DataIntegrityViolationException e) {
+        String state = sqlState(e);
+        if (state != null && state.startsWith("22")) {
+            log.warn("A value was refused by the database (SQLSTATE {}): a validation is missing", state);
+            return ResponseEntity.badRequest().body(of(ProblemType.VALIDATION,
+                    "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)"));
+        }
+        if (state != null && (state.equals("23505") || state.equals("23503"))) {
+            return ResponseEntity.status(ProblemType.CONFLICT.status())
+                    .body(of(ProblemType.CONFLICT, "The change conflicts with existing data"));
+        }
+        if (state != null && (state.equals("23502") || state.equals("23514"))) {
+            log.warn("A value was refused by the database (SQLSTATE {}): a validation is missing", state);
+            return ResponseEntity.badRequest().body(of(ProblemType.VALIDATION, "A required value is missing or not allowed"));
+        }
+        return unexpected(e);
+    }
+
+    private static @org.jspecify.annotations.Nullable String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("Unexpected error", e);
@@ -75,6 +118,22 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 detail.setDetail("Some fields are not valid");
                 detail.setProperty("errors", invalid.getBindingResult().getFieldErrors().stream()
                         .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList());
+            } else if (ex instanceof org.springframework.http.converter.HttpMessageNotReadableException unreadable
+                    && unreadable.getMostSpecificCause() instanceof tools.jackson.databind.DatabindException databind) {
+                // Name the field Jackson could not read (NUL, a wrong type, an unknown enum constant, a bad date).
+                String field = path(databind);
+                boolean nul = databind instanceof io.kefu.common.input.NulCharacterException;
+                if (nul) {
+                    detail.setType(ProblemType.VALIDATION.type());
+                    detail.setProperty("code", ProblemType.VALIDATION.code());
+                    detail.setDetail("Some fields are not valid");
+                } else {
+                    detail.setDetail("The body cannot be read" + (field.isEmpty() ? "" : ": field '" + field + "' has an invalid value"));
+                }
+                if (!field.isEmpty() || nul) {
+                    detail.setProperty("errors", java.util.List.of(Map.of("field", field,
+                            "message", nul ? io.kefu.common.input.NulCharacterException.MESSAGE : "has an invalid value")));
+                }
             } else if (ex instanceof HandlerMethodValidationException invalid) {
                 detail.setProperty("errors", invalid.getParameterValidationResults().stream()
                         .flatMap(r -> r.getResolvableErrors().stream()
@@ -84,6 +143,22 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             }
         }
         return response;
+    }
+
+    /** {@code a.b[2].c} from Jackson's reference chain. */
+    static String path(tools.jackson.core.JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (tools.jackson.core.JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName().replace(io.kefu.common.input.NulText.NUL, '?'));
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static ProblemType typeFor(Exception ex, int status) {

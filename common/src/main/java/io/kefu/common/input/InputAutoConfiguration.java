@@ -1,0 +1,35 @@
+package io.kefu.common.input;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.JacksonModule;
+
+/**
+ * Text from outside, one rule for every servlet service: no U+0000 anywhere ({@link NulTextModule}
+ * for JSON — Boot registers every {@code JacksonModule} bean with the application's {@code JsonMapper},
+ * which the HTTP and the STOMP converters both use — and {@link NulRequestInterceptor} for the rest).
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(JacksonModule.class)
+public class InputAutoConfiguration {
+
+    @Bean
+    NulTextModule kefuNulTextModule() {
+        return new NulTextModule();
+    }
+
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    WebMvcConfigurer kefuNulRequestInterceptor() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(new NulRequestInterceptor());
+            }
+        };
+    }
+}
