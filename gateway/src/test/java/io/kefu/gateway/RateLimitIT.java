@@ -3,6 +3,7 @@ package io.kefu.gateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.kefu.gateway.TestTokens.Role;
@@ -87,6 +88,52 @@ class RateLimitIT extends GatewayTestSupport {
         String dave = TestTokens.token(Role.AGENT);
         for (int i = 0; i < 5; i++) {
             assertThat(call("GET", "/api/queue/position", dave).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * WeChat calls from a few server addresses for every account: 1,000 callbacks in a burst from one
+     * address all pass the gateway (the service limits them per account after the signature check),
+     * while the same address is limited as usual on the API.
+     */
+    @Test
+    void platformCallbacksFromOneAddressAreNeverLimitedByAddress() throws Exception {
+        String superadmin = TestTokens.token(Role.SUPERADMIN);
+        String wechat = randomClientIp();
+        Map<String, Object> strict = new HashMap<>();
+        strict.put("kefu.gateway.rate-limit.api.replenish-rate", "1");
+        strict.put("kefu.gateway.rate-limit.api.burst-capacity", "40");
+        strict.put("kefu.gateway.rate-limit.api.requested-tokens", "20");
+        env.getPropertySources().addFirst(new MapPropertySource("callback-test", strict));
+        try {
+            assertThat(call("POST", "/actuator/refresh", superadmin).statusCode()).isEqualTo(200);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    String path = (i % 2 == 0 ? "/callback/mp/wx0123456789abcdef" : "/callback/wecom/ww0123456789/1000002")
+                            + "?signature=s&timestamp=1&nonce=" + i;
+                    answers.add(pool.submit(() -> send(request(path).setHeader("X-Forwarded-For", wechat)
+                            .POST(HttpRequest.BodyPublishers.ofString("<xml/>")).build())));
+                }
+                for (java.util.concurrent.Future<HttpResponse<String>> answer : answers) {
+                    HttpResponse<String> response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    assertThat(response.body()).isEqualTo("chat");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(service("chat").findAll(anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/callback/.*"))))
+                    .hasSize(1000);
+            // The same address on an API route still has its per-address bucket (2 requests' worth now).
+            HttpRequest api = request("/.well-known/jwks.json").setHeader("X-Forwarded-For", wechat).GET().build();
+            send(api);
+            send(api);
+            assertThat(send(api).statusCode()).isEqualTo(429);
+        } finally {
+            env.getPropertySources().remove("callback-test");
+            call("POST", "/actuator/refresh", superadmin);
         }
     }
 

@@ -34,11 +34,15 @@ public record KefuGatewayProperties(
 
     /**
      * keyPrefix isolates one deployment's (or one test run's) buckets; trustedProxies are the
-     * addresses (IP or CIDR) whose X-Forwarded-For is believed when keying anonymous clients.
+     * addresses (IP or CIDR) whose X-Forwarded-For is believed when keying anonymous clients;
+     * platformCallbacks are path patterns of platform callbacks (WeChat/WeCom, SMS receipts, push
+     * providers) that draw from no per-user/IP bucket at all: they come from the platform's few
+     * server addresses and are limited per account by the service after their signature check.
      */
     public record RateLimit(
             @DefaultValue("kefu") String keyPrefix,
             @DefaultValue List<String> trustedProxies,
+            @DefaultValue("/callback/**") List<String> platformCallbacks,
             Limit api,
             Limit login) {
     }

@@ -8,10 +8,13 @@ import java.util.List;
 import io.kefu.gateway.config.KefuGatewayProperties;
 import io.kefu.gateway.config.LiveGatewayProperties;
 import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,7 +22,9 @@ import reactor.core.publisher.Mono;
  * the user ({@code sub}) when the token was verified, else the client address. X-Forwarded-For is
  * believed only as far as it was written by configured trusted proxies: walking it from the right,
  * the first address that is not a trusted proxy is the client. Anything else would let a client
- * pick a fresh bucket per request by sending its own header.
+ * pick a fresh bucket per request by sending its own header. Platform callbacks
+ * ({@code kefu.gateway.rate-limit.platform-callbacks}, default {@code /callback/**}) get no key and so
+ * no per-address limit: the service limits them per account once their signature checks out.
  */
 @Component
 public class ClientKeyResolver implements KeyResolver {
@@ -33,11 +38,28 @@ public class ClientKeyResolver implements KeyResolver {
     @Override
     public Mono<String> resolve(ServerWebExchange exchange) {
         KefuGatewayProperties.RateLimit limits = properties.get().rateLimit();
+        if (isPlatformCallback(exchange.getRequest(), limits.platformCallbacks())) {
+            // No key: RequestRateLimiter lets the request through (deny-empty-key is off on the routes).
+            return Mono.empty();
+        }
         return exchange.getPrincipal()
                 .mapNotNull(p -> p instanceof JwtAuthenticationToken token ? token.getToken().getSubject() : null)
                 .map(sub -> limits.keyPrefix() + ":user:" + sub)
                 .switchIfEmpty(Mono.fromSupplier(() -> limits.keyPrefix() + ":ip:" + clientAddress(exchange.getRequest(), limits.trustedProxies())));
     }
+
+    /** A path matching one of the patterns (hot: read from the properties on every request). */
+    static boolean isPlatformCallback(ServerHttpRequest request, List<String> patterns) {
+        PathContainer path = request.getPath().pathWithinApplication();
+        for (String pattern : patterns) {
+            if (!pattern.isBlank() && PATTERNS.computeIfAbsent(pattern.trim(), PathPatternParser.defaultInstance::parse).matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Map<String, PathPattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static String clientAddress(ServerHttpRequest request, List<String> trustedProxies) {
         InetSocketAddress remote = request.getRemoteAddress();

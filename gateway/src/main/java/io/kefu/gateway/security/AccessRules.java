@@ -62,6 +62,8 @@ public final class AccessRules {
                 .pathMatchers("/api/staff/**").access(anyRole("agent"))
                 .pathMatchers("/api/message/**", "/api/upload/**", "/api/files/**", "/api/conversations/**")
                 .access(anyRole("customer", "agent"))
+                // A customer follows their own place in the queue (routing checks it is theirs).
+                .pathMatchers(HttpMethod.GET, "/api/queue/position").access(anyRole("customer", "agent"))
                 .pathMatchers("/api/queue/**").access(anyRole("agent"))
                 .pathMatchers("/api/messages/send*").access(anyRole("admin"))
                 .pathMatchers("/api/messages/traces", "/api/messages/traces/**", "/api/messages/statistics/**").access(anyRole("admin"))
