@@ -26,4 +26,13 @@ class AuthServiceReadyIT extends ServiceReadinessContract {
         return tokens.issue(new TokenSubject(UUID.randomUUID(), UUID.randomUUID(), "staff", List.of("agent"), TokenSubject.ACCOUNT))
                 .accessToken();
     }
+
+    /** Tokens auth-service itself signed, all of one tenant, for the bad-input probes. */
+    @Override
+    protected String token(String type, List<String> roles) {
+        return tokens.issue(new TokenSubject(UUID.randomUUID(), tenant, type, roles,
+                "customer".equals(type) ? TokenSubject.CUSTOMER : TokenSubject.ACCOUNT)).accessToken();
+    }
+
+    private final UUID tenant = UUID.randomUUID();
 }

@@ -18,7 +18,6 @@ import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import me.chanjar.weixin.common.util.crypto.SHA1;
-import me.chanjar.weixin.common.util.crypto.WxCryptUtil;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -36,7 +35,11 @@ import org.xml.sax.SAXException;
 class CallbackGuard {
 
     static final ProblemType BAD_SIGNATURE = new ProblemType("bad-signature", HttpStatus.FORBIDDEN, "Signature does not match");
+    static final ProblemType FOREIGN_RECEIVER = new ProblemType("foreign-receive-id", HttpStatus.FORBIDDEN,
+            "Encrypted for another account");
     static final ProblemType STALE = new ProblemType("stale-callback", HttpStatus.FORBIDDEN, "Timestamp outside the accepted window");
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CallbackGuard.class);
 
     private final LiveProperties<ChannelProperties> properties;
     private final Clock clock;
@@ -136,40 +139,57 @@ class CallbackGuard {
         return decrypt(encrypted, token, aesKey, receiveId);
     }
 
+    /**
+     * Decrypts WeChat's safe-mode text (AES-256-CBC, IV = the key's first 16 bytes, PKCS#7 to 32-byte
+     * blocks; plain = 16 random bytes, 4-byte length, message, receiveId) and checks that the receiveId
+     * is this account's appId (OA) or corpId (WeCom), as WeChat's own samples do (-40005): a callback
+     * encrypted for another account sharing the key is refused (403 {@code foreign-receive-id}). Every
+     * length is checked before anything is allocated, so a crafted text cannot ask for a huge buffer.
+     */
     static String decrypt(String encrypted, String token, @Nullable String aesKey, String receiveId) {
         if (aesKey == null) {
             throw new KefuProblemException(ProblemType.MALFORMED, "This account has no EncodingAESKey: register it to use safe mode");
         }
+        Decrypted plain;
         try {
-            if (!plausibleLength(encrypted, aesKey)) {
-                throw new IllegalArgumentException("implausible length");
-            }
-            return new WxCryptUtil(token, aesKey, receiveId).decrypt(encrypted);
-        } catch (RuntimeException e) {
+            plain = open(encrypted, aesKey);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new KefuProblemException(ProblemType.MALFORMED, "The encrypted text cannot be decrypted");
         }
+        if (!MessageDigest.isEqual(plain.receiveId().getBytes(StandardCharsets.UTF_8), receiveId.getBytes(StandardCharsets.UTF_8))) {
+            log.warn("Refused a callback for {} encrypted for another receiver ({} characters)", receiveId, plain.receiveId().length());
+            throw new KefuProblemException(FOREIGN_RECEIVER, "The callback was encrypted for another account (WeChat -40005)");
+        }
+        return plain.message();
     }
 
-    /**
-     * Reads only the length field of the first block: with a wrong key (or crafted text) it is garbage,
-     * and WxJava would try to allocate that many bytes (an OutOfMemoryError was seen) before failing.
-     */
-    private static boolean plausibleLength(String encrypted, String aesKey) {
-        try {
-            byte[] cipherText = java.util.Base64.getMimeDecoder().decode(encrypted);
-            if (cipherText.length < 32 || cipherText.length % 16 != 0) {
-                return false;
-            }
-            byte[] key = java.util.Base64.getDecoder().decode(aesKey + "=");
-            javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/NoPadding");
-            aes.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
-                    new javax.crypto.spec.IvParameterSpec(java.util.Arrays.copyOf(key, 16)));
-            byte[] head = aes.doFinal(cipherText, 0, 32);
-            int length = java.nio.ByteBuffer.wrap(head, 16, 4).getInt();
-            return length >= 0 && length <= cipherText.length - 20;
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-            return false;
+    record Decrypted(String message, String receiveId) {
+    }
+
+    static Decrypted open(String encrypted, String aesKey) throws java.security.GeneralSecurityException {
+        byte[] cipherText = java.util.Base64.getMimeDecoder().decode(encrypted);
+        if (cipherText.length < 32 || cipherText.length % 16 != 0) {
+            throw new IllegalArgumentException("implausible length");
         }
+        byte[] key = java.util.Base64.getDecoder().decode(aesKey + "=");
+        if (key.length != 32) {
+            throw new IllegalArgumentException("the key is not 32 bytes");
+        }
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/NoPadding");
+        aes.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.IvParameterSpec(java.util.Arrays.copyOf(key, 16)));
+        byte[] plain = aes.doFinal(cipherText);
+        int pad = plain[plain.length - 1] & 0xff;
+        if (pad < 1 || pad > 32 || pad > plain.length - 20) {
+            throw new IllegalArgumentException("bad padding");
+        }
+        int end = plain.length - pad;
+        int length = java.nio.ByteBuffer.wrap(plain, 16, 4).getInt();
+        if (length < 0 || length > end - 20) {
+            throw new IllegalArgumentException("bad length");
+        }
+        return new Decrypted(new String(plain, 20, length, StandardCharsets.UTF_8),
+                new String(plain, 20 + length, end - 20 - length, StandardCharsets.UTF_8));
     }
 
     /** The text of a direct child element, or null. */

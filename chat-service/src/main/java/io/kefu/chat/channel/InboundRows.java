@@ -25,8 +25,27 @@ class InboundRows {
             @Nullable String eventKey, String fromUser, String rawXml, String status, int attempts, Instant receivedAt) {
     }
 
-    /** What a callback found in WeChat's XML, before it is stored. */
+    /**
+     * What a callback found in WeChat's XML, before it is stored. Identities and keys longer than their
+     * columns are refused (400), never cut: a truncated FromUserName would be another customer. WeChat's
+     * own values are far shorter (openid 28, WeCom userid ≤ 64, external userid ~32 characters).
+     */
     record Received(String dedupeKey, String msgType, @Nullable String event, @Nullable String eventKey, String fromUser, String rawXml) {
+        Received {
+            refuseLonger("FromUserName", fromUser, 128);
+            refuseLonger("MsgType", msgType, 32);
+            refuseLonger("Event", event, 64);
+            refuseLonger("EventKey/ChangeType", eventKey, 256);
+            refuseLonger("MsgId", dedupeKey, 200);
+        }
+
+        private static void refuseLonger(String field, @Nullable String value, int max) {
+            if (value != null && value.length() > max) {
+                throw new io.kefu.common.error.KefuProblemException(io.kefu.common.error.ProblemType.VALIDATION,
+                        field + " is longer than " + max + " characters", java.util.Map.of("errors",
+                                List.of(java.util.Map.of("field", field, "message", "at most " + max + " characters"))));
+            }
+        }
     }
 
     private static final String COLUMNS = "id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml, "
@@ -48,9 +67,8 @@ class InboundRows {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
                 on conflict (account_id, dedupe_key) do nothing
                 returning id""", UUID.class,
-                UUID.randomUUID(), account.tenantId(), account.id(), account.kind(), truncate(received.dedupeKey(), 200),
-                truncate(received.msgType(), 32), truncate(received.event(), 64), truncate(received.eventKey(), 256),
-                truncate(received.fromUser(), 128), received.rawXml(), Timestamp.from(clock.instant()));
+                UUID.randomUUID(), account.tenantId(), account.id(), account.kind(), received.dedupeKey(),
+                received.msgType(), received.event(), received.eventKey(), received.fromUser(), received.rawXml(), Timestamp.from(clock.instant()));
         return ids.stream().findFirst();
     }
 

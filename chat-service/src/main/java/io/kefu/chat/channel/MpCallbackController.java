@@ -4,6 +4,7 @@ import static io.kefu.chat.channel.CallbackGuard.required;
 
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
+import io.kefu.common.input.CallbackLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import me.chanjar.weixin.mp.bean.message.WxMpXmlMessage;
 import org.jspecify.annotations.Nullable;
@@ -29,12 +30,15 @@ class MpCallbackController {
     private final CallbackGuard guard;
     private final InboundRows rows;
     private final InboundProcessor processor;
+    private final CallbackLimiter limiter;
 
-    MpCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundRows rows, InboundProcessor processor) {
+    MpCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundRows rows, InboundProcessor processor,
+            CallbackLimiter limiter) {
         this.accounts = accounts;
         this.guard = guard;
         this.rows = rows;
         this.processor = processor;
+        this.limiter = limiter;
     }
 
     /** URL verification when the callback is configured: echo {@code echostr} if the signature is ours. */
@@ -61,6 +65,8 @@ class MpCallbackController {
         ChannelAccounts.Secrets secrets = accounts.secrets(account.id());
         CallbackGuard.verify(required(signature, "signature"), secrets.token(), required(timestamp, "timestamp"), required(nonce, "nonce"));
         guard.checkFresh(timestamp);
+        // Signed by this account: counted against its own ceiling (the gateway limits no callback by address).
+        limiter.acquire("mp", appId);
         String body = guard.body(request);
         Element root = CallbackGuard.parse(body);
         String plain;

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
+import io.kefu.common.input.CallbackLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import me.chanjar.weixin.cp.bean.message.WxCpXmlMessage;
 import org.jspecify.annotations.Nullable;
@@ -29,12 +30,15 @@ class WecomCallbackController {
     private final CallbackGuard guard;
     private final InboundRows rows;
     private final InboundProcessor processor;
+    private final CallbackLimiter limiter;
 
-    WecomCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundRows rows, InboundProcessor processor) {
+    WecomCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundRows rows, InboundProcessor processor,
+            CallbackLimiter limiter) {
         this.accounts = accounts;
         this.guard = guard;
         this.rows = rows;
         this.processor = processor;
+        this.limiter = limiter;
     }
 
     /** URL verification: {@code echostr} is encrypted; answer its plain text. */
@@ -67,6 +71,8 @@ class WecomCallbackController {
         guard.checkFresh(timestamp);
         String plain = CallbackGuard.decrypt(CallbackGuard.parse(guard.body(request)), signature, timestamp, nonce, secrets.token(),
                 secrets.aesKey(), corpId);
+        // Signed by this app (checked in decrypt): counted against its corp's ceiling, never by address.
+        limiter.acquire("wecom", corpId);
         CallbackGuard.parse(plain);
         WxCpXmlMessage message;
         try {

@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.kefu.chat.conversation.ConversationQueries;
@@ -16,7 +17,13 @@ import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
 import io.kefu.common.security.KefuPrincipal;
+import io.kefu.common.input.NulCharacterException;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.core.NestedExceptionUtils;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
@@ -26,8 +33,9 @@ import org.springframework.stereotype.Controller;
 
 /**
  * The client's frames (the seed's socket.io events): send, delivered/read receipts, typing. Every
- * refusal (rate limit, unknown conversation, bad input) is answered on {@code /user/queue/errors}
- * and leaves the session open.
+ * body is validated as its HTTP twin's (the same records and constraints); every refusal (rate limit,
+ * unknown conversation, bad input, a NUL character, even an unexpected failure) is answered on
+ * {@code /user/queue/errors} and leaves the session open.
  */
 @Controller
 class ChatFrames {
@@ -35,17 +43,24 @@ class ChatFrames {
     record Ack(@Nullable String clientMsgId, UUID messageId, UUID conversationId, long seq, String status, @Nullable Instant sentAt) {
     }
 
-    record Ids(List<UUID> messageIds) {
+    /** The same constraints as HTTP's {@code PUT /api/message/read|delivered} body. */
+    record Ids(@NotEmpty @Size(max = 500) List<@NotNull UUID> messageIds) {
     }
 
-    record Typing(UUID conversationId, boolean isTyping) {
+    record Typing(@NotNull UUID conversationId, boolean isTyping) {
     }
 
     record TypingNotice(UUID conversationId, UUID userId, String senderType, boolean isTyping) {
     }
 
-    record ErrorFrame(String code, int status, String detail, @Nullable String clientMsgId, @Nullable String destination) {
+    record ErrorFrame(String code, int status, String detail, @Nullable String clientMsgId, @Nullable String destination,
+            List<Map<String, String>> errors) {
+        ErrorFrame(String code, int status, String detail, @Nullable String clientMsgId, @Nullable String destination) {
+            this(code, status, detail, clientMsgId, destination, List.of());
+        }
     }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatFrames.class);
 
     private final MessageSending sending;
     private final MessageReceipts receipts;
@@ -61,11 +76,9 @@ class ChatFrames {
         this.relay = relay;
     }
 
+    /** Validated exactly as {@code POST /api/message/send} (the same record, the same Bean Validation). */
     @MessageMapping("chat.send")
-    void send(@Payload SendCommand command, Principal user) {
-        if (command == null || command.content() == null || command.content().isBlank() || command.content().length() > 4000) {
-            throw new KefuProblemException(ProblemType.VALIDATION, "content must hold 1 to 4000 characters");
-        }
+    void send(@Valid @Payload SendCommand command, Principal user) {
         MessageView stored;
         try {
             stored = sending.send(FrameGuard.principal(user), command);
@@ -78,18 +91,18 @@ class ChatFrames {
     }
 
     @MessageMapping("chat.delivered")
-    void delivered(@Payload Ids ids, Principal user) {
+    void delivered(@Valid @Payload Ids ids, Principal user) {
         receipts.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.DELIVERED);
     }
 
     @MessageMapping("chat.read")
-    void read(@Payload Ids ids, Principal user) {
+    void read(@Valid @Payload Ids ids, Principal user) {
         receipts.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.READ);
     }
 
     /** Not stored: relayed to the other side of the conversation only. */
     @MessageMapping("chat.typing")
-    void typing(@Payload Typing typing, Principal user) {
+    void typing(@Valid @Payload Typing typing, Principal user) {
         KefuPrincipal me = FrameGuard.principal(user);
         if (typing == null || typing.conversationId() == null) {
             throw new KefuProblemException(ProblemType.VALIDATION, "conversationId is required");
@@ -130,11 +143,47 @@ class ChatFrames {
                 e.getMessage(), clientMsgId, destination));
     }
 
+    /** Bean Validation refused the frame's body: the same 400 {@code validation-failed} HTTP answers, field by field. */
+    @MessageExceptionHandler(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException.class)
+    void invalid(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException e, Principal user,
+            @Header(name = "simpDestination", required = false) @Nullable String destination) {
+        List<Map<String, String>> errors = e.getBindingResult() == null ? List.of() : e.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList();
+        String clientMsgId = e.getBindingResult() != null && e.getBindingResult().getTarget() instanceof SendCommand command
+                ? command.clientMsgId() : null;
+        frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400, "Some fields are not valid",
+                clientMsgId, destination, errors));
+    }
+
     @MessageExceptionHandler({ConstraintViolationException.class, IllegalArgumentException.class,
-            org.springframework.messaging.converter.MessageConversionException.class,
-            org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException.class})
+            org.springframework.messaging.converter.MessageConversionException.class})
     void unreadable(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
-        frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.MALFORMED.code(), 400,
-                "The frame cannot be read: " + e.getMessage(), null, destination));
+        boolean nul = NestedExceptionUtils.getMostSpecificCause(e) instanceof NulCharacterException;
+        frames.send(user.getName(), "/queue/errors", nul
+                ? new ErrorFrame(ProblemType.VALIDATION.code(), 400, "Some fields are not valid", null, destination,
+                        List.of(Map.of("field", path(NestedExceptionUtils.getMostSpecificCause(e)), "message", NulCharacterException.MESSAGE)))
+                : new ErrorFrame(ProblemType.MALFORMED.code(), 400, "The frame cannot be read", null, destination));
+    }
+
+    /**
+     * Anything else still answers: a frame never vanishes without a word. A value the database refuses
+     * is the frame's fault (400, as over HTTP); the rest is an internal error, logged, with no internals sent.
+     */
+    @MessageExceptionHandler(Exception.class)
+    void failed(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
+        if (e instanceof org.springframework.dao.DataIntegrityViolationException) {
+            frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400,
+                    "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)", null, destination));
+            return;
+        }
+        log.error("A STOMP frame to {} failed", destination, e);
+        frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.INTERNAL.code(), 500, "An unexpected error occurred",
+                null, destination));
+    }
+
+    private static String path(Throwable e) {
+        return e instanceof tools.jackson.core.JacksonException jackson ? jackson.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[") : "";
     }
 }

@@ -23,12 +23,18 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * Bearer …} or {@code token}); SUBSCRIBE only to one's own {@code /user/queue/**} and, for staff, their
  * tenant's status topic; SEND only to the chat destinations; no SUBSCRIBE or SEND once the CONNECT
  * token has expired or been revoked ({@link SessionTokens}). A refused frame never takes effect; the
- * client gets a STOMP ERROR frame saying why, which ends the session.
+ * client gets a STOMP ERROR frame saying why, which ends the session. After a DISCONNECT frame nothing
+ * more on that socket takes effect; a socket that has not CONNECTed within {@code connect-timeout} is
+ * closed ({@link RealtimeConfiguration}).
  */
 class FrameGuard implements ChannelInterceptor {
 
     static final Set<String> SEND_DESTINATIONS = Set.of("/app/chat.send", "/app/chat.delivered", "/app/chat.read", "/app/chat.typing",
             "/app/chat.ping");
+
+    /** Session attributes (the WebSocket session's, shared by all its frames). */
+    static final String CONNECTED = "kefu.stomp.connected";
+    static final String DISCONNECTED = "kefu.stomp.disconnected";
 
     private final JwtDecoder jwtDecoder;
     private final Supplier<SessionTokens> tokens;
@@ -48,8 +54,22 @@ class FrameGuard implements ChannelInterceptor {
         if (accessor == null || accessor.getCommand() == null) {
             return message;
         }
+        java.util.Map<String, Object> session = accessor.getSessionAttributes();
+        if (session != null && session.containsKey(DISCONNECTED)) {
+            // The client said DISCONNECT: nothing it sends on this socket afterwards takes effect. It is told
+            // so (an ERROR frame, after which the socket is closed) rather than left waiting.
+            if (accessor.getCommand() != StompCommand.DISCONNECT) {
+                tokens.get().end(accessor.getSessionId(), "disconnected: this session sent DISCONNECT; connect again", accessor.getReceipt());
+            }
+            return null;
+        }
         try {
             check(accessor);
+            if (session != null && (accessor.getCommand() == StompCommand.CONNECT || accessor.getCommand() == StompCommand.STOMP)) {
+                session.put(CONNECTED, Boolean.TRUE);
+            } else if (session != null && accessor.getCommand() == StompCommand.DISCONNECT) {
+                session.put(DISCONNECTED, Boolean.TRUE);
+            }
             return message;
         } catch (MessageDeliveryException refused) {
             tokens.get().end(accessor.getSessionId(), refused.getMessage(), accessor.getReceipt());

@@ -61,10 +61,7 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureMessageBroker(MessageBrokerRegistry registry) {
-        ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
-        heartbeats.setPoolSize(1);
-        heartbeats.setThreadNamePrefix("stomp-heartbeat-");
-        heartbeats.initialize();
+        ThreadPoolTaskScheduler heartbeats = scheduler();
         long beat = properties.heartbeat().toMillis();
         registry.enableSimpleBroker("/queue", "/topic").setHeartbeatValue(new long[] {beat, beat}).setTaskScheduler(heartbeats);
         registry.setApplicationDestinationPrefixes("/app");
@@ -80,6 +77,52 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
     @Override
     public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
         registration.setMessageSizeLimit(properties.messageSizeLimit());
+        registration.addDecoratorFactory(handler -> new ConnectDeadline(handler, scheduler(), properties.connectTimeout()));
+    }
+
+    private ThreadPoolTaskScheduler scheduler;
+
+    /** One small scheduler for heartbeats and CONNECT deadlines. */
+    private synchronized ThreadPoolTaskScheduler scheduler() {
+        if (scheduler == null) {
+            scheduler = new ThreadPoolTaskScheduler();
+            scheduler.setPoolSize(1);
+            scheduler.setThreadNamePrefix("stomp-heartbeat-");
+            scheduler.initialize();
+        }
+        return scheduler;
+    }
+
+    /**
+     * Closes a socket that has not CONNECTed (with a valid token, see {@link FrameGuard}) in time: an idle
+     * or half-sent first frame (e.g. no line break after the command) holds a socket for at most this long.
+     */
+    static final class ConnectDeadline extends org.springframework.web.socket.handler.WebSocketHandlerDecorator {
+
+        private final ThreadPoolTaskScheduler scheduler;
+        private final java.time.Duration timeout;
+
+        ConnectDeadline(org.springframework.web.socket.WebSocketHandler delegate, ThreadPoolTaskScheduler scheduler,
+                java.time.Duration timeout) {
+            super(delegate);
+            this.scheduler = scheduler;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void afterConnectionEstablished(org.springframework.web.socket.WebSocketSession session) throws Exception {
+            super.afterConnectionEstablished(session);
+            scheduler.schedule(() -> {
+                if (session.isOpen() && !session.getAttributes().containsKey(FrameGuard.CONNECTED)) {
+                    try {
+                        session.close(org.springframework.web.socket.CloseStatus.POLICY_VIOLATION
+                                .withReason("CONNECT with a token within " + timeout.toSeconds() + " s"));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // already closing
+                    }
+                }
+            }, java.time.Instant.now().plus(timeout));
+        }
     }
 
     /** The handshake is open; the CONNECT frame carries the token (browsers cannot set headers on it). */

@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *                           over (its instance died, or publishing failed)
  * @param presenceKeys       prefix of the presence keys in Redis; every instance of a fleet uses the same
  * @param tokenCheck         how often the tokens of sessions that send nothing are checked (expiry, revocation)
+ * @param connectTimeout     a socket that has not sent a valid CONNECT (with its token) within this long is closed
+ *                           (1008 policy violation); bounds idle unauthenticated sockets and half-sent frames. At start.
  */
 @Validated
 @ConfigurationProperties("kefu.chat.realtime")
@@ -36,11 +38,12 @@ public record RealtimeProperties(
         @DefaultValue("15s") @NotNull Duration presenceSweep,
         @DefaultValue("10s") @NotNull Duration presenceClaimLease,
         @DefaultValue("kefu:chat:presence") @NotEmpty String presenceKeys,
-        @DefaultValue("30s") @NotNull Duration tokenCheck) {
+        @DefaultValue("30s") @NotNull Duration tokenCheck,
+        @DefaultValue("10s") @NotNull Duration connectTimeout) {
 
     public RealtimeProperties {
         // Bound again on every refresh, where a throw keeps the last good values (LiveProperties).
-        for (Duration d : List.of(presenceTtl, presenceRefresh, presenceSweep, presenceClaimLease, tokenCheck)) {
+        for (Duration d : List.of(presenceTtl, presenceRefresh, presenceSweep, presenceClaimLease, tokenCheck, connectTimeout)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("kefu.chat.realtime durations must be positive, got " + d);
             }

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What every Kefu service must show once started against the real infrastructure: liveness and
  * readiness, Prometheus metrics, its own schema migrated by Flyway with the event tables, OpenAPI
  * docs, and problem details for an unknown path (401 without a token, 404 with one) and a guarded
- * {@code /internal/**}. A service's test extends it under
+ * {@code /internal/**}, and a NUL character anywhere in any endpoint's text answered with a 4xx
+ * ({@link BadInput}). A service's test extends it under
  * {@code @KefuIntegrationTest(webEnvironment = RANDOM_PORT)}.
  */
 public abstract class ServiceReadinessContract {
@@ -132,6 +133,28 @@ public abstract class ServiceReadinessContract {
             }
         }
     }
+
+    /**
+     * A NUL character (U+0000) in each string field of each JSON body, each string query parameter and
+     * each path variable of every endpoint this service maps ({@link BadInput}): always a 4xx, never a
+     * 5xx or an effect. Sent with a customer, a staff admin, a provider and a superadmin token in turn
+     * (the first that passes the role checks counts).
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> aNulInAnyTextIsRefusedWithA4xxNeverA5xx() throws Exception {
+        List<String> tokens = List.of(token("customer", List.of("customer")), token("staff", List.of("agent", "supervisor", "admin")),
+                token("provider", List.of("provider")), token("superadmin", List.of("superadmin")));
+        URI base = uri("/");
+        return BadInput.nulProbes(context).stream()
+                .map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
+    }
+
+    /** A token of this type and roles, all of one tenant; auth-service, which signs its own, overrides it. */
+    protected String token(String type, List<String> roles) throws Exception {
+        return TestTokens.token(UUID.randomUUID().toString(), badInputTenant.toString(), type, roles);
+    }
+
+    private final UUID badInputTenant = UUID.randomUUID();
 
     @Test
     void openApiDocsAreServed() throws Exception {
