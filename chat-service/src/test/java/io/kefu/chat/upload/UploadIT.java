@@ -230,6 +230,30 @@ class UploadIT extends ChatItSupport {
         assertThat(rowsOf(customer)).isZero();
     }
 
+    /** Malformed multipart is the client's fault: no boundary, a truncated body, a body that is not multipart — 400, never 500. */
+    @Test
+    void malformedMultipartIsA400Problem() throws Exception {
+        Person customer = customer(UUID.randomUUID());
+        Multipart good = multipart("a.txt", "text/plain", "hello".getBytes(), null);
+        byte[] truncated = java.util.Arrays.copyOf(good.body(), good.body().length / 2);
+        for (String contentType : new String[] {"multipart/form-data", "multipart/form-data; boundary=" + good.boundary(),
+                "multipart/form-data; boundary=", "multipart/form-data; boundary=nothere"}) {
+            for (byte[] body : List.of(good.body(), truncated, "not multipart at all".getBytes(), new byte[0])) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/upload/file"))
+                        .header("Authorization", "Bearer " + customer.token()).header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (contentType.endsWith(good.boundary()) && body == good.body()) {
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+                    continue;
+                }
+                assertThat(response.statusCode()).as("%s, %d bytes: %s", contentType, body.length, response.body()).isBetween(400, 499);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+            }
+        }
+        assertThat(rowsOf(customer)).isEqualTo(1);
+    }
+
     @Test
     void aFileOverTheLiveSizeLimitIs413() throws Exception {
         Person customer = customer(UUID.randomUUID());
