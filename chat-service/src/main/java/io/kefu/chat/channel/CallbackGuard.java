@@ -114,6 +114,10 @@ class CallbackGuard {
 
     /** Parses {@code <xml>...</xml>} strictly: no DOCTYPE, no entities, no external anything; else 400. */
     static Element parse(String xml) {
+        if (io.kefu.common.input.NulText.contains(xml)) {
+            // Not a legal XML character, raw or as a reference; and PostgreSQL text cannot store it.
+            throw new KefuProblemException(ProblemType.MALFORMED, "The body holds a NUL character (U+0000)");
+        }
         try {
             Element root = builder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
             if (!"xml".equals(root.getNodeName())) {
