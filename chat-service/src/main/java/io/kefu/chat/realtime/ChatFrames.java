@@ -149,8 +149,9 @@ class ChatFrames {
             @Header(name = "simpDestination", required = false) @Nullable String destination) {
         List<Map<String, String>> errors = e.getBindingResult() == null ? List.of() : e.getBindingResult().getFieldErrors().stream()
                 .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList();
+        // Echoed so the client can match the refusal, unless it is the over-long field itself.
         String clientMsgId = e.getBindingResult() != null && e.getBindingResult().getTarget() instanceof SendCommand command
-                ? command.clientMsgId() : null;
+                && command.clientMsgId() != null && command.clientMsgId().length() <= 64 ? command.clientMsgId() : null;
         frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400, "Some fields are not valid",
                 clientMsgId, destination, errors));
     }

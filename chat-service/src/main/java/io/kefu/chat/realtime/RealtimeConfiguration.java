@@ -125,6 +125,20 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
         }
     }
 
+    /**
+     * The container reads a whole WebSocket message before STOMP sees it; its default buffer (8 KB in
+     * Tomcat) closed the socket (1009) on any larger frame, so a 10,000-character clientMsgId got no
+     * answer at all. Sized to {@code message-size-limit}: frames up to it reach validation and are
+     * answered; only beyond it is the socket closed (1009, too big).
+     */
+    @Bean
+    org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean webSocketContainer() {
+        var container = new org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(properties.messageSizeLimit());
+        container.setMaxBinaryMessageBufferSize(properties.messageSizeLimit());
+        return container;
+    }
+
     /** The handshake is open; the CONNECT frame carries the token (browsers cannot set headers on it). */
     @Bean
     KefuSecurityCustomizer realtimeSecurityRules() {
