@@ -1,18 +1,23 @@
--- Kefu executors and jobs for XXL-JOB admin 3.x (MySQL, database of the admin, e.g. `xxl_job`).
--- Run AFTER the admin's own schema (tables_xxl_job.sql from the XXL-JOB distribution).
--- Re-runnable: each row is inserted only if it is not there yet (matched by app_name / handler).
+-- GENERATED from the code by deploy's XxlJobRegistrationTest: do not edit by hand.
+-- Source of truth: each service's @XxlJob handlers and its kefu.jobs.local.<handler>.cron (route, block,
+-- param) in application.yml (common's jobs: kefu-common-defaults.properties). After changing either, run
+--   make xxl-job-sql
+-- and commit this file. See deploy/README.md, "Adding a job".
 --
--- Cron: XXL-JOB parses Quartz-style cron, which needs '?' in day-of-month or day-of-week, so the
--- services' default `0 17 3 * * *` (Spring syntax) is written here as `0 17 3 * * ?` (same
--- schedule: every day at 03:17:00, admin time zone). trigger_next_time is left at its default 0;
--- the admin computes the next fire time on its first scheduling pass.
+-- For XXL-JOB admin 3.x (MySQL, database of the admin, e.g. `xxl_job`). Run AFTER the admin's own schema
+-- (tables_xxl_job.sql from the XXL-JOB distribution). Re-runnable: a row is inserted only if it is not there
+-- yet (matched by app_name / handler); an existing job keeps its schedule (change it in the admin, or delete
+-- the row and run this again).
+--
+-- Cron: the admin reads Quartz cron, which needs '?' in day-of-month or day-of-week, so Spring's
+-- `0 17 3 * * *` is written `0 17 3 * * ?` (same schedule). Crons are in the business time zone,
+-- Asia/Shanghai: the admin must run with TZ=Asia/Shanghai (docker-compose.yml does), as the services'
+-- local schedules do (kefu.jobs.zone). trigger_next_time is left at 0; the admin computes it.
 
--- The database tables_xxl_job.sql creates; change it if yours differs.
 USE xxl_job;
 
--- ---------- executor groups: one per servlet service, appname = service name ----------
--- address_type 0 = automatic registration (executors register their pod IP:port themselves).
--- title is at most 12 characters in XXL-JOB 3.0-3.3 (varchar(12)).
+-- ---------- executor groups: one per service with an executor, appname = service name ----------
+-- address_type 0 = automatic registration. title is at most 12 characters in XXL-JOB 3.0-3.3.
 INSERT INTO xxl_job_group (app_name, title, address_type, address_list, update_time)
 SELECT 'auth-service', 'Kefu auth', 0, NULL, NOW()
 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM xxl_job_group WHERE app_name = 'auth-service');
@@ -35,15 +40,30 @@ INSERT INTO xxl_job_group (app_name, title, address_type, address_list, update_t
 SELECT 'stats-service', 'Kefu stats', 0, NULL, NOW()
 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM xxl_job_group WHERE app_name = 'stats-service');
 
--- ---------- jobs: outbox-housekeeping per executor ----------
--- Deletes published outbox rows and old inbox ids (older than kefu.events.outbox-retention).
--- Idempotent, so FIRST routing + SERIAL_EXECUTION + DO_NOTHING on misfire are safe.
+-- ---------- jobs: one per handler and executor ----------
+-- misfire DO_NOTHING: a missed tick is not made up (every job catches up on its next run).
+-- job auth-service jwt-key-rotation cron '0 7 * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'auth-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'auth-service jwt-key-rotation', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 7 * * * ?', 'DO_NOTHING', 'FIRST',
+       'jwt-key-rotation', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'auth-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'jwt-key-rotation');
+-- job auth-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'auth-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),
@@ -52,12 +72,28 @@ FROM xxl_job_group g
 WHERE g.app_name = 'auth-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job chat-service channel-inbound-retry cron '30 * * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'chat-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'chat-service channel-inbound-retry', NOW(), NOW(), 'kefu', '',
+       'CRON', '30 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'channel-inbound-retry', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'chat-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'channel-inbound-retry');
+-- job chat-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'chat-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),
@@ -66,12 +102,28 @@ FROM xxl_job_group g
 WHERE g.app_name = 'chat-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job chat-service presence-purge cron '0 47 * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'routing-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'chat-service presence-purge', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 47 * * * ?', 'DO_NOTHING', 'FIRST',
+       'presence-purge', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'chat-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'presence-purge');
+-- job routing-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'routing-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),
@@ -80,12 +132,88 @@ FROM xxl_job_group g
 WHERE g.app_name = 'routing-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job routing-service routing-auto-close cron '15,45 * * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'push-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'routing-service routing-auto-close', NOW(), NOW(), 'kefu', '',
+       'CRON', '15,45 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'routing-auto-close', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'routing-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'routing-auto-close');
+-- job routing-service routing-inactive-cleanup cron '0 */10 * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'routing-service routing-inactive-cleanup', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 */10 * * * ?', 'DO_NOTHING', 'FIRST',
+       'routing-inactive-cleanup', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'routing-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'routing-inactive-cleanup');
+-- job routing-service routing-inactivity-warning cron '*/30 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'routing-service routing-inactivity-warning', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/30 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'routing-inactivity-warning', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'routing-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'routing-inactivity-warning');
+-- job routing-service routing-presence-sweep cron '*/15 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'routing-service routing-presence-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/15 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'routing-presence-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'routing-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'routing-presence-sweep');
+-- job routing-service routing-queue-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'routing-service routing-queue-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'routing-queue-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'routing-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'routing-queue-sweep');
+-- job push-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'push-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),
@@ -94,12 +222,13 @@ FROM xxl_job_group g
 WHERE g.app_name = 'push-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job ticket-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'ticket-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'ticket-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),
@@ -108,12 +237,13 @@ FROM xxl_job_group g
 WHERE g.app_name = 'ticket-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job kb-ai-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'kb-ai-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'kb-ai-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),
@@ -122,12 +252,13 @@ FROM xxl_job_group g
 WHERE g.app_name = 'kb-ai-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job stats-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
                           executor_handler, executor_param, executor_block_strategy, executor_timeout,
                           executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
                           child_jobid, trigger_status)
-SELECT g.id, 'stats-service outbox housekeeping', NOW(), NOW(), 'kefu', '',
+SELECT g.id, 'stats-service outbox-housekeeping', NOW(), NOW(), 'kefu', '',
        'CRON', '0 17 3 * * ?', 'DO_NOTHING', 'FIRST',
        'outbox-housekeeping', '', 'SERIAL_EXECUTION', 0,
        0, 'BEAN', '', 'GLUE code init', NOW(),

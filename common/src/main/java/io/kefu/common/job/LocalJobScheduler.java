@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,9 @@ import org.springframework.scheduling.support.CronExpression;
  * instance runs each tick however many are up, even when a run ends before another instance's
  * clock reaches the tick. A Redisson lock per job additionally keeps a long run from overlapping
  * the next tick. The cron is read live before each tick, so a changed schedule needs no restart,
- * and a job with no cron is looked at again every {@link #IDLE_RECHECK}.
+ * and a job with no cron is looked at again every {@link #IDLE_RECHECK}. Crons are read in the business
+ * time zone {@code kefu.jobs.zone} (Asia/Shanghai), not the machine's, so "03:17" means the same hour
+ * locally, in a UTC container and in the XXL-JOB admin (which runs with {@code TZ=Asia/Shanghai}).
  */
 public class LocalJobScheduler implements SmartInitializingSingleton, SmartLifecycle {
 
@@ -113,7 +114,7 @@ public class LocalJobScheduler implements SmartInitializingSingleton, SmartLifec
             return;
         }
         JobsProperties.LocalJob config = properties.get().local().get(job.name());
-        ZonedDateTime now = ZonedDateTime.now(ZoneId.systemDefault());
+        ZonedDateTime now = ZonedDateTime.now(properties.get().zoneId());
         if (config == null || config.cron().isBlank()) {
             scheduler.schedule(() -> scheduleNext(job), now.plus(IDLE_RECHECK).toInstant());
             return;
@@ -143,7 +144,7 @@ public class LocalJobScheduler implements SmartInitializingSingleton, SmartLifec
     /** Claims {@code tick} for this instance and runs the job; returns whether it ran here. */
     boolean runTick(Job job, Instant tick) {
         JobsProperties.LocalJob config = properties.get().local().getOrDefault(job.name(),
-                new JobsProperties.LocalJob("", "", Duration.ofMinutes(10)));
+                new JobsProperties.LocalJob("", "", Duration.ofMinutes(10), "FIRST", "SERIAL_EXECUTION"));
         String key = "kefu:job:" + app + ":" + job.name();
         boolean claimed = redisson.<String>getBucket(key + ":" + tick.toEpochMilli())
                 .setIfAbsent(instanceId, Duration.ofHours(1));

@@ -16,13 +16,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An XXL-JOB admin address switches jobs from the local schedule to the XXL-JOB executor. */
-class JobsAutoConfigurationTest {
+class JobsAutoConfigurationIT {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(JobsAutoConfiguration.class))
             .withPropertyValues("spring.application.name=jobs-test")
             .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-            .withBean(RedissonClient.class, JobsAutoConfigurationTest::redisson, bean -> bean.setDestroyMethodName("shutdown"));
+            .withBean(RedissonClient.class, JobsAutoConfigurationIT::redisson, bean -> bean.setDestroyMethodName("shutdown"));
 
     @Test
     void withoutAnAdminJobsRunOnTheLocalSchedule() {
