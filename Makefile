@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test stop build services status bench
+.PHONY: run test test-unit stop build services status bench xxl-job-sql
 
 ## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services build
@@ -13,6 +13,14 @@ run: services build
 ## test: every test of every module, against the real local services (or Testcontainers with Docker)
 test: services
 	@$(JDK) $(MVN) verify
+
+## test-unit: unit tests only (*Test, *Tests): no Spring context, no PostgreSQL/Redis/RabbitMQ; a minute or two
+test-unit:
+	@$(JDK) $(MVN) -Punit verify
+
+## xxl-job-sql: regenerate deploy/xxl-job/initdb/2-kefu-jobs.sql from the @XxlJob handlers and kefu.jobs.local crons
+xxl-job-sql:
+	@$(JDK) $(MVN) -q -pl deploy -am verify -Dtest=XxlJobRegistrationTest -Dsurefire.failIfNoSpecifiedTests=false -Dkefu.jobs.write=true
 
 ## stop: stop what `make run` started
 stop:

@@ -183,20 +183,29 @@ public class Assignment {
 
     /** Candidates for a route, best first: sticky agent, then skill match, then the configured strategy. */
     List<Agent> order(Route route, List<Agent> free, RoutingProperties props) {
+        Optional<UUID> sticky = routes.lastAgentOf(route.tenantId(), route.customerId(), clock.instant().minus(props.stickyWindow()));
+        return candidateOrder(route, free, props, sticky);
+    }
+
+    /**
+     * The pure rule behind {@link #order}: agents covering the route's skills first (when skill match is
+     * on), then the strategy, then id; the customer's recent agent ({@code sticky}) moves to the front; whoever
+     * handed the conversation back (a transfer, going offline) goes last, so they get it again only if nobody
+     * else can.
+     */
+    static List<Agent> candidateOrder(Route route, List<Agent> free, RoutingProperties props, Optional<UUID> sticky) {
         Comparator<Agent> leastLoaded = Comparator.comparingInt(Agent::currentLoad);
         Comparator<Agent> longestIdle = Comparator.comparing(a -> a.lastAssignedAt() == null ? Instant.EPOCH : a.lastAssignedAt());
-        Comparator<Agent> strategy = "longest-idle".equals(props.strategy()) ? longestIdle.thenComparing(leastLoaded)
+        Comparator<Agent> strategy = props.assignmentStrategy() == RoutingProperties.Strategy.LONGEST_IDLE ? longestIdle.thenComparing(leastLoaded)
                 : leastLoaded.thenComparing(longestIdle);
         Comparator<Agent> bySkills = Comparator.comparing(a -> !(props.skillMatch() && a.skills().containsAll(route.skills())));
         List<Agent> ordered = new ArrayList<>(free);
         ordered.sort(bySkills.thenComparing(strategy).thenComparing(Agent::staffId));
-        Optional<UUID> sticky = routes.lastAgentOf(route.tenantId(), route.customerId(), clock.instant().minus(props.stickyWindow()));
         sticky.filter(id -> !id.equals(route.previousAgentId()))
                 .flatMap(id -> ordered.stream().filter(a -> a.staffId().equals(id)).findFirst()).ifPresent(a -> {
                     ordered.remove(a);
                     ordered.addFirst(a);
                 });
-        // Whoever handed the conversation back (a transfer, going offline) gets it again only if nobody else can.
         ordered.stream().filter(a -> a.staffId().equals(route.previousAgentId())).findFirst().ifPresent(a -> {
             ordered.remove(a);
             ordered.addLast(a);
