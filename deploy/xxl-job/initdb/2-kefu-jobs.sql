@@ -117,6 +117,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'chat-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'presence-purge');
+-- job chat-service remote-call-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'chat-service remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'chat-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
 -- job routing-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -222,6 +237,66 @@ FROM xxl_job_group g
 WHERE g.app_name = 'push-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job push-service push-dispatch-due cron '* * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'push-service push-dispatch-due', NOW(), NOW(), 'kefu', '',
+       'CRON', '* * * * * ?', 'DO_NOTHING', 'FIRST',
+       'push-dispatch-due', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'push-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'push-dispatch-due');
+-- job push-service push-lease-expiry cron '*/15 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'push-service push-lease-expiry', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/15 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'push-lease-expiry', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'push-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'push-lease-expiry');
+-- job push-service push-receipt-processing cron '*/5 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'push-service push-receipt-processing', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/5 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'push-receipt-processing', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'push-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'push-receipt-processing');
+-- job push-service push-retention-cleanup cron '0 23 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'push-service push-retention-cleanup', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 23 3 * * ?', 'DO_NOTHING', 'FIRST',
+       'push-retention-cleanup', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'push-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'push-retention-cleanup');
 -- job ticket-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -237,6 +312,51 @@ FROM xxl_job_group g
 WHERE g.app_name = 'ticket-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job ticket-service ticket-auto-close cron '0 40 * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service ticket-auto-close', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 40 * * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-auto-close', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-auto-close');
+-- job ticket-service ticket-client-expiry cron '0 10 1 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service ticket-client-expiry', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 10 1 * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-client-expiry', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-client-expiry');
+-- job ticket-service ticket-sla-check cron '0 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service ticket-sla-check', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-sla-check', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-sla-check');
 -- job kb-ai-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -267,67 +387,3 @@ FROM xxl_job_group g
 WHERE g.app_name = 'stats-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
-
--- ---------- jobs: ticket-service ----------
--- Each handler is idempotent and safe on several instances (conditional updates, skip-locked claims).
-INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
-                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
-                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
-                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
-                          child_jobid, trigger_status)
-SELECT g.id, 'ticket-service licence statuses and renewal alerts (daily)', NOW(), NOW(), 'kefu', '',
-       'CRON', '0 10 1 * * ?', 'DO_NOTHING', 'FIRST',
-       'ticket-client-expiry', '', 'SERIAL_EXECUTION', 0,
-       0, 'BEAN', '', 'GLUE code init', NOW(),
-       '', 1
-FROM xxl_job_group g
-WHERE g.app_name = 'ticket-service'
-  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
-                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-client-expiry');
-INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
-                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
-                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
-                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
-                          child_jobid, trigger_status)
-SELECT g.id, 'ticket-service SLA breaches (escalate, notify)', NOW(), NOW(), 'kefu', '',
-       'CRON', '0 * * * * ?', 'DO_NOTHING', 'FIRST',
-       'ticket-sla-check', '', 'SERIAL_EXECUTION', 0,
-       0, 'BEAN', '', 'GLUE code init', NOW(),
-       '', 1
-FROM xxl_job_group g
-WHERE g.app_name = 'ticket-service'
-  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
-                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-sla-check');
-INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
-                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
-                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
-                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
-                          child_jobid, trigger_status)
-SELECT g.id, 'ticket-service close resolved tickets after the quiet period', NOW(), NOW(), 'kefu', '',
-       'CRON', '0 40 * * * ?', 'DO_NOTHING', 'FIRST',
-       'ticket-auto-close', '', 'SERIAL_EXECUTION', 0,
-       0, 'BEAN', '', 'GLUE code init', NOW(),
-       '', 1
-FROM xxl_job_group g
-WHERE g.app_name = 'ticket-service'
-  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
-                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-auto-close');
-
--- ---------- chat-service: the sweep of its remote calls (deliveries to WeChat/WeCom) ----------
--- Makes due calls (retries), settles calls whose lease ran out with no outcome as lost (never resent),
--- deletes settled ones past kefu.remote-calls.retention. Safe on several instances; a run that is
--- still going when the next tick comes makes the next one skip (DISCARD_LATER).
-INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
-                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
-                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
-                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
-                          child_jobid, trigger_status)
-SELECT g.id, 'chat-service remote-call sweep', NOW(), NOW(), 'kefu', '',
-       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
-       'remote-call-sweep', '', 'DISCARD_LATER', 0,
-       0, 'BEAN', '', 'GLUE code init', NOW(),
-       '', 1
-FROM xxl_job_group g
-WHERE g.app_name = 'chat-service'
-  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
-                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
