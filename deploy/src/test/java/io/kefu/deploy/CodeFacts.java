@@ -26,6 +26,10 @@ public final class CodeFacts {
     /** Read by Spring's relaxed binding or the JVM rather than by name in our files. */
     static final Set<String> IMPLICIT = Set.of("SERVER_PORT", "JAVA_TOOL_OPTIONS", "SPRING_PROFILES_ACTIVE");
 
+    /** Upper-case string literals that are values, not variable names (XXL-JOB's route and block strategies). */
+    static final Set<String> NOT_VARIABLES = Set.of("SERIAL_EXECUTION", "DISCARD_LATER", "COVER_EARLY", "CONSISTENT_HASH",
+            "LEAST_FREQUENTLY_USED", "LEAST_RECENTLY_USED", "SHARDING_BROADCAST");
+
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private static final Pattern VERSION = Pattern.compile("<artifactId>kefu</artifactId>\\s*<version>([^<]+)</version>");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+)(:[^}]*)?}");
@@ -74,7 +78,9 @@ public final class CodeFacts {
             }
             Matcher l = LITERAL.matcher(java);
             while (l.find()) {
-                read.add(l.group(1));
+                if (!NOT_VARIABLES.contains(l.group(1))) {
+                    read.add(l.group(1));
+                }
             }
             Map<String, Object> doc = new Yaml().load(read(yml));
             int port = ((Number) path(doc, "server", "port")).intValue();
