@@ -1,0 +1,91 @@
+package io.kefu.stats.ingest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.kefu.common.event.EventEnvelope;
+import io.kefu.common.event.EventHandlers;
+import io.kefu.common.event.EventJson;
+import io.kefu.common.event.MalformedEventException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.messaging.Message;
+import tools.jackson.core.JacksonException;
+
+/**
+ * One producer's event types, each with stats' own record of it and the effect on stats' facts.
+ * The same table builds the stream consumer (through the inbox, storing the event first) and replays
+ * stored events, so a recomputation runs exactly the code that live ingestion ran.
+ */
+final class Projection {
+
+    record Route<T>(Class<T> dataType, EventHandlers.Handler<T> handler) {
+
+        void apply(EventEnvelope envelope) {
+            T data;
+            try {
+                data = EventJson.mapper().treeToValue(envelope.data(), dataType);
+            } catch (JacksonException | IllegalArgumentException e) {
+                throw new MalformedEventException(envelope.type() + " " + envelope.id() + " has unreadable data: " + e.getMessage(), e);
+            }
+            if (data == null) {
+                throw new MalformedEventException(envelope.type() + " " + envelope.id() + " has no data", null);
+            }
+            handler.handle(data, envelope);
+        }
+    }
+
+    private final String producer;
+    private final Map<String, Route<?>> routes = new LinkedHashMap<>();
+
+    Projection(String producer) {
+        this.producer = producer;
+    }
+
+    <T> Projection on(String type, Class<T> dataType, EventHandlers.Handler<T> handler) {
+        routes.put(type, new Route<>(dataType, handler));
+        return this;
+    }
+
+    String producer() {
+        return producer;
+    }
+
+    Map<String, Route<?>> routes() {
+        return routes;
+    }
+
+    Consumer<Message<byte[]>> consumer(EventHandlers handlers, StoredEvents stored) {
+        EventHandlers.Builder builder = handlers.consumer("stats");
+        routes.forEach((type, route) -> add(builder, type, route, stored));
+        return builder.build();
+    }
+
+    private static <T> void add(EventHandlers.Builder builder, String type, Route<T> route, StoredEvents stored) {
+        builder.on(type, route.dataType(), (data, envelope) -> {
+            stored.store(envelope, tenant(envelope));
+            route.handler().handle(data, envelope);
+        });
+    }
+
+    static UUID tenant(EventEnvelope envelope) {
+        return uuid(envelope.tenantId(), "tenantId", envelope);
+    }
+
+    /** A required field: a forged or broken event without it goes to the dead-letter queue with this reason. */
+    static <V> V required(@Nullable V value, String field, EventEnvelope envelope) {
+        if (value == null) {
+            throw new MalformedEventException(envelope.type() + " " + envelope.id() + " lacks " + field, null);
+        }
+        return value;
+    }
+
+    static UUID uuid(@Nullable String value, String field, EventEnvelope envelope) {
+        try {
+            return UUID.fromString(required(value, field, envelope));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException(envelope.type() + " " + envelope.id() + " has a bad " + field + ": " + value, e);
+        }
+    }
+}

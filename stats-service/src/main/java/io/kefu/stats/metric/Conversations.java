@@ -1,0 +1,159 @@
+package io.kefu.stats.metric;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.kefu.stats.metric.ConversationRow.HumanReply;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The conversation facts, fed by the ingest consumers (inside their inbox transaction). Each change
+ * keeps the first (or last, where the dictionary says so) timestamp whatever order events arrive in,
+ * then re-derives the conversation's measures ({@link ConversationMeasures}) and replaces them.
+ */
+@Component
+public class Conversations {
+
+    private final JdbcClient jdbc;
+    private final Measurements measurements;
+    private final ApplicationEventPublisher spring;
+
+    Conversations(JdbcClient jdbc, Measurements measurements, ApplicationEventPublisher spring) {
+        this.jdbc = jdbc;
+        this.measurements = measurements;
+        this.spring = spring;
+    }
+
+    public void opened(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String channel, Instant startedAt) {
+        ensure(tenant, conversation);
+        jdbc.sql("""
+                update conversation set customer_id = coalesce(customer_id, :customer), channel = coalesce(channel, :channel),
+                  reopened_at = case when ended_at is not null and :at > ended_at then least(reopened_at, :at) else reopened_at end,
+                  opened_at = case when ended_at is not null and :at > ended_at then opened_at else least(opened_at, :at) end
+                where conversation_id = :id""")
+                .param("customer", customer).param("channel", channel).param("at", ts(startedAt)).param("id", conversation).update();
+        refresh(conversation);
+    }
+
+    public void aiRequested(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
+        ensure(tenant, conversation);
+        jdbc.sql("update conversation set customer_id = coalesce(customer_id, ?), ai_requested_at = least(ai_requested_at, ?) where conversation_id = ?")
+                .params(customer, ts(at), conversation).update();
+        refresh(conversation);
+    }
+
+    public void queued(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String group, Instant enqueuedAt) {
+        ensure(tenant, conversation);
+        jdbc.sql("""
+                update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
+                  queued_at = least(queued_at, ?) where conversation_id = ?""")
+                .params(customer, group, ts(enqueuedAt), conversation).update();
+        refresh(conversation);
+    }
+
+    public void assigned(UUID tenant, UUID conversation, @Nullable UUID customer, UUID agent, @Nullable String group, @Nullable Long waitedSeconds,
+            Instant at) {
+        ensure(tenant, conversation);
+        jdbc.sql("""
+                update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
+                  agent_id = case when assigned_at is null or ? >= assigned_at then ? else agent_id end,
+                  waited_seconds = case when assigned_at is null or ? < assigned_at then ? else waited_seconds end,
+                  assigned_at = least(assigned_at, ?) where conversation_id = ?""")
+                .params(customer, group, ts(at), agent, ts(at), waitedSeconds, ts(at), conversation).update();
+        refresh(conversation);
+    }
+
+    public void transferred(UUID tenant, UUID conversation, @Nullable UUID toAgent, @Nullable String toGroup) {
+        ensure(tenant, conversation);
+        jdbc.sql("update conversation set agent_id = coalesce(?, agent_id), group_name = coalesce(?, group_name) where conversation_id = ?")
+                .params(toAgent, toGroup, conversation).update();
+        refresh(conversation);
+    }
+
+    public void humanReplied(UUID tenant, UUID conversation, UUID messageId, @Nullable UUID agent, Instant at) {
+        ensure(tenant, conversation);
+        jdbc.sql("insert into human_reply (conversation_id, message_id, agent_id, sent_at) values (?, ?, ?, ?) on conflict do nothing")
+                .params(conversation, messageId, agent, ts(at)).update();
+        refresh(conversation);
+    }
+
+    public void ended(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable UUID agent, @Nullable String reason,
+            @Nullable Instant startedAt, Instant endedAt) {
+        ensure(tenant, conversation);
+        jdbc.sql("""
+                update conversation set customer_id = coalesce(customer_id, :customer), opened_at = coalesce(opened_at, :started),
+                  ended_agent_id = case when ended_at is null or :ended >= ended_at then coalesce(:agent, ended_agent_id) else ended_agent_id end,
+                  ended_reason = case when ended_at is null or :ended >= ended_at then :reason else ended_reason end,
+                  ended_at = greatest(ended_at, :ended) where conversation_id = :id""")
+                .param("customer", customer).param("started", startedAt == null ? null : ts(startedAt)).param("ended", ts(endedAt))
+                .param("agent", agent).param("reason", reason).param("id", conversation).update();
+        refresh(conversation);
+    }
+
+    public void rated(UUID tenant, UUID conversation, @Nullable UUID agent, int rating, Instant ratedAt) {
+        ensure(tenant, conversation);
+        jdbc.sql("""
+                update conversation set rating = case when rated_at is null or ? >= rated_at then ? else rating end,
+                  rated_agent_id = case when rated_at is null or ? >= rated_at then ? else rated_agent_id end,
+                  rated_at = greatest(rated_at, ?) where conversation_id = ?""")
+                .params(ts(ratedAt), rating, ts(ratedAt), agent, ts(ratedAt), conversation).update();
+        refresh(conversation);
+    }
+
+    public @Nullable ConversationRow find(UUID conversation) {
+        return jdbc.sql("select * from conversation where conversation_id = ?").param(conversation).query(Conversations::row).optional()
+                .orElse(null);
+    }
+
+    /** Deletes what stats derived of a tenant's conversations and agents (before replaying its stored events). */
+    public void forgetTenant(UUID tenant) {
+        jdbc.sql("delete from human_reply where conversation_id in (select conversation_id from conversation where tenant_id = ?)").param(tenant)
+                .update();
+        jdbc.sql("delete from conversation where tenant_id = ?").param(tenant).update();
+        jdbc.sql("delete from agent where tenant_id = ?").param(tenant).update();
+        jdbc.sql("delete from measurement where tenant_id = ?").param(tenant).update();
+    }
+
+    private void ensure(UUID tenant, UUID conversation) {
+        jdbc.sql("insert into conversation (conversation_id, tenant_id) values (?, ?) on conflict do nothing").params(conversation, tenant).update();
+    }
+
+    private void refresh(UUID conversation) {
+        ConversationRow row = jdbc.sql("select * from conversation where conversation_id = ? for update").param(conversation)
+                .query(Conversations::row).single();
+        List<HumanReply> replies = jdbc.sql("select message_id, agent_id, sent_at from human_reply where conversation_id = ?").param(conversation)
+                .query((rs, i) -> new HumanReply(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()))
+                .list();
+        measurements.replaceConversation(row.tenantId(), conversation, ConversationMeasures.derive(row, replies));
+        boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
+        spring.publishEvent(new FactsChanged(row.tenantId(), conversation, waiting ? row.queuedAt() : null, null, null));
+    }
+
+    static ConversationRow row(ResultSet rs, int i) throws SQLException {
+        long waited = rs.getLong("waited_seconds");
+        Long waitedSeconds = rs.wasNull() ? null : waited;
+        int rating = rs.getInt("rating");
+        Integer ratingOrNull = rs.wasNull() ? null : rating;
+        return new ConversationRow(rs.getObject("conversation_id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                rs.getObject("customer_id", UUID.class), rs.getString("channel"), rs.getString("group_name"), at(rs, "opened_at"),
+                at(rs, "reopened_at"), at(rs, "ai_requested_at"), at(rs, "queued_at"), at(rs, "assigned_at"), waitedSeconds,
+                rs.getObject("agent_id", UUID.class), at(rs, "ended_at"), rs.getString("ended_reason"), rs.getObject("ended_agent_id", UUID.class),
+                ratingOrNull, at(rs, "rated_at"), rs.getObject("rated_agent_id", UUID.class));
+    }
+
+    static @Nullable Instant at(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Timestamp ts(Instant at) {
+        return Timestamp.from(at);
+    }
+}

@@ -1,0 +1,108 @@
+package io.kefu.stats.metric;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import io.kefu.common.config.LiveProperties;
+import io.kefu.stats.StatsProperties;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The measurement table: written by the fact stores, read by {@link Figures} for days not yet
+ * closed and by the rollups when a day closes. A change that lands in a closed day reopens that day,
+ * so its rollups are recomputed at the next close and never silently disagree with the measurements.
+ */
+@Component
+public class Measurements {
+
+    private final JdbcClient jdbc;
+    private final LiveProperties<StatsProperties> properties;
+
+    Measurements(JdbcClient jdbc, LiveProperties<StatsProperties> properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    void replaceConversation(UUID tenant, UUID conversation, List<Measure> measures) {
+        Set<Instant> touched = new HashSet<>(jdbc.sql("delete from measurement where conversation_id = :c and metric in (:metrics) returning at")
+                .param("c", conversation).param("metrics", Metric.PER_CONVERSATION).query((rs, i) -> rs.getTimestamp(1).toInstant()).list());
+        for (Measure m : measures) {
+            insert(tenant, m, false);
+            touched.add(m.at());
+        }
+        reopenDays(tenant, touched);
+    }
+
+    /** An observation keyed by its event: a redelivered event (or a replay) leaves it as it is. */
+    public void record(UUID tenant, Measure m) {
+        if (insert(tenant, m, true)) {
+            reopenDays(tenant, Set.of(m.at()));
+        }
+    }
+
+    private boolean insert(UUID tenant, Measure m, boolean ignoreExisting) {
+        return jdbc.sql("""
+                insert into measurement (tenant_id, metric, key, at, value, good, conversation_id, agent_id, group_name, channel)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""" + (ignoreExisting ? " on conflict do nothing" : """
+                 on conflict (tenant_id, metric, key) do update set at = excluded.at, value = excluded.value, good = excluded.good,
+                  conversation_id = excluded.conversation_id, agent_id = excluded.agent_id, group_name = excluded.group_name, channel = excluded.channel"""))
+                .params(tenant, m.metric().code(), m.key(), Timestamp.from(m.at()), m.value(), m.good(), m.conversationId(), m.agentId(),
+                        m.groupName(), m.channel())
+                .update() > 0;
+    }
+
+    private void reopenDays(UUID tenant, Set<Instant> instants) {
+        if (instants.isEmpty()) {
+            return;
+        }
+        // Shared with other ingest transactions, exclusive with a day being closed (Rollups.closeDay): a close either
+        // sees this measurement or is undone here.
+        jdbc.sql("select pg_advisory_xact_lock_shared(?)").param(lockKey(tenant)).query().singleRow();
+        ZoneId zone = properties.get().zoneOf(tenant);
+        Set<LocalDate> days = new HashSet<>();
+        instants.forEach(i -> days.add(i.atZone(zone).toLocalDate()));
+        jdbc.sql("delete from closed_day where tenant_id = :tenant and day in (:days)").param("tenant", tenant).param("days", days).update();
+    }
+
+    /** The advisory lock that orders closing a tenant's day against late measurements. */
+    public static long lockKey(UUID tenant) {
+        return tenant.getMostSignificantBits() ^ 0x57A75L;
+    }
+
+    /** count/total/good per metric and dimension value of the measurements in [from, to). */
+    public Map<String, Map<String, Agg>> aggregate(UUID tenant, Instant from, Instant to, Dimension dimension) {
+        Map<String, Map<String, Agg>> out = new HashMap<>();
+        jdbc.sql("select " + dimension.valueSql() + " as dv, metric, count(*), coalesce(sum(value), 0), count(*) filter (where good) "
+                + "from measurement where tenant_id = ? and at >= ? and at < ? group by 1, 2")
+                .params(tenant, Timestamp.from(from), Timestamp.from(to))
+                .query((rs, i) -> {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), new Agg(rs.getLong(3), rs.getDouble(4), rs.getLong(5)));
+                    return null;
+                }).list();
+        return out;
+    }
+
+    /** The same sums per hour (or day) bucket of the tenant's zone, for the trend of days not yet closed. */
+    public Map<Instant, Map<String, Agg>> perBucket(UUID tenant, Instant from, Instant to, String grain, ZoneId zone) {
+        String unit = "hour".equals(grain) ? "hour" : "day";
+        Map<Instant, Map<String, Agg>> out = new HashMap<>();
+        jdbc.sql("select date_trunc('" + unit + "', at at time zone :zone) at time zone :zone as bucket, metric, count(*), coalesce(sum(value), 0), "
+                + "count(*) filter (where good) from measurement where tenant_id = :tenant and at >= :from and at < :to group by 1, 2")
+                .param("zone", zone.getId()).param("tenant", tenant).param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
+                .query((rs, i) -> {
+                    out.computeIfAbsent(rs.getTimestamp(1).toInstant(), k -> new HashMap<>())
+                            .put(rs.getString(2), new Agg(rs.getLong(3), rs.getDouble(4), rs.getLong(5)));
+                    return null;
+                }).list();
+        return out;
+    }
+}

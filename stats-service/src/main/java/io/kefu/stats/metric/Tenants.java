@@ -1,0 +1,32 @@
+package io.kefu.stats.metric;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Tenants stats has seen events of. */
+@Component
+public class Tenants {
+
+    private final JdbcClient jdbc;
+
+    Tenants(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void seen(UUID tenantId, Instant at) {
+        jdbc.sql("insert into tenant (tenant_id, first_seen_at) values (?, ?) on conflict do nothing").params(tenantId, Timestamp.from(at)).update();
+    }
+
+    public boolean exists(UUID tenantId) {
+        return jdbc.sql("select count(*) from tenant where tenant_id = ?").param(tenantId).query(Long.class).single() > 0;
+    }
+
+    public List<UUID> all() {
+        return jdbc.sql("select tenant_id from tenant order by tenant_id").query(UUID.class).list();
+    }
+}
