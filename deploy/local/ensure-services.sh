@@ -82,4 +82,15 @@ fi
 command -v kubectl >/dev/null || { say "installing kubectl (deploy/k8s checks)"; apt_install kubectl || say "kubectl missing: deploy's manifest tests will fail"; }
 command -v yamllint >/dev/null || { say "installing yamllint (deploy/k8s checks)"; apt_install yamllint || say "yamllint missing: deploy's manifest tests will fail"; }
 
+# --- Browser for the dashboard's tests (Selenium): Debian's chromium + its driver, and a CJK font --------
+if [[ "${KEFU_SKIP_BROWSER:-}" != 1 ]]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk|droid sans fallback' || missing+=(fonts-wqy-microhei)
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]} (browser tests of the stats dashboard)"
+    apt_install "${missing[@]}" || say "could not install ${missing[*]}: the dashboard's browser test will be skipped"
+  fi
+fi
 say "PostgreSQL $PG_HOST:$PG_PORT (db $DB_NAME, user $DB_USER), Redis $REDIS_HOST:$REDIS_PORT, RabbitMQ $RABBIT_HOST:$RABBIT_PORT ready"

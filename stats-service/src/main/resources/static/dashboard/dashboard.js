@@ -144,8 +144,9 @@
     lastTrendAt = Date.now();
     try {
       const t = await api('trends', { grain: 'day' });
-      const days = t.points.map(p => p.bucket.slice(5, 10));
-      const local = t.points.map(p => new Date(p.bucket).toLocaleDateString('zh-CN', { month: '2-digit', day: '2-digit' }));
+      // labels are the tenant's days (the API's from..to), not the browser's
+      const first = new Date(t.from + 'T00:00:00Z');
+      const days = t.points.map((p, i) => { const d = new Date(first.getTime() + i * 86400000); return (d.getUTCMonth() + 1) + '/' + d.getUTCDate(); });
       const sent = t.points.map(p => p.figures['push.sent'].count);
       const conv = t.points.map(p => p.figures['conversation.opened'].count);
       const empty = sent.every(v => !v) && conv.every(v => !v);
@@ -153,7 +154,7 @@
       chart('trend-chart').setOption({
         tooltip: { trigger: 'axis' }, legend: { data: ['消息发送', '新会话'], textStyle: { color: '#8ea0bf' } },
         grid: { left: 40, right: 16, top: 36, bottom: 24 },
-        xAxis: Object.assign({ type: 'category', data: local.length ? local : days }, axisStyle),
+        xAxis: Object.assign({ type: 'category', data: days }, axisStyle),
         yAxis: Object.assign({ type: 'value', minInterval: 1 }, axisStyle),
         series: [{ name: '消息发送', type: 'line', smooth: true, data: sent, areaStyle: { opacity: .12 } },
                  { name: '新会话', type: 'line', smooth: true, data: conv, areaStyle: { opacity: .12 } }]

@@ -84,6 +84,7 @@ class RouteSecurityIT extends GatewayTestSupport {
             new Rule("POST", "/api/kb/search", "kb-ai", Set.of("agent")),
             new Rule("POST", "/api/ai/answer", "kb-ai", Set.of("agent")),
             new Rule("GET", "/api/stats/overview", "stats", Set.of("supervisor")),
+            new Rule("GET", "/api/stats/stream", "stats", Set.of("supervisor")),
             new Rule("GET", "/dashboard/live", "stats", Set.of("supervisor")));
 
     @Autowired
@@ -136,6 +137,8 @@ class RouteSecurityIT extends GatewayTestSupport {
                 Arguments.of("POST", "/api/auth/login", "auth"),
                 Arguments.of("POST", "/api/auth/refresh", "auth"),
                 Arguments.of("POST", "/api/staff/login", "auth"),
+                Arguments.of("GET", "/dashboard", "stats"),
+                Arguments.of("GET", "/dashboard/lib/echarts/echarts.min.js", "stats"),
                 Arguments.of("GET", "/.well-known/jwks.json", "auth"),
                 Arguments.of("POST", "/callback/wechat/app-1", "chat"),
                 Arguments.of("GET", "/callback/wecom/corp-1", "chat"));

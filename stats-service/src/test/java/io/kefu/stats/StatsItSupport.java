@@ -31,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @KefuIntegrationTest(classes = StatsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kefu.jobs.local.stats-daily-close.cron=", "kefu.jobs.local.stats-retention-cleanup.cron="})
+@org.springframework.context.annotation.Import(io.kefu.statstest.StandInLogin.class)
 public abstract class StatsItSupport {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();

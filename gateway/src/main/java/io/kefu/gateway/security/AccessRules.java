@@ -46,7 +46,14 @@ public final class AccessRules {
             path(null, "/swagger-ui/**"),
             path(null, "/swagger-ui.html"),
             // springdoc's WebFlux UI serves its files from here (/swagger-ui.html redirects to it).
-            path(null, "/webjars/swagger-ui/**")));
+            path(null, "/webjars/swagger-ui/**"),
+            // The stats dashboard's page and its static files hold no data (figures come from /api/stats/**).
+            path(HttpMethod.GET, "/dashboard"),
+            path(HttpMethod.GET, "/dashboard/"),
+            path(HttpMethod.GET, "/dashboard/index.html"),
+            path(HttpMethod.GET, "/dashboard/dashboard.js"),
+            path(HttpMethod.GET, "/dashboard/dashboard.css"),
+            path(HttpMethod.GET, "/dashboard/lib/**")));
 
     private AccessRules() {
     }
