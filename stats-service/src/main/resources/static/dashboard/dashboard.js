@@ -172,7 +172,9 @@
     chart('channel-pie').setOption({
       tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
       title: { text: usePush ? '按消息' : '按会话', left: 'right', textStyle: { color: '#8ea0bf', fontSize: 11 } },
-      series: [{ type: 'pie', radius: ['38%', '66%'], data: pie, label: { color: '#e6edf7' } }]
+      legend: { bottom: 0, textStyle: { color: '#8ea0bf' } },
+      series: [{ type: 'pie', radius: ['36%', '62%'], center: ['50%', '46%'], data: pie,
+        label: { color: '#e6edf7', position: 'inside', formatter: '{d}%' } }]
     }, true);
     const bars = usePush ? push.map(l => ({ name: l.name, value: +(l.f['push.sent'].value * 100).toFixed(1) }))
       : named.filter(l => l.f['csat'].count > 0).map(l => ({ name: l.name, value: +(l.f['csat'].value * 100).toFixed(1) }));
@@ -194,8 +196,8 @@
     state('gauge', load == null ? '暂无在线客服' : '');
     chart('pool-gauge').setOption({
       series: [{ type: 'gauge', min: 0, max: 100, progress: { show: true, width: 12 }, axisLine: { lineStyle: { width: 12 } },
-        axisLabel: { color: '#8ea0bf' }, detail: { valueAnimation: true, formatter: '{value}%', color: '#e6edf7', fontSize: 22 },
-        title: { color: '#8ea0bf' }, data: [{ value: load == null ? 0 : +(load * 100).toFixed(1), name: label }] }]
+        axisLabel: { color: '#8ea0bf', distance: 16 }, detail: { valueAnimation: true, formatter: '{value}%', color: '#e6edf7', fontSize: 22, offsetCenter: [0, '70%'] },
+        title: { color: '#8ea0bf', offsetCenter: [0, '95%'] }, data: [{ value: load == null ? 0 : +(load * 100).toFixed(1), name: label }] }]
     }, true);
   }
 

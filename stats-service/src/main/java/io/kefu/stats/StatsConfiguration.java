@@ -3,6 +3,7 @@ package io.kefu.stats;
 import java.time.Clock;
 
 import io.kefu.common.config.LiveProperties;
+import io.kefu.stats.alert.AlertProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +15,11 @@ class StatsConfiguration {
     @Bean
     LiveProperties<StatsProperties> statsProperties(Environment environment) {
         return LiveProperties.bind(environment, StatsProperties.class);
+    }
+
+    @Bean
+    LiveProperties<AlertProperties> alertProperties(Environment environment) {
+        return LiveProperties.bind(environment, AlertProperties.class);
     }
 
     @Bean

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * exactly as the producers publish them.
  */
 @KefuIntegrationTest(classes = StatsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"kefu.jobs.local.stats-daily-close.cron=", "kefu.jobs.local.stats-retention-cleanup.cron="})
+        properties = {"kefu.jobs.local.stats-daily-close.cron=", "kefu.jobs.local.stats-retention-cleanup.cron=", "kefu.jobs.local.stats-alerts.cron="})
 @org.springframework.context.annotation.Import(io.kefu.statstest.StandInLogin.class)
 public abstract class StatsItSupport {
 
