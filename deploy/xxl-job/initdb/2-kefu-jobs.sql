@@ -387,3 +387,48 @@ FROM xxl_job_group g
 WHERE g.app_name = 'stats-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job stats-service stats-alerts cron '30 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'stats-service stats-alerts', NOW(), NOW(), 'kefu', '',
+       'CRON', '30 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'stats-alerts', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'stats-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'stats-alerts');
+-- job stats-service stats-daily-close cron '0 5 * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'stats-service stats-daily-close', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 5 * * * ?', 'DO_NOTHING', 'FIRST',
+       'stats-daily-close', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'stats-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'stats-daily-close');
+-- job stats-service stats-retention-cleanup cron '0 40 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'stats-service stats-retention-cleanup', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 40 3 * * ?', 'DO_NOTHING', 'FIRST',
+       'stats-retention-cleanup', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'stats-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'stats-retention-cleanup');
