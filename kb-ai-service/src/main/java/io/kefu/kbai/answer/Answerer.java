@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers one claimed question: claim → commit → call → record. The claim was committed by the
- * consumer ({@link AiRequests}); here retrieval and the model are asked with no transaction open,
+ * consumer ({@link AnswerConsumers}); here retrieval and the model are asked with no transaction open,
  * then the outcome is recorded in one short transaction together with its events, on the condition
  * that the claim is still this attempt's. A model call has no effect outside (the customer sees only
  * what is recorded), so a claim whose lease ran out is simply answered again by {@link AnswerJobs};

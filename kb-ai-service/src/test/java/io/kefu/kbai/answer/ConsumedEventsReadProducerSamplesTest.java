@@ -2,8 +2,8 @@ package io.kefu.kbai.answer;
 
 import java.nio.file.Path;
 
-import io.kefu.kbai.answer.AiRequests.AiAnswerRequested;
-import io.kefu.kbai.answer.AiRequests.MessageLine;
+import io.kefu.kbai.answer.AnswerConsumers.AiAnswerRequested;
+import io.kefu.kbai.answer.AnswerConsumers.MessageLine;
 import io.kefu.testsupport.EventContracts;
 import org.junit.jupiter.api.Test;
 

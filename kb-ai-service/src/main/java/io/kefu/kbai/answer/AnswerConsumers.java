@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * and the reviewer. Each record below is kb-ai's own view of the producer's event.
  */
 @Configuration(proxyBeanMethods = false)
-class AiRequests {
+class AnswerConsumers {
 
     /** What kb-ai reads of routing.ai.requested.v1. */
     record AiAnswerRequested(UUID conversationId, UUID customerId, UUID messageId, @Nullable String content, Instant requestedAt) {
