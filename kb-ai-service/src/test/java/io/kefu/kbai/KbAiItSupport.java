@@ -26,8 +26,24 @@ import tools.jackson.databind.json.JsonMapper;
  * context (one model load, one schema) — keep its properties here, not on the subclasses.
  * Tokens come from the test issuer; HTTP goes to the real server on a random port.
  */
-@KefuIntegrationTest(classes = KbAiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@KefuIntegrationTest(classes = KbAiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // answer/review: crons off, tests call the handlers
+        "kefu.jobs.local.kb-answer-retry.cron=", "kefu.jobs.local.kb-review-timeout.cron=", "kefu.jobs.local.kb-transcript-trim.cron=",
+        // two tenants whose thresholds put every found item in one band, for the answer policy's tests
+        "kefu.kbai.retrieval.tenants[" + KbAiItSupport.DRAFT_BAND_TENANT + "].auto=1.0",
+        "kefu.kbai.retrieval.tenants[" + KbAiItSupport.DRAFT_BAND_TENANT + "].draft=0.0",
+        "kefu.kbai.retrieval.tenants[" + KbAiItSupport.FAILING_MODEL_TENANT + "].auto=1.0",
+        "kefu.kbai.retrieval.tenants[" + KbAiItSupport.FAILING_MODEL_TENANT + "].draft=0.0",
+        "kefu.kbai.retrieval.tenants[" + KbAiItSupport.LOW_BAND_TENANT + "].auto=1.0",
+        "kefu.kbai.retrieval.tenants[" + KbAiItSupport.LOW_BAND_TENANT + "].draft=1.0"})
 public abstract class KbAiItSupport {
+
+    /** Every item found is in the middle band (auto threshold 1.0, draft threshold 0). */
+    public static final String DRAFT_BAND_TENANT = "0d0d0d0d-0000-4000-8000-00000000d1a1";
+    /** Same thresholds, for the model's failures (its circuit breaker opens). */
+    public static final String FAILING_MODEL_TENANT = "0d0d0d0d-0000-4000-8000-00000000fa11";
+    /** Every item found is in the low band (both thresholds 1.0). */
+    public static final String LOW_BAND_TENANT = "0d0d0d0d-0000-4000-8000-000000000104";
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
     public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
