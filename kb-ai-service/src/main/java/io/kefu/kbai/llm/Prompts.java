@@ -74,7 +74,7 @@ public final class Prompts {
 
     /** Whether the model said the KB does not cover the question. */
     public static boolean notCovered(String reply) {
-        return reply.contains(NOT_COVERED) || reply.contains("NOT_COVERED");
+        return reply.contains(NOT_COVERED.substring(1, NOT_COVERED.length() - 1));
     }
 
     private static String clip(String s, int max) {
