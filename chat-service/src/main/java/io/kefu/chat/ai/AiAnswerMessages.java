@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.MessageType;
 import io.kefu.chat.conversation.SenderType;
 import io.kefu.common.error.KefuProblemException;
@@ -33,7 +33,7 @@ class AiAnswerMessages {
     }
 
     @Bean
-    Consumer<Message<byte[]>> aiAnswers(EventHandlers handlers, ConversationService conversations) {
+    Consumer<Message<byte[]>> aiAnswers(EventHandlers handlers, MessageSending conversations) {
         return handlers.consumer("chat")
                 .on("kb.answer.sent.v1", AnswerSent.class, (data, envelope) -> {
                     if (data.content() == null || data.content().isBlank()) {

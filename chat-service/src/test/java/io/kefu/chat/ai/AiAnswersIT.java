@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 import io.kefu.chat.ChatApplication;
 import io.kefu.chat.ChatItSupport;
-import io.kefu.chat.conversation.ConversationService;
+import io.kefu.chat.conversation.MessageSending;
 import io.kefu.chat.conversation.SendCommand;
 import io.kefu.common.security.KefuPrincipal;
 import io.kefu.testsupport.EventContracts;
@@ -33,7 +33,7 @@ class AiAnswersIT extends ChatItSupport {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
-    ConversationService conversations;
+    MessageSending conversations;
     @Autowired
     RabbitTemplate rabbit;
     @Autowired
