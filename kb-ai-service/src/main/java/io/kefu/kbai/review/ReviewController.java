@@ -71,7 +71,7 @@ class ReviewController {
      * @param answer   the text to send; omitted (or equal to the draft) = send the draft as it is
      * @param saveToKb none, phrasing (the question becomes a phrasing of the best item) or answer (the text becomes its answer)
      */
-    record SendBody(@Nullable @Size(min = 1, max = 4000) @Pattern(regexp = "(?s)[^\\x00]*\\S[^\\x00]*") String answer,
+    record SendBody(@Nullable @Size(min = 1, max = 4000) @Pattern(regexp = "(?s)[^\\x00]*[^\\x00\\s][^\\x00]*") String answer,
             @Nullable @Pattern(regexp = "none|phrasing|answer") String saveToKb) {
     }
 
