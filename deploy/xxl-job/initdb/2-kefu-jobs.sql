@@ -357,6 +357,51 @@ FROM xxl_job_group g
 WHERE g.app_name = 'ticket-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'ticket-sla-check');
+-- job kb-ai-service kb-answer-retry cron '*/30 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'kb-ai-service kb-answer-retry', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/30 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'kb-answer-retry', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'kb-ai-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'kb-answer-retry');
+-- job kb-ai-service kb-review-timeout cron '*/20 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'kb-ai-service kb-review-timeout', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/20 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'kb-review-timeout', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'kb-ai-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'kb-review-timeout');
+-- job kb-ai-service kb-transcript-trim cron '0 40 3 * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'kb-ai-service kb-transcript-trim', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 40 3 * * ?', 'DO_NOTHING', 'FIRST',
+       'kb-transcript-trim', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'kb-ai-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'kb-transcript-trim');
 -- job kb-ai-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
