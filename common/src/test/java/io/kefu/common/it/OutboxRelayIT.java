@@ -51,7 +51,9 @@ class OutboxRelayIT {
         app = KefuApps.start(CommonItApplication.class, Map.of(
                 "spring.rabbitmq.host", "127.0.0.1",
                 "spring.rabbitmq.port", proxy.port(),
-                "spring.cloud.stream.bindings.demoEvents-in-0.group", "outbox-it"));
+                // The relay alone is under test (its events are read by a queue of the test's own), so no consumer binds.
+                "spring.cloud.function.definition", "",
+                "spring.cloud.stream.function.autodetect", "false"));
         jdbc = app.getBean(JdbcTemplate.class);
         direct = DemoEvents.directConnection();
         RabbitAdmin admin = new RabbitAdmin(direct);
