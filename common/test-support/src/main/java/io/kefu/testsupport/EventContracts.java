@@ -96,7 +96,27 @@ public final class EventContracts {
 
     /** Where {@code producer} (e.g. {@code chat}) commits its samples: {@code <root>/<producer>-service/contracts/events}. */
     public static Path contractsOf(String producer) {
-        return repositoryRoot().resolve(producer + "-service").resolve("contracts").resolve("events");
+        Path root = repositoryRoot();
+        Path conventional = root.resolve(producer + "-service").resolve("contracts").resolve("events");
+        if (java.nio.file.Files.isDirectory(conventional)) {
+            return conventional;
+        }
+        // A module named apart from its event domain (kb-ai-service publishes kb.*): the one whose samples carry the prefix.
+        try (java.util.stream.Stream<Path> modules = java.nio.file.Files.list(root)) {
+            for (Path module : modules.sorted().toList()) {
+                Path events = module.resolve("contracts").resolve("events");
+                if (java.nio.file.Files.isDirectory(events)) {
+                    try (java.util.stream.Stream<Path> samples = java.nio.file.Files.list(events)) {
+                        if (samples.anyMatch(f -> f.getFileName().toString().startsWith(producer + "."))) {
+                            return events;
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return conventional;
     }
 
     private static boolean nullable(RecordComponent component) {

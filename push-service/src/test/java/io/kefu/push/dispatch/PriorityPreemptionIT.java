@@ -78,7 +78,9 @@ class PriorityPreemptionIT extends PushItSupport {
             jdbc.update("update message set status = 'failed', failure_reason = 'test stopped' where tenant_id = ? and status in ('queued', 'scheduled')",
                     tenant);
         }
-        assertThat(order().stream().distinct().count()).as("no recipient received twice").isEqualTo(order().size());
+        // One snapshot: messages already in flight keep arriving, so two reads of the played provider could differ.
+        List<String> seen = order();
+        assertThat(seen.stream().distinct().count()).as("no recipient received twice").isEqualTo(seen.size());
     }
 
     private static int received(String marker) {
