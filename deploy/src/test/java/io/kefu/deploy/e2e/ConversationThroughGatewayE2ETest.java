@@ -1,16 +1,12 @@
 package io.kefu.deploy.e2e;
 
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.kefu.testsupport.StompTestClient;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -45,10 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConversationThroughGatewayE2ETest {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    static final Duration WAIT = Duration.ofSeconds(30);
-    static final String ADMIN = "e2e-chat-admin"; // its own: both e2e classes share one database
+    static final Duration WAIT = GatewayApi.WAIT;
+    static final String ADMIN = "e2e-chat-admin"; // its own: the e2e classes share one database
     static final String ADMIN_PASSWORD = "e2e-admin-password-" + UUID.randomUUID();
     static final String MINI_APP = "wx-e2e-chat-" + UUID.randomUUID().toString().substring(0, 8);
     static final String OA_APP = "wx" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -56,10 +49,8 @@ class ConversationThroughGatewayE2ETest {
     static final String OA_AES_KEY = WeChatCallbacks.newEncodingAesKey();
 
     static WireMockServer wechat;
-    static ServiceProcess auth;
-    static ServiceProcess chat;
-    static ServiceProcess routing;
-    static ServiceProcess gateway;
+    static SuiteProcesses suite;
+    static GatewayApi api;
     static String superadmin;
     static String tenantId;
     static String agentToken;
@@ -80,41 +71,18 @@ class ConversationThroughGatewayE2ETest {
         wechat.stubFor(post(urlPathEqualTo("/cgi-bin/message/custom/send")).withQueryParam("access_token", equalTo(oaToken))
                 .willReturn(json("{\"errcode\":0,\"errmsg\":\"ok\"}")));
 
-        int authPort = freePort();
-        Map<String, String> common = Map.of("KEFU_AUTH_URL", "http://127.0.0.1:" + authPort, "WECHAT_API_BASE_URL", wechat.baseUrl());
-        Map<String, String> authSettings = new LinkedHashMap<>(common);
-        authSettings.put("KEFU_ADMIN_USERNAME", ADMIN);
-        authSettings.put("KEFU_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        Map<String, String> chatSettings = new LinkedHashMap<>(common);
-        chatSettings.put("KEFU_UPLOAD_DIR", "target/e2e-uploads");
-        int chatPort = freePort();
-        int routingPort = freePort();
-        // Three JVMs start side by side; each waits for its own readiness.
-        CompletableFuture<ServiceProcess> a = CompletableFuture.supplyAsync(() -> start("auth-service", authPort, authSettings));
-        CompletableFuture<ServiceProcess> c = CompletableFuture.supplyAsync(() -> start("chat-service", chatPort, chatSettings));
-        CompletableFuture<ServiceProcess> r = CompletableFuture.supplyAsync(() -> start("routing-service", routingPort, common));
-        auth = a.join();
-        chat = c.join();
-        routing = r.join();
+        suite = SuiteProcesses.of("auth-service", "chat-service", "routing-service")
+                .everywhere("WECHAT_API_BASE_URL", wechat.baseUrl())
+                .admin(ADMIN, ADMIN_PASSWORD)
+                .start();
+        api = suite.api();
 
-        Map<String, String> gatewaySettings = new LinkedHashMap<>(GatewaySettings.forEndToEnd());
-        gatewaySettings.put("KEFU_AUTH_URL", auth.baseUrl());
-        gatewaySettings.put("KEFU_CHAT_URL", chat.baseUrl());
-        gatewaySettings.put("KEFU_CHAT_WS_URL", "ws://127.0.0.1:" + chat.port());
-        gatewaySettings.put("KEFU_ROUTING_URL", routing.baseUrl());
-        gateway = ServiceProcess.start("gateway", freePort(), gatewaySettings, Duration.ofSeconds(120));
-
-        superadmin = call("POST", "/api/auth/login", null, Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).path("accessToken").asString();
-        JsonNode tenant = call("POST", "/api/admin/tenants", superadmin, Map.of("name", "E2E chat shop " + UUID.randomUUID(),
-                "miniAppId", MINI_APP, "miniAppSecret", "e2e-secret"));
-        tenantId = tenant.path("id").asString();
-        String username = "agent-" + UUID.randomUUID().toString().substring(0, 8);
-        agentId = call("POST", "/api/admin/staff", superadmin, Map.of("tenantId", tenantId, "name", "小王", "username", username,
-                "password", "agent-password-1", "roles", List.of("agent"), "department", "default", "maxConcurrentChats", 5))
-                .path("id").asString();
-        agentToken = call("POST", "/api/auth/login", null, Map.of("username", username, "password", "agent-password-1"))
-                .path("accessToken").asString();
-        customerToken = call("POST", "/api/auth/wechat", null, Map.of("code", "customer-code", "appId", MINI_APP)).path("accessToken").asString();
+        superadmin = api.login(ADMIN, ADMIN_PASSWORD);
+        tenantId = api.createTenant(superadmin, "E2E chat shop", MINI_APP);
+        GatewayApi.Staff agent = api.createStaff(superadmin, tenantId, "小王", List.of("agent"));
+        agentId = agent.id();
+        agentToken = agent.token();
+        customerToken = api.customerLogin("customer-code", MINI_APP);
     }
 
     @AfterAll
@@ -122,10 +90,8 @@ class ConversationThroughGatewayE2ETest {
         if (agentSocket != null) {
             agentSocket.close();
         }
-        for (ServiceProcess service : new ServiceProcess[] {gateway, routing, chat, auth}) {
-            if (service != null) {
-                service.stop();
-            }
+        if (suite != null) {
+            suite.close();
         }
         if (wechat != null) {
             wechat.stop();
@@ -198,9 +164,9 @@ class ConversationThroughGatewayE2ETest {
                 WeChatCallbacks.mpText("gh_e2e", openid, Long.parseLong(timestamp), "公众号来的消息：发票怎么开？", System.nanoTime()));
         String query = "?signature=" + WeChatCallbacks.signature(OA_TOKEN, timestamp, nonce) + "&timestamp=" + timestamp + "&nonce=" + nonce
                 + "&encrypt_type=aes&msg_signature=" + WeChatCallbacks.msgSignature(OA_TOKEN, timestamp, nonce, encrypted) + "&openid=" + openid;
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/callback/mp/" + OA_APP + query))
+        HttpResponse<String> answer = api.send(HttpRequest.newBuilder(uri("/callback/mp/" + OA_APP + query))
                 .header("Content-Type", "text/xml").POST(HttpRequest.BodyPublishers.ofString(WeChatCallbacks.encryptedBody("gh_e2e", encrypted)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .build());
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("success");
 
@@ -226,60 +192,26 @@ class ConversationThroughGatewayE2ETest {
     }
 
     static String ws() {
-        return "ws://127.0.0.1:" + gateway.port() + "/ws";
+        return api.ws();
     }
 
     static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + gateway.port() + path);
+        return api.uri(path);
     }
 
     static JsonNode call(String method, String path, @Nullable String token, @Nullable Object body) {
-        HttpResponse<String> response = send(method, path, token, body);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
-        return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+        return api.call(method, path, token, body);
     }
 
     static int status(String method, String path, @Nullable String token, @Nullable Object body) {
-        return send(method, path, token, body).statusCode();
-    }
-
-    static HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable Object body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        request.header("Content-Type", "application/json").method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return api.status(method, path, token, body);
     }
 
     static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    static ServiceProcess start(String module, int port, Map<String, String> settings) {
-        try {
-            return ServiceProcess.start(module, port, settings, Duration.ofSeconds(240));
-        } catch (Exception e) {
-            throw new IllegalStateException(module + " did not start", e);
-        }
+        GatewayApi.awaitTrue(what, condition);
     }
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
         return aResponse().withHeader("Content-Type", "application/json").withBody(body);
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
