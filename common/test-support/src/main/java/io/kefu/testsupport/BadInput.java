@@ -108,8 +108,7 @@ public final class BadInput {
         for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
             for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
                 for (String pattern : entry.getKey().getPatternValues()) {
-                    if (pattern.startsWith("/internal") || pattern.startsWith("/actuator") || pattern.startsWith("/v3/api-docs")
-                            || pattern.startsWith("/swagger-ui") || pattern.equals("/error")) {
+                    if (DocumentedRoutes.ignored(pattern)) {
                         continue;
                     }
                     Set<RequestMethod> methods = entry.getKey().getMethodsCondition().getMethods();
@@ -120,6 +119,38 @@ public final class BadInput {
             }
         }
         return probes;
+    }
+
+    /**
+     * A request to {@code pattern} with plausible values everywhere (UUIDs, "x", 1, the first enum
+     * constant) and no NUL: what {@link DocumentedRoutes} sends to check who may call an endpoint.
+     */
+    static Probe plausible(String method, String pattern, HandlerMethod handler) {
+        Map<String, String> pathValues = new LinkedHashMap<>();
+        Map<String, String> queryValues = new LinkedHashMap<>();
+        Type bodyType = null;
+        for (MethodParameter parameter : handler.getMethodParameters()) {
+            Class<?> type = parameter.getParameterType();
+            PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
+            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+            if (variable != null) {
+                String name = nameOf(variable.name(), variable.value(), parameter);
+                pathValues.put(name, scalar(type));
+            } else if (param != null && param.required() && param.defaultValue().equals(org.springframework.web.bind.annotation.ValueConstants.DEFAULT_NONE)) {
+                String name = nameOf(param.name(), param.value(), parameter);
+                if (name != null && !Map.class.isAssignableFrom(type) && !org.springframework.web.multipart.MultipartFile.class.isAssignableFrom(type)) {
+                    queryValues.put(name, scalar(type));
+                }
+            } else if (parameter.hasParameterAnnotation(RequestBody.class)) {
+                bodyType = parameter.getGenericParameterType();
+            }
+        }
+        String body = bodyType == null ? null : JSON.writeValueAsString(sample(bodyType, "", 0, l -> { }, null));
+        return new Probe(method, expand(pattern, pathValues) + query(queryValues), "nothing", body == null ? null : "application/json", body);
+    }
+
+    private static String nameOf(String name, String value, MethodParameter parameter) {
+        return !name.isEmpty() ? name : !value.isEmpty() ? value : parameter.getParameterName();
     }
 
     private static List<Probe> probes(String method, String pattern, HandlerMethod handler, RequestMappingInfo info) {
@@ -136,14 +167,13 @@ public final class BadInput {
             PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
             RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
             if (variable != null) {
-                String name = !variable.name().isEmpty() ? variable.name() : !variable.value().isEmpty() ? variable.value()
-                        : parameter.getParameterName();
+                String name = nameOf(variable.name(), variable.value(), parameter);
                 pathValues.put(name, scalar(type));
                 if (type == String.class) {
                     textVariables.add(name);
                 }
             } else if (param != null && !multipart) {
-                String name = !param.name().isEmpty() ? param.name() : !param.value().isEmpty() ? param.value() : parameter.getParameterName();
+                String name = nameOf(param.name(), param.value(), parameter);
                 if (name == null || Map.class.isAssignableFrom(type)) {
                     continue;
                 }

@@ -149,6 +149,21 @@ public abstract class ServiceReadinessContract {
                 .map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
     }
 
+    /**
+     * The routes table of this module's README against the running service ({@link DocumentedRoutes}):
+     * every documented route served, every served endpoint documented, every role not listed refused.
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> theReadmesRoutesAreServedAndRefusedToTheRolesNotListed() {
+        return DocumentedRoutes.checks(context, uri("/"), java.nio.file.Path.of("README.md"), (type, roles) -> {
+            try {
+                return token(type, roles);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).stream();
+    }
+
     /** A token of this type and roles, all of one tenant; auth-service, which signs its own, overrides it. */
     protected String token(String type, List<String> roles) throws Exception {
         return TestTokens.token(UUID.randomUUID().toString(), badInputTenant.toString(), type, roles);

@@ -51,6 +51,9 @@ class QueueController {
     @GetMapping("/position")
     Position position(@RequestParam(required = false) @Nullable UUID conversationId) {
         KefuPrincipal me = KefuPrincipal.require();
+        if (!me.hasRole("customer") && !me.hasRole("agent")) {
+            throw new KefuProblemException(ProblemType.FORBIDDEN, "Customers and staff only");
+        }
         if (conversationId == null) {
             return new Position(null, "none", null, null, null);
         }
