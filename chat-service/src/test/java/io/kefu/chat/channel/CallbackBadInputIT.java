@@ -82,13 +82,13 @@ class CallbackBadInputIT extends ChannelItSupport {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("A raw NUL in a plain-mode body is still answered 200 in this test (CallbackGuard.parse refuses NUL; "
-            + "where the NUL is lost on the way is not yet found) — see the issue note")
     void aNulCharacterInCallbackXmlIsRefused() {
         Mp mp = newMp();
         char nul = 0;
         assertThat(postMpPlain(mp, mpText("o" + hex(27), now(), "a" + nul + "b", msgId()), now()).status()).isEqualTo(400);
-        assertThat(postMpPlain(mp, mpText("o" + hex(27), now(), "a&#0;b", msgId()), now()).status()).isEqualTo(400);
+        // As a character reference (outside CDATA, where "&#0;" would be four plain characters): not legal XML.
+        String reference = mpText("o" + hex(27), now(), "x", msgId()).replace("<![CDATA[x]]>", "a&#0;b");
+        assertThat(postMpPlain(mp, reference, now()).status()).isEqualTo(400);
         assertThat(postMpPlain(mp, mpText("o" + nul + hex(27), now(), "hi", msgId()), now()).status()).isEqualTo(400);
         assertThat(postMpSafe(mp, mpText("o" + hex(27), now(), "a" + nul, msgId()), now()).status()).isEqualTo(400);
         Response nulInQuery = http("POST", "/callback/mp/" + mp.appId() + "?signature=x%00&timestamp=" + now() + "&nonce=n", "text/xml",
