@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test test-unit stop build services status bench xxl-job-sql
+.PHONY: run test test-unit stop build services status bench bench-open xxl-job-sql
 
 ## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services build
@@ -41,3 +41,7 @@ status:
 ## bench: Gatling chat benchmark through the gateway (starts its own suite; prints msg/s, p50/p95/p99 and raw baselines)
 bench: services
 	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test-compile gatling:test $(BENCH_ARGS)
+
+## bench-open: open workload through the gateway with all eight services (fixed arrival rates stepping up; per-process CPU per message; -Dbench.jfr=true for hot spots)
+bench-open: services
+	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=OpenWorkloadBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)

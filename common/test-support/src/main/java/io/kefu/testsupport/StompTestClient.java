@@ -84,6 +84,14 @@ public final class StompTestClient implements AutoCloseable {
      */
     public StompTestClient subscribe(String destination) {
         BlockingQueue<JsonNode> queue = frames.computeIfAbsent(destination, d -> new LinkedBlockingQueue<>());
+        return subscribe(destination, queue::add);
+    }
+
+    /**
+     * Subscribes with {@code listener} called on the client's thread for each frame, as it arrives
+     * (nothing is queued for {@link #await}): for load generators that time frames themselves.
+     */
+    public StompTestClient subscribe(String destination, java.util.function.Consumer<JsonNode> listener) {
         StompHeaders headers = new StompHeaders();
         headers.setDestination(destination);
         session.subscribe(headers, new StompFrameHandler() {
@@ -94,7 +102,7 @@ public final class StompTestClient implements AutoCloseable {
 
             @Override
             public void handleFrame(StompHeaders h, @Nullable Object payload) {
-                queue.add(payload == null ? JSON.nullNode() : JSON.readTree((byte[]) payload));
+                listener.accept(payload == null ? JSON.nullNode() : JSON.readTree((byte[]) payload));
             }
         });
         return this;

@@ -10,13 +10,10 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.rabbitmq.client.Channel;
@@ -64,6 +61,8 @@ public class ChatBenchmarkSimulation extends Simulation {
     static final int AGENTS = Integer.getInteger("bench.agents", 20);
     static final int MESSAGES = Integer.getInteger("bench.messages", 20);
     static final int BASELINE_ROUNDS = 2000;
+    static final List<String> MODULES = List.of(System.getProperty("bench.services",
+            "auth-service,chat-service,routing-service,push-service,ticket-service,kb-ai-service,stats-service").split(","));
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -72,7 +71,7 @@ public class ChatBenchmarkSimulation extends Simulation {
     final Suite suite = Suite.start();
 
     /** The running suite and the people of the run. */
-    record Suite(WireMockServer wechat, List<ServiceProcess> services, int gatewayPort, List<String> customerTokens,
+    record Suite(WireMockServer wechat, SuiteProcesses services, int gatewayPort, List<String> customerTokens,
             List<String> agentTokens, double rabbitBaselinePerSecond, double rabbitBaselineP50Millis, double postgresBaselinePerSecond) {
 
         static Suite start() {
@@ -83,26 +82,17 @@ public class ChatBenchmarkSimulation extends Simulation {
                 wechat.start();
                 wechat.stubFor(get(urlPathEqualTo("/sns/jscode2session")).willReturn(aResponse().withHeader("Content-Type", "application/json")
                         .withBody("{\"openid\":\"o-bench-{{request.query.js_code}}\",\"session_key\":\"sk\"}")));
-                int authPort = ConversationThroughGatewayE2ETest.freePort();
                 String admin = "bench-admin";
                 String adminPassword = "bench-" + UUID.randomUUID();
-                Map<String, String> common = Map.of("KEFU_AUTH_URL", "http://127.0.0.1:" + authPort, "WECHAT_API_BASE_URL", wechat.baseUrl(),
-                        "KEFU_CHAT_SEND_RATE_PERMITS", "100000");
-                Map<String, String> authSettings = new LinkedHashMap<>(common);
-                authSettings.put("KEFU_ADMIN_USERNAME", admin);
-                authSettings.put("KEFU_ADMIN_PASSWORD", adminPassword);
-                CompletableFuture<ServiceProcess> auth = async(() -> ConversationThroughGatewayE2ETest.start("auth-service", authPort, authSettings));
-                CompletableFuture<ServiceProcess> chat = async(() -> ConversationThroughGatewayE2ETest.start("chat-service", free(), common));
-                CompletableFuture<ServiceProcess> routing = async(() -> ConversationThroughGatewayE2ETest.start("routing-service", free(), common));
-                Map<String, String> gatewaySettings = new LinkedHashMap<>(GatewaySettings.forEndToEnd());
-                gatewaySettings.put("KEFU_AUTH_URL", auth.join().baseUrl());
-                gatewaySettings.put("KEFU_CHAT_URL", chat.join().baseUrl());
-                gatewaySettings.put("KEFU_CHAT_WS_URL", "ws://127.0.0.1:" + chat.join().port());
-                gatewaySettings.put("KEFU_ROUTING_URL", routing.join().baseUrl());
-                gatewaySettings.put("KEFU_RATE_LIMIT_API_RATE", "100000");
-                gatewaySettings.put("KEFU_RATE_LIMIT_API_BURST", "200000");
-                int gatewayPort = free();
-                ServiceProcess gateway = ServiceProcess.start("gateway", gatewayPort, gatewaySettings, Duration.ofSeconds(120));
+                // All eight services, as in production: the ones the chat path does not touch still consume its events.
+                SuiteProcesses suite = SuiteProcesses.of(MODULES.toArray(String[]::new))
+                        .everywhere("WECHAT_API_BASE_URL", wechat.baseUrl())
+                        .everywhere("KEFU_CHAT_SEND_RATE_PERMITS", "100000")
+                        .setting("gateway", "KEFU_RATE_LIMIT_API_RATE", "100000")
+                        .setting("gateway", "KEFU_RATE_LIMIT_API_BURST", "200000")
+                        .admin(admin, adminPassword)
+                        .start();
+                int gatewayPort = suite.gateway().port();
 
                 String superadmin = post(gatewayPort, "/api/auth/login", null, Map.of("username", admin, "password", adminPassword))
                         .path("accessToken").asString();
@@ -131,7 +121,7 @@ public class ChatBenchmarkSimulation extends Simulation {
                     customers.add(post(gatewayPort, "/api/auth/wechat", null, Map.of("code", "c" + i + "-" + UUID.randomUUID(), "appId", miniApp))
                             .path("accessToken").asString());
                 }
-                return new Suite(wechat, List.of(gateway, routing.join(), chat.join(), auth.join()), gatewayPort, customers, agents,
+                return new Suite(wechat, suite, gatewayPort, customers, agents,
                         rabbit[0], rabbit[1], postgres);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the benchmark suite", e);
@@ -139,38 +129,18 @@ public class ChatBenchmarkSimulation extends Simulation {
         }
 
         void stop() {
-            for (ServiceProcess service : services) {
-                try {
-                    service.stop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            try {
+                services.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             wechat.stop();
         }
     }
 
-    static <T> CompletableFuture<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work);
-    }
-
-    static int free() {
-        try {
-            return ConversationThroughGatewayE2ETest.freePort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Messages per second and median round trip of publish (with confirm) → consume, one at a time. */
     static double[] rabbitBaseline() throws Exception {
-        Map<String, String> infra = KefuInfrastructure.springProperties();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(infra.getOrDefault("spring.rabbitmq.host", "127.0.0.1"));
-        factory.setPort(Integer.parseInt(infra.getOrDefault("spring.rabbitmq.port", "5672")));
-        factory.setUsername(infra.getOrDefault("spring.rabbitmq.username", "guest"));
-        factory.setPassword(infra.getOrDefault("spring.rabbitmq.password", "guest"));
-        factory.setVirtualHost(infra.getOrDefault("spring.rabbitmq.virtual-host", "/"));
+        ConnectionFactory factory = rabbitFactory();
         try (com.rabbitmq.client.Connection connection = factory.newConnection(); Channel channel = connection.createChannel();
                 Channel consumer = connection.createChannel()) {
             String queue = channel.queueDeclare("", false, true, true, Map.<String, Object>of("x-max-priority", 3)).getQueue();
@@ -190,6 +160,18 @@ public class ChatBenchmarkSimulation extends Simulation {
             long[] latencies = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
             return new double[] {BASELINE_ROUNDS / seconds, latencies[latencies.length / 2] / 1e6};
         }
+    }
+
+    /** A connection factory for the test run's RabbitMQ (host, credentials, vhost). */
+    static ConnectionFactory rabbitFactory() {
+        Map<String, String> infra = KefuInfrastructure.springProperties();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(infra.getOrDefault("spring.rabbitmq.host", "127.0.0.1"));
+        factory.setPort(Integer.parseInt(infra.getOrDefault("spring.rabbitmq.port", "5672")));
+        factory.setUsername(infra.getOrDefault("spring.rabbitmq.username", "guest"));
+        factory.setPassword(infra.getOrDefault("spring.rabbitmq.password", "guest"));
+        factory.setVirtualHost(infra.getOrDefault("spring.rabbitmq.virtual-host", "/"));
+        return factory;
     }
 
     /** Rows per second of single-row inserts, each its own transaction (autocommit), one connection. */

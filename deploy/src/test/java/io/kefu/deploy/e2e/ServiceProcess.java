@@ -45,13 +45,28 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(logs);
         Path log = logs.resolve(module + ".log");
         List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "--server.port=" + port));
+                "--enable-native-access=ALL-UNNAMED"));
+        // Extra JVM options for one service, e.g. -De2e.jvm-args.chat-service=-XX:StartFlightRecording=... (benchmarks).
+        String extra = System.getProperty("e2e.jvm-args." + module, "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         KefuInfrastructure.springProperties().forEach((k, v) -> command.add("--" + k + "=" + v));
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess service = new ServiceProcess(module, port, process, log);
         service.awaitReady(timeout);
         return service;
+    }
+
+    /** The operating system's process id (for CPU accounts, JFR, or a kill -9). */
+    long pid() {
+        return process.pid();
+    }
+
+    String module() {
+        return module;
     }
 
     int port() {

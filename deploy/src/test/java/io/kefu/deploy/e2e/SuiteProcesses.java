@@ -60,6 +60,13 @@ final class SuiteProcesses implements AutoCloseable {
         return service;
     }
 
+    /** Every process of the suite, the gateway last. */
+    List<ServiceProcess> all() {
+        List<ServiceProcess> all = new ArrayList<>(services.values());
+        all.add(gateway);
+        return all;
+    }
+
     ServiceProcess gateway() {
         return gateway;
     }
