@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Bad callbacks get a clear refusal (a problem detail with a 4xx status) and leave nothing behind:
  * no stored callback, no message, no call to auth-service.
  */
 class CallbackRefusalIT extends ChannelItSupport {
+
+    @Autowired
+    MeterRegistry meters;
 
     private static final String XXE = """
             <?xml version="1.0"?>
@@ -24,6 +29,26 @@ class CallbackRefusalIT extends ChannelItSupport {
         Response unsigned = http("POST", "/callback/mp/" + mp.appId() + "?timestamp=" + now() + "&nonce=abc", "text/xml",
                 mpText("o" + hex(27), now(), "hi", msgId()), null);
         assertRefused(mp, unsigned, 401, "unauthorized");
+    }
+
+    @Test
+    void callbacksAreCountedByPlatformAndOutcomeForOps() {
+        Mp mp = newMp();
+        double refused = callbacks("refused", "403");
+        double accepted = callbacks("accepted", "200");
+        long ts = now();
+        String nonce = nonce();
+        http("POST", "/callback/mp/" + mp.appId() + "?signature=" + WechatTestCrypto.sha1("not-the-token", Long.toString(ts), nonce)
+                + "&timestamp=" + ts + "&nonce=" + nonce, "text/xml", mpText("o" + hex(27), ts, "hi", msgId()), null);
+        assertThat(postMpPlain(mp, mpText("o" + hex(27), now(), "hi", msgId()), now()).body()).isEqualTo("success");
+        assertThat(callbacks("refused", "403")).isEqualTo(refused + 1);
+        assertThat(callbacks("accepted", "200")).isEqualTo(accepted + 1);
+        assertThat(meters.find("kefu.websocket.sessions").gauge()).as("the sessions gauge").isNotNull();
+    }
+
+    private double callbacks(String outcome, String status) {
+        var counter = meters.find("kefu.callbacks").tags("platform", "mp", "outcome", outcome, "status", status).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

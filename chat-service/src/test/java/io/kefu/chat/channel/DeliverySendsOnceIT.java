@@ -46,6 +46,8 @@ class DeliverySendsOnceIT extends ChannelItSupport {
     DeliveryJobs jobs;
     @Autowired
     RabbitTemplate rabbit;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @AfterEach
     void dropTheFailingOutcome() {
@@ -149,9 +151,12 @@ class DeliverySendsOnceIT extends ChannelItSupport {
                 .willReturn(WireMockAnswer.json("{\"errcode\":45015,\"errmsg\":\"response out of time limit or subscription is canceled\"}")));
         UUID conversationId = conversationOf(mp, openid);
 
+        double closedBefore = wechatCalls("failed", "45015");
         MessageView reply = sending.send(agent(mp), new SendCommand(conversationId, "text", "窗口已关 " + hex(6), null, null, null, null));
 
         await("the reply is failed", () -> "failed".equals(status(reply.id()).get("status")));
+        // Ops see WeChat's answers by errcode (kefu.remote.calls{kind, outcome, code}); WxJava retried the -1 within the call.
+        assertThat(wechatCalls("failed", "45015")).isEqualTo(closedBefore + 1);
         for (int i = 0; i < 3; i++) {
             jobs.sweep();
         }
@@ -162,6 +167,11 @@ class DeliverySendsOnceIT extends ChannelItSupport {
     }
 
     // ---- helpers ----
+
+    private double wechatCalls(String outcome, String code) {
+        var timer = meters.find("kefu.remote.calls").tags("kind", "chat.message-delivery", "outcome", outcome, "code", code).timer();
+        return timer == null ? 0 : timer.count();
+    }
 
     /** WeChat's answers. */
     static final class WireMockAnswer {

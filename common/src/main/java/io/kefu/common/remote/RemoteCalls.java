@@ -20,6 +20,8 @@ import io.kefu.common.config.LiveProperties;
 import io.kefu.common.event.EventJson;
 import io.kefu.common.remote.RemoteCallKind.Attempt;
 import io.kefu.common.remote.RemoteCallOutcome.Status;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,10 +65,12 @@ public class RemoteCalls implements DisposableBean {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private volatile @Nullable Map<String, RemoteCallKind<?>> kinds;
+    private final MeterRegistry meters;
 
     public RemoteCalls(JdbcTemplate jdbc, TransactionTemplate tx, LiveProperties<RemoteCallsProperties> properties, Clock clock,
-            ObjectProvider<RemoteCallKind<?>> kindBeans, String instance) {
+            ObjectProvider<RemoteCallKind<?>> kindBeans, String instance, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.meters = meters;
         this.tx = tx;
         this.properties = properties;
         this.clock = clock;
@@ -146,11 +150,17 @@ public class RemoteCalls implements DisposableBean {
         T payload = json.readValue(call.payload(), kind.payloadType());
         // 2. Call, with no transaction and no connection held.
         RemoteCallOutcome outcome;
+        long started = System.nanoTime();
         try {
             outcome = kind.call(payload, new Attempt(call.key(), call.attempts()));
         } catch (RuntimeException e) {
             outcome = RemoteCallOutcome.retry("exception", e.toString());
         }
+        // Every attempt, by the party's own answer code (WeChat's errcode, an HTTP status, "ok"): what ops alert on.
+        Timer.builder("kefu.remote.calls").description("Calls to third parties (WeChat, SMS, mail, LLM, ...)")
+                .tag("kind", kind.name()).tag("outcome", outcome.status().code())
+                .tag("code", outcome.code() == null ? "ok" : outcome.code())
+                .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         // 3. Settle, and let the kind record its domain outcome, in a second transaction.
         RemoteCallsProperties p = properties.get();
         RemoteCallOutcome settled = outcome.status() == Status.RETRY && call.attempts() >= p.maxAttempts()

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.UUID;
 
 import io.kefu.common.config.LiveProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,8 +33,9 @@ public class RemoteCallsAutoConfiguration {
     @Bean
     RemoteCalls kefuRemoteCalls(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
             LiveProperties<RemoteCallsProperties> properties, ObjectProvider<Clock> clock, ObjectProvider<RemoteCallKind<?>> kinds,
-            @Value("${spring.application.name}") String app) {
+            @Value("${spring.application.name}") String app, ObjectProvider<MeterRegistry> meters) {
         return new RemoteCalls(jdbc, new TransactionTemplate(transactionManager), properties, clock.getIfAvailable(Clock::systemUTC),
-                kinds, app + "/" + UUID.randomUUID());
+                kinds, app + "/" + UUID.randomUUID(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 }
