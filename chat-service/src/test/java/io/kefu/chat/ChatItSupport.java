@@ -44,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "kefu.jobs.local.presence-purge.cron=",
                 "kefu.jobs.local.remote-call-sweep.cron=",
                 "kefu.jobs.local.outbox-housekeeping.cron=",
+                "kefu.jobs.local.upload-orphan-sweep.cron=",
                 "kefu.chat.channel.retry-delay=1s",
                 "kefu.chat.channel.wechat-max-retries=0",
                 "kefu.chat.conversation.send-rate-permits=1000",
@@ -111,12 +112,19 @@ public abstract class ChatItSupport {
 
     /** Another chat-service instance with this run's settings, sharing the database, Redis keys and issuer; the caller closes it. */
     public static ConfigurableApplicationContext startInstance() {
+        return startInstance(Map.of());
+    }
+
+    /** {@link #startInstance()} with some settings of its own (another upload store, ...). */
+    public static ConfigurableApplicationContext startInstance(Map<String, Object> extra) {
         Map<String, Object> settings = new LinkedHashMap<>(settings());
         for (String setting : List.of(PRESENCE_TTL, PRESENCE_REFRESH, PRESENCE_SWEEP, PRESENCE_LEASE, TOKEN_CHECK,
                 "kefu.chat.conversation.send-rate-permits=1000", "kefu.jobs.local.remote-call-sweep.cron=",
-                "kefu.jobs.local.channel-inbound-retry.cron=", "kefu.jobs.local.presence-purge.cron=")) {
+                "kefu.jobs.local.channel-inbound-retry.cron=", "kefu.jobs.local.presence-purge.cron=",
+                "kefu.jobs.local.upload-orphan-sweep.cron=")) {
             settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
         }
+        settings.putAll(extra);
         return KefuApps.start(ChatApplication.class, settings);
     }
 

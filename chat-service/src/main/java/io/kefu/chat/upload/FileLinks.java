@@ -29,9 +29,14 @@ class FileLinks {
     void on(MessageAdded added) {
         MessageView message = added.message();
         UUID fileId = fileId(message.extra());
-        if (fileId != null && message.senderId() != null) {
+        if (fileId == null) {
+            return;
+        }
+        if (message.senderId() != null) {
             uploads.link(fileId, message.senderId(), added.conversation().tenantId(), message.conversationId());
         }
+        // Kept by the orphan sweep from now on; not when the id is someone else's file from elsewhere.
+        uploads.referenced(fileId, message.senderId(), added.conversation().tenantId(), message.conversationId());
     }
 
     private static @Nullable UUID fileId(@Nullable JsonNode extra) {

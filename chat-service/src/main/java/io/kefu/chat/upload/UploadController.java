@@ -10,7 +10,6 @@ import io.kefu.common.security.KefuPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
@@ -77,7 +76,7 @@ class UploadController {
                 .header("X-Content-Type-Options", "nosniff")
                 // Should a browser render it after all, it runs nothing and loads nothing.
                 .header("Content-Security-Policy", "default-src 'none'; sandbox")
-                .body(new FileSystemResource(uploads.bytes(file)));
+                .body(uploads.bytes(file));
     }
 
     @Operation(summary = "The file's record")

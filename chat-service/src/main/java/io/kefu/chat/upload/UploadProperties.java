@@ -16,9 +16,11 @@ import org.springframework.util.unit.DataSize;
  * {@code maxSize} from above.
  *
  * @param maxSize      largest file accepted (seed: 16 MB)
- * @param storageDir   where the bytes live; shared by every instance (a shared volume) when several run
+ * @param storageDir   where the bytes live with {@code store: local}; shared by every instance (a shared volume) when several run
  * @param allowedTypes media types accepted after sniffing the bytes; anything else is a 415
  * @param cacheMaxAge  {@code Cache-Control: private, max-age} of downloads (a file never changes under its id)
+ * @param orphanAfter  an upload no message has carried ({@code extra.fileId}) this long after its upload is
+ *                     deleted by the job {@code upload-orphan-sweep}
  */
 @ConfigurationProperties("kefu.chat.upload")
 public record UploadProperties(
@@ -33,7 +35,8 @@ public record UploadProperties(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                 "text/plain"}) List<String> allowedTypes,
-        @DefaultValue("1h") Duration cacheMaxAge) {
+        @DefaultValue("1h") Duration cacheMaxAge,
+        @DefaultValue("24h") Duration orphanAfter) {
 
     public UploadProperties {
         if (maxSize.toBytes() < 1) {
@@ -44,6 +47,10 @@ public record UploadProperties(
         }
         if (cacheMaxAge.isNegative()) {
             throw new IllegalArgumentException("kefu.chat.upload.cache-max-age must not be negative");
+        }
+        if (orphanAfter.compareTo(Duration.ofMinutes(10)) < 0) {
+            // A customer uploads, then sends: a shorter time would delete files on their way into a message.
+            throw new IllegalArgumentException("kefu.chat.upload.orphan-after must be at least 10m");
         }
         allowedTypes = allowedTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
         storageDir = (storageDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "kefu", "uploads") : storageDir)

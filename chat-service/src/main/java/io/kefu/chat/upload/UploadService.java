@@ -3,7 +3,7 @@ package io.kefu.chat.upload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +11,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,20 +26,23 @@ import io.kefu.common.security.KefuPrincipal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Uploads of customers and staff (the seed's {@code /api/upload/file}) and who may read them back.
- * The order is what keeps nothing half-stored: bytes to a temporary file, type sniffed, moved into
- * place, and only then the row; a row that cannot be written takes its file with it.
+ * The order is what keeps nothing half-stored: bytes to a temporary file, type sniffed, put in the
+ * {@link UploadStore}, and only then the row; a row that cannot be written takes its object with it.
  */
 @Service
 class UploadService implements StoredFiles {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     private static final Set<String> UPLOADER_TYPES = Set.of("customer", "staff", "admin");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
+    private static final int SWEEP_BATCH = 500;
 
     /** A stored file's row. */
     record FileRecord(UUID id, UUID tenantId, UUID uploaderId, String uploaderType, @Nullable UUID conversationId,
@@ -51,15 +56,17 @@ class UploadService implements StoredFiles {
 
     private final JdbcClient jdbc;
     private final FileStorage storage;
+    private final UploadStore store;
     private final ContentSniffer sniffer;
     private final ConversationQueries conversations;
     private final LiveProperties<UploadProperties> properties;
     private final Clock clock;
 
-    UploadService(JdbcClient jdbc, FileStorage storage, ContentSniffer sniffer, ConversationQueries conversations,
+    UploadService(JdbcClient jdbc, FileStorage storage, UploadStore store, ContentSniffer sniffer, ConversationQueries conversations,
             LiveProperties<UploadProperties> properties, Clock clock) {
         this.jdbc = jdbc;
         this.storage = storage;
+        this.store = store;
         this.sniffer = sniffer;
         this.conversations = conversations;
         this.properties = properties;
@@ -87,7 +94,7 @@ class UploadService implements StoredFiles {
         }
         String originalName = FileNames.sanitise(file.getOriginalFilename());
         FileStorage.Staged staged = null;
-        Path placed = null;
+        String placed = null;
         try {
             try (InputStream in = file.getInputStream()) {
                 staged = storage.stage(in, max);
@@ -102,10 +109,12 @@ class UploadService implements StoredFiles {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
             String fileName = id + sniffer.extensionFor(mimeType);
-            String relative = storage.place(staged, fileName, now.atZone(ZoneOffset.UTC).toLocalDate());
-            placed = storage.resolve(relative);
+            // The key: names and folders are ours alone (a folder per day), nothing the client sent.
+            String key = DAY.format(now.atZone(ZoneOffset.UTC).toLocalDate()) + "/" + fileName;
+            store.put(key, staged.path(), mimeType);
+            placed = key;
             FileRecord record = new FileRecord(id, uploader.tenantId(), uploader.userId(), uploader.type(), conversationId,
-                    originalName, fileName, relative, staged.size(), mimeType, ContentSniffer.fileType(mimeType), staged.sha256(), now);
+                    originalName, fileName, key, staged.size(), mimeType, ContentSniffer.fileType(mimeType), staged.sha256(), now);
             insert(record);
             placed = null; // committed: keep it
             return record;
@@ -115,7 +124,9 @@ class UploadService implements StoredFiles {
             if (staged != null) {
                 storage.deleteQuietly(staged.path()); // gone already when it was moved into place
             }
-            storage.deleteQuietly(placed); // the row failed: no file without its row
+            if (placed != null) {
+                deleteQuietly(placed); // the row failed: no file without its row
+            }
         }
     }
 
@@ -124,27 +135,70 @@ class UploadService implements StoredFiles {
         return load(fileId).filter(f -> mayRead(reader, f)).orElseThrow(() -> notFound(fileId));
     }
 
-    /** The bytes of a readable file; 404 when the disk has lost them. */
-    Path bytes(FileRecord file) {
-        Path path = storage.resolve(file.filePath());
-        if (!Files.isRegularFile(path)) {
-            log.warn("Uploaded file {} has a row but no bytes at {}", file.id(), path);
+    /** The bytes of a readable file, read when the response is written; 404 when the store has lost them. */
+    Resource bytes(FileRecord file) {
+        try {
+            return store.resource(file.filePath(), file.fileSize());
+        } catch (NoSuchFileException e) {
+            log.warn("Uploaded file {} has a row but no bytes at {}", file.id(), file.filePath());
             throw notFound(file.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read upload " + file.id(), e);
         }
-        return path;
     }
 
     @Override
     public Optional<StoredFile> find(UUID fileId) {
         return load(fileId).flatMap(f -> {
-            Path path = storage.resolve(f.filePath());
-            if (!Files.isRegularFile(path)) {
-                log.warn("Uploaded file {} has a row but no bytes at {}", f.id(), path);
+            Path path;
+            try {
+                path = store.localCopy(f.filePath());
+            } catch (NoSuchFileException e) {
+                log.warn("Uploaded file {} has a row but no bytes at {}", f.id(), f.filePath());
                 return Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read upload " + f.id(), e);
             }
             return Optional.of(new StoredFile(f.id(), f.tenantId(), f.uploaderId(), f.originalName(), f.mimeType(), f.fileType(),
                     f.fileSize(), path));
         });
+    }
+
+    /**
+     * Records that a message carries the file, so the orphan sweep keeps it: a message of its uploader,
+     * or any message in the conversation the file belongs to. The first one's time is kept.
+     */
+    void referenced(UUID fileId, @Nullable UUID senderId, UUID tenantId, UUID conversationId) {
+        jdbc.sql("""
+                update uploaded_file set referenced_at = :now
+                 where id = :id and tenant_id = :tenant and referenced_at is null
+                   and (uploader_id = :sender or conversation_id = :conversation)""")
+                .param("now", Timestamp.from(clock.instant())).param("id", fileId).param("tenant", tenantId)
+                .param("sender", senderId, java.sql.Types.OTHER).param("conversation", conversationId).update();
+    }
+
+    /**
+     * Deletes uploads no message has carried within {@code kefu.chat.upload.orphan-after} of their upload:
+     * the row first (only while still unreferenced, one statement), then the object. Rows are claimed with
+     * {@code skip locked}, so instances sweeping at once share the work. An object whose delete fails is
+     * logged and left (its row is gone, so nobody can reach it).
+     */
+    int deleteOrphans() {
+        Instant before = clock.instant().minus(properties.get().orphanAfter());
+        int deleted = 0;
+        for (int batch = SWEEP_BATCH; batch == SWEEP_BATCH; ) {
+            List<String> keys = jdbc.sql("""
+                    delete from uploaded_file where id in (
+                      select id from uploaded_file where referenced_at is null and uploaded_at < :before
+                       order by uploaded_at limit :batch for update skip locked)
+                    returning file_path""")
+                    .param("before", Timestamp.from(before)).param("batch", SWEEP_BATCH)
+                    .query(String.class).list();
+            keys.forEach(this::deleteQuietly);
+            deleted += keys.size();
+            batch = keys.size();
+        }
+        return deleted;
     }
 
     /**
@@ -157,6 +211,14 @@ class UploadService implements StoredFiles {
                  where id = :id and uploader_id = :uploader and tenant_id = :tenant and conversation_id is null""")
                 .param("conversation", conversationId).param("id", fileId).param("uploader", uploaderId).param("tenant", tenantId)
                 .update() == 1;
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            store.delete(key);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not delete the stored upload {}, left behind: {}", key, e.toString());
+        }
     }
 
     private boolean mayRead(KefuPrincipal reader, FileRecord file) {
