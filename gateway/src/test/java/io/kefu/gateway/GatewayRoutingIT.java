@@ -37,8 +37,11 @@ class GatewayRoutingIT extends GatewayTestSupport {
 
     @Test
     void theGatewayReportsReadyWithoutAToken() {
-        HttpResponse<String> response = call("GET", "/actuator/health/readiness", null);
+        HttpResponse<String> response = call("GET", "/readyz", null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("UP");
+        HttpResponse<String> probe = management("GET", "/actuator/health/readiness", null);
+        assertThat(probe.statusCode()).isEqualTo(200);
+        assertThat(probe.body()).contains("UP");
     }
 }

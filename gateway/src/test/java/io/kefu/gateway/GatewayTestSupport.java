@@ -116,6 +116,16 @@ abstract class GatewayTestSupport {
         return send(request.build());
     }
 
+    /** A call to the management port (actuator: metrics, refresh, routes), which the public port does not serve. */
+    HttpResponse<String> management(String method, String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + environment.getProperty("local.management.port")
+                + path)).timeout(Duration.ofSeconds(20)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
     static String randomClientIp() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(1, 255);

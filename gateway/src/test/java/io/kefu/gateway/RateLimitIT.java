@@ -70,7 +70,7 @@ class RateLimitIT extends GatewayTestSupport {
         strict.put("kefu.gateway.rate-limit.api.requested-tokens", "20");
         env.getPropertySources().addFirst(new MapPropertySource("rate-limit-test", strict));
         try {
-            assertThat(call("POST", "/actuator/refresh", superadmin).statusCode()).isEqualTo(200);
+            assertThat(management("POST", "/actuator/refresh", superadmin).statusCode()).isEqualTo(200);
 
             String carol = TestTokens.token(Role.AGENT);
             assertThat(call("GET", "/api/queue/position", carol).statusCode()).isEqualTo(200);
@@ -83,7 +83,7 @@ class RateLimitIT extends GatewayTestSupport {
             assertThat(call("GET", "/api/queue/position", bob).statusCode()).isEqualTo(200);
         } finally {
             env.getPropertySources().remove("rate-limit-test");
-            call("POST", "/actuator/refresh", superadmin);
+            management("POST", "/actuator/refresh", superadmin);
         }
         String dave = TestTokens.token(Role.AGENT);
         for (int i = 0; i < 5; i++) {
@@ -106,7 +106,7 @@ class RateLimitIT extends GatewayTestSupport {
         strict.put("kefu.gateway.rate-limit.api.requested-tokens", "20");
         env.getPropertySources().addFirst(new MapPropertySource("callback-test", strict));
         try {
-            assertThat(call("POST", "/actuator/refresh", superadmin).statusCode()).isEqualTo(200);
+            assertThat(management("POST", "/actuator/refresh", superadmin).statusCode()).isEqualTo(200);
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
             try {
                 List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
@@ -133,7 +133,7 @@ class RateLimitIT extends GatewayTestSupport {
             assertThat(send(api).statusCode()).isEqualTo(429);
         } finally {
             env.getPropertySources().remove("callback-test");
-            call("POST", "/actuator/refresh", superadmin);
+            management("POST", "/actuator/refresh", superadmin);
         }
     }
 

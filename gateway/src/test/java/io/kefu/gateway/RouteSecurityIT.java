@@ -163,19 +163,36 @@ class RouteSecurityIT extends GatewayTestSupport {
 
     @Test
     void healthAndApiDocsNeedNoToken() {
-        assertThat(call("GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/livez", null).statusCode()).isEqualTo(200);
+        assertThat(management("GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/v3/api-docs/auth", null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/v3/api-docs/swagger-config", null).statusCode()).isEqualTo(200);
     }
 
     @Test
+    void theActuatorIsNotServedOnThePublicPort() {
+        String superadmin = TestTokens.token(Role.SUPERADMIN);
+        for (String path : List.of("/actuator/prometheus", "/actuator/metrics", "/actuator/gateway/routes", "/actuator/info",
+                "/actuator/health", "/actuator/health/readiness", "/actuator")) {
+            HttpResponse<String> response = call("GET", path, superadmin);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.body()).as(path).doesNotContain("jvm_").doesNotContain("http_server_requests");
+        }
+        assertThat(call("POST", "/actuator/refresh", superadmin).statusCode()).isEqualTo(404);
+        // Prometheus scrapes the management port, without a token.
+        HttpResponse<String> scraped = management("GET", "/actuator/prometheus", null);
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
     void otherActuatorEndpointsNeedASuperadmin() {
-        assertThat(call("GET", "/actuator/metrics", null).statusCode()).isEqualTo(401);
-        assertThat(call("GET", "/actuator/metrics", TestTokens.token(Role.ADMIN)).statusCode()).isEqualTo(403);
-        assertThat(call("GET", "/actuator/metrics", TestTokens.token(Role.SUPERADMIN)).statusCode()).isEqualTo(200);
-        HttpResponse<String> routes = call("GET", "/actuator/gateway/routes", TestTokens.token(Role.SUPERADMIN));
+        assertThat(management("GET", "/actuator/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(management("GET", "/actuator/metrics", TestTokens.token(Role.ADMIN)).statusCode()).isEqualTo(403);
+        assertThat(management("GET", "/actuator/metrics", TestTokens.token(Role.SUPERADMIN)).statusCode()).isEqualTo(200);
+        HttpResponse<String> routes = management("GET", "/actuator/gateway/routes", TestTokens.token(Role.SUPERADMIN));
         assertThat(routes.statusCode()).isEqualTo(200);
-        assertThat(routes.body()).contains("auth-login", "chat-upload", "docs-stats");
+        assertThat(routes.body()).contains("auth-login", "auth-wechat", "chat-upload", "docs-stats");
     }
 
     @Test

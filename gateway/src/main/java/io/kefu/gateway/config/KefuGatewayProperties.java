@@ -44,7 +44,9 @@ public record KefuGatewayProperties(
             @DefaultValue List<String> trustedProxies,
             @DefaultValue("/callback/**") List<String> platformCallbacks,
             Limit api,
-            Limit login) {
+            Limit login,
+            Limit wechatCode,
+            Limit wechatIp) {
     }
 
     /** Defaults in application.yml. Token bucket: replenishRate tokens a second, burstCapacity at most, requestedTokens a request. */

@@ -40,7 +40,10 @@ public final class AccessRules {
             path(null, "/callback/**"),
             path(null, "/ws/**"),
             path(null, "/actuator/health/**"),
-            // Scraped by Prometheus (deploy/observability); metrics carry no personal data.
+            // The probes' copies on the public port (the actuator itself is on the management port).
+            path(HttpMethod.GET, "/livez"),
+            path(HttpMethod.GET, "/readyz"),
+            // Scraped by Prometheus (deploy/observability) on the management port only; metrics carry no personal data.
             path(HttpMethod.GET, "/actuator/prometheus"),
             path(null, "/v3/api-docs/**"),
             path(null, "/swagger-ui/**"),
