@@ -9,7 +9,8 @@ mkdir -p "$LOGS" "$PIDS"
 mapfile -t SERVICES < <(grep -vE '^\s*(#|$)' deploy/local/services.txt | awk '{print $1" "$2}')
 WAIT=${KEFU_START_TIMEOUT:-240}
 
-ready() { curl -fsS -m 2 "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1; }
+# The gateway serves no actuator on its public port: its readiness there is /readyz.
+ready() { curl -fsS -m 2 "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 || curl -fsS -m 2 "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
 running() { [[ -f "$PIDS/$1.pid" ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
 if [[ "${1:-}" == "--status" ]]; then
@@ -58,7 +59,7 @@ cat <<MSG
 
 Kefu is up ($(date +%T)).
   Gateway (the one public entry)  http://127.0.0.1:8080
-  Gateway health                  http://127.0.0.1:8080/actuator/health
+  Gateway health                  http://127.0.0.1:8080/readyz  (its actuator and metrics: http://127.0.0.1:9080/actuator)
   Each service directly           http://127.0.0.1:808[1-7]  (Swagger UI: /swagger-ui.html, metrics: /actuator/prometheus)
   Logs                            $LOGS/
   Stop                            make stop

@@ -2,7 +2,9 @@ package io.kefu.auth;
 
 import java.util.Map;
 
+import io.kefu.auth.config.AuthProperties;
 import io.kefu.auth.wechat.WeChatLogin;
+import io.kefu.common.config.LiveProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +25,9 @@ class CustomerLoginIT extends AuthItSupport {
 
     @Autowired
     WeChatLogin wechat;
+
+    @Autowired
+    LiveProperties<AuthProperties> authProperties;
 
     @Test
     void firstWeChatLoginCreatesTheCustomerAndTheNextOneFindsIt() {
@@ -110,6 +115,43 @@ class CustomerLoginIT extends AuthItSupport {
         } finally {
             configurable.getPropertySources().remove("dead-wechat");
             wechat.properties().rebind();
+        }
+    }
+
+    @Test
+    void oneWeChatUserIsLimitedPerMinuteWhateverCodesTheyUse() throws Exception {
+        Map<String, String> t = newTenant();
+        String openid = unique("o");
+        configurable.getPropertySources().addFirst(new MapPropertySource("login-limit", Map.of("kefu.auth.wechat-logins-per-minute", "3")));
+        try {
+            assertThat(authProperties.rebind()).isTrue();
+            // The counter is per minute: start early in one, so the four logins below share it.
+            long intoMinute = System.currentTimeMillis() % 60_000;
+            if (intoMinute > 45_000) {
+                Thread.sleep(60_000 - intoMinute + 100);
+            }
+            for (int i = 0; i < 3; i++) {
+                stubSession(t.get("appId"), t.get("secret"), "limit-" + i + "-" + openid, openid, null);
+                Response ok = call("POST", "/api/auth/wechat", Map.of("code", "limit-" + i + "-" + openid, "appId", t.get("appId")), null);
+                assertThat(ok.status()).as(ok.body().toString()).isEqualTo(200);
+            }
+            stubSession(t.get("appId"), t.get("secret"), "limit-3-" + openid, openid, null);
+
+            Response refused = call("POST", "/api/auth/wechat", Map.of("code", "limit-3-" + openid, "appId", t.get("appId")), null);
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.code()).isEqualTo("rate-limited");
+            assertThat(refused.body().path("retryAfter").asInt()).isBetween(1, 60);
+            assertThat(jdbc.queryForObject("select count(*) from login_audit where principal = ? and outcome = 'rate-limited'",
+                    Integer.class, t.get("appId") + ":" + openid)).isEqualTo(1);
+            // Another user of the same mini-program is not affected.
+            String other = unique("o");
+            stubSession(t.get("appId"), t.get("secret"), "other-" + other, other, null);
+            assertThat(call("POST", "/api/auth/wechat", Map.of("code", "other-" + other, "appId", t.get("appId")), null).status())
+                    .isEqualTo(200);
+        } finally {
+            configurable.getPropertySources().remove("login-limit");
+            authProperties.rebind();
         }
     }
 

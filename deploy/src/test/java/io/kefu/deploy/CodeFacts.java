@@ -35,7 +35,8 @@ public final class CodeFacts {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+)(:[^}]*)?}");
     private static final Pattern LITERAL = Pattern.compile("\"([A-Z][A-Z0-9]*_[A-Z0-9_]+)\"");
 
-    record Service(String module, String name, int port, Set<String> envRead, Set<String> envRequired) {
+    /** @param managementPort where the actuator answers (its own port for the gateway; {@code port} elsewhere) */
+    record Service(String module, String name, int port, int managementPort, Set<String> envRead, Set<String> envRequired) {
     }
 
     private CodeFacts() {
@@ -85,9 +86,23 @@ public final class CodeFacts {
             Map<String, Object> doc = new Yaml().load(read(yml));
             int port = ((Number) path(doc, "server", "port")).intValue();
             String name = String.valueOf(path(doc, "spring", "application", "name"));
-            services.put(module, new Service(module, name, port, read, required));
+            Object management = path(doc, "management", "server", "port");
+            int managementPort = management == null ? port : defaultOf(management);
+            services.put(module, new Service(module, name, port, managementPort, read, required));
         }
         return services;
+    }
+
+    /** A number, or the default of a {@code ${VARIABLE:default}} placeholder. */
+    private static int defaultOf(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        Matcher m = PLACEHOLDER.matcher(String.valueOf(value));
+        if (!m.matches() || m.group(2) == null) {
+            throw new IllegalStateException("not a port or a placeholder with a default: " + value);
+        }
+        return Integer.parseInt(m.group(2).substring(1));
     }
 
     @SuppressWarnings("unchecked")

@@ -107,10 +107,12 @@ class ComposeFileMatchesCodeTest {
             assertThat(String.valueOf(test)).as("healthcheck of %s", svc.module()).contains("/actuator/health/readiness");
         });
         Map<String, String> stateful = Map.of("postgres", "/var/lib/postgresql/data", "rabbitmq", "/var/lib/rabbitmq",
-                "xxl-job-db", "/var/lib/mysql", "nacos", "/home/nacos/data", "chat-service", "/data/uploads");
+                "xxl-job-db", "/var/lib/mysql", "nacos", "/home/nacos/data", "minio", "/data");
         stateful.forEach((name, dir) -> assertThat(stringList(service(name).get("volumes"))).as("volumes of %s", name)
                 .anyMatch(v -> v.endsWith(":" + dir) && !v.startsWith(".") && !v.startsWith("/")));
-        assertThat(String.valueOf(env("chat-service").get("KEFU_UPLOAD_DIR"))).isEqualTo("/data/uploads");
+        // Uploads in the object store every chat-service instance shares, not in one container's directory.
+        assertThat(String.valueOf(env("chat-service").get("KEFU_UPLOAD_STORE"))).isEqualTo("s3");
+        assertThat(String.valueOf(env("chat-service").get("KEFU_UPLOAD_S3_ENDPOINT"))).isEqualTo("http://minio:9000");
     }
 
     @SuppressWarnings("unchecked")

@@ -73,6 +73,41 @@ class KubernetesManifestsMatchCodeTest {
         });
     }
 
+    /**
+     * The actuator (metrics, refresh) of a service whose management port is its own is scraped and probed
+     * there, and neither its Service nor the Ingress carries that port: the public entry never serves it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void probesAndScrapesUseTheActuatorPortWhichNoServiceExposes(String overlay) throws IOException {
+        List<HasMetadata> objects = Manifests.render(overlay);
+        code.values().forEach(svc -> {
+            Deployment deployment = Manifests.find(objects, Deployment.class, svc.module());
+            Container container = Manifests.container(objects, svc.module());
+            Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+            assertThat(annotations).as("scrape annotations of %s", svc.module())
+                    .containsEntry("prometheus.io/port", String.valueOf(svc.managementPort()))
+                    .containsEntry("prometheus.io/path", "/actuator/prometheus");
+            for (var probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
+                assertThat(portNumber(container, probe.getHttpGet().getPort())).as("probe port of %s", svc.module())
+                        .isEqualTo(svc.managementPort());
+            }
+            if (svc.managementPort() != svc.port()) {
+                Service service = Manifests.find(objects, Service.class, svc.module());
+                assertThat(service.getSpec().getPorts()).as("ports of Service %s", svc.module())
+                        .noneSatisfy(p -> assertThat(portNumber(container, p.getTargetPort())).isEqualTo(svc.managementPort()));
+            }
+        });
+    }
+
+    private static int portNumber(Container container, io.fabric8.kubernetes.api.model.IntOrString port) {
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + port.getStrVal())).getContainerPort();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"staging", "production"})
     void imagesArePinnedToImmutableTags(String overlay) throws IOException {
@@ -125,6 +160,20 @@ class KubernetesManifestsMatchCodeTest {
                 assertThat(fromSecret).as("%s reads %s: its manifest must give it from a Secret", svc.module(), key).isTrue();
             });
         });
+    }
+
+    /** chat-service runs several replicas (at least two in production): uploads live where each of them reads them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void uploadsGoToTheObjectStoreEveryReplicaShares(String overlay) throws IOException {
+        List<HasMetadata> objects = Manifests.render(overlay);
+        Container chat = Manifests.container(objects, "chat-service");
+        HorizontalPodAutoscaler hpa = Manifests.find(objects, HorizontalPodAutoscaler.class, "chat-service");
+        assertThat(hpa.getSpec().getMaxReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(env(chat, "KEFU_UPLOAD_STORE")).isNotNull().extracting(EnvVar::getValue).isEqualTo("s3");
+        assertThat(env(chat, "KEFU_UPLOAD_S3_ENDPOINT")).isNotNull().extracting(EnvVar::getValue).asString().startsWith("http");
+        assertThat(env(chat, "KEFU_UPLOAD_S3_ACCESS_KEY").getValueFrom().getSecretKeyRef()).as("access key from a Secret").isNotNull();
+        assertThat(env(chat, "KEFU_UPLOAD_DIR")).as("no pod-local upload directory").isNull();
     }
 
     @Test

@@ -86,7 +86,8 @@ class ObservabilityPackMatchesCodeTest {
             }
         }
         CodeFacts.services().values().forEach(svc ->
-                assertThat(targets).as("scrape target of %s", svc.module()).contains(svc.module() + ":" + svc.port()));
+                assertThat(targets).as("scrape target of %s (its actuator port)", svc.module())
+                        .contains(svc.module() + ":" + svc.managementPort()));
         Map<String, Object> k8s = new Yaml().load(read(DIR.resolve("prometheus.yml")));
         assertThat(String.valueOf(path(k8s, "scrape_configs"))).as("every pod, not one per Service").contains("role=pod");
     }

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFailedAttempts   wrong passwords in a row that lock an account
  * @param lockDuration        how long a locked account stays locked
  * @param keyRotationInterval age after which the rotation job replaces the signing key
+ * @param wechatLoginsPerMinute WeChat-code sign-ins one user (mini-program appId + openid) may make a minute; 0 = no limit
  */
 @ConfigurationProperties("kefu.auth")
 public record AuthProperties(
@@ -20,7 +21,8 @@ public record AuthProperties(
         @DefaultValue("30d") Duration refreshTokenTtl,
         @DefaultValue("5") int maxFailedAttempts,
         @DefaultValue("15m") Duration lockDuration,
-        @DefaultValue("30d") Duration keyRotationInterval) {
+        @DefaultValue("30d") Duration keyRotationInterval,
+        @DefaultValue("10") int wechatLoginsPerMinute) {
 
     public AuthProperties {
         if (accessTokenTtl.isNegative() || accessTokenTtl.isZero() || refreshTokenTtl.isNegative() || refreshTokenTtl.isZero()) {
@@ -31,6 +33,9 @@ public record AuthProperties(
         }
         if (lockDuration.isNegative() || keyRotationInterval.isNegative() || keyRotationInterval.isZero()) {
             throw new IllegalArgumentException("kefu.auth.lock-duration and key-rotation-interval must be positive");
+        }
+        if (wechatLoginsPerMinute < 0) {
+            throw new IllegalArgumentException("kefu.auth.wechat-logins-per-minute must not be negative");
         }
     }
 }

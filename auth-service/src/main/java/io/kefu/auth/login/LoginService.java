@@ -46,9 +46,11 @@ class LoginService {
     private final AccountService accounts;
     private final TokenService tokens;
     private final LoginAudit audit;
+    private final WeChatLoginLimiter limiter;
 
     LoginService(TenantService tenants, WeChatLogin wechat, CustomerService customers, AccountService accounts, TokenService tokens,
-            LoginAudit audit) {
+            LoginAudit audit, WeChatLoginLimiter limiter) {
+        this.limiter = limiter;
         this.tenants = tenants;
         this.wechat = wechat;
         this.customers = customers;
@@ -61,6 +63,7 @@ class LoginService {
     TokenResponse customerWeChat(WeChatLoginRequest request, HttpServletRequest http) {
         MiniApp app = miniApp(request.appId(), "wechat", http);
         WeChatSession session = codeToSession(app, request.code(), "wechat", http);
+        limited(app, session, "wechat", http);
         UserInfo info = request.userInfo();
         ProfileSeed seed = info == null ? ProfileSeed.NONE
                 : new ProfileSeed(info.nickName(), info.avatarUrl(), info.gender(), info.city(), info.province(), info.country());
@@ -80,6 +83,7 @@ class LoginService {
     TokenResponse staffWeChat(StaffLoginRequest request, HttpServletRequest http) {
         MiniApp app = miniApp(request.appId(), "staff-wechat", http);
         WeChatSession session = codeToSession(app, request.code(), "staff-wechat", http);
+        limited(app, session, "staff-wechat", http);
         AccountView staff = accounts.staffByOpenid(app.tenantId(), session.openid()).orElse(null);
         if (staff == null) {
             audit.record(null, principal(app, session), "staff-wechat", "not-registered", http);
@@ -149,6 +153,16 @@ class LoginService {
             throw new KefuProblemException(TENANT_DISABLED, "This tenant is disabled");
         }
         return app;
+    }
+
+    /** The per-user limit, now that the code told who it is (the gateway could only key by appId + code). */
+    private void limited(MiniApp app, WeChatSession session, String kind, HttpServletRequest http) {
+        try {
+            limiter.acquire(app.appId(), session.openid());
+        } catch (KefuProblemException refused) {
+            audit.record(null, principal(app, session), kind, "rate-limited", http);
+            throw refused;
+        }
     }
 
     private WeChatSession codeToSession(MiniApp app, String code, String kind, HttpServletRequest http) {

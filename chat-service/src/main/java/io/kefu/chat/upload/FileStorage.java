@@ -25,10 +25,31 @@ class FileStorage {
 
     private static final Logger log = LoggerFactory.getLogger(FileStorage.class);
 
+    /** How often an instance looks for its own leftovers; the XXL-JOB sweep runs on one instance only. */
+    private static final long PURGE_EVERY_MILLIS = 10 * 60_000;
+
     private final UploadStore store;
+    private final java.util.concurrent.atomic.AtomicLong lastPurge = new java.util.concurrent.atomic.AtomicLong();
 
     FileStorage(UploadStore store) {
         this.store = store;
+    }
+
+    /**
+     * Deletes this instance's leftovers older than {@link UploadJobs#LOCAL_LEFTOVERS} (staging files of
+     * cut-off uploads, local copies), at most every ten minutes, as it works: every instance has its own.
+     */
+    void purgeLeftoversIfDue() {
+        long now = System.currentTimeMillis();
+        long last = lastPurge.get();
+        if (now - last < PURGE_EVERY_MILLIS || !lastPurge.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            store.purgeLocal(UploadJobs.LOCAL_LEFTOVERS);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not delete old temporary upload files: {}", e.toString());
+        }
     }
 
     /** A copy of the upload in the temporary folder, with its length and SHA-256. */
@@ -40,6 +61,7 @@ class FileStorage {
      * {@code maxBytes} arrived.
      */
     Staged stage(InputStream in, long maxBytes) throws IOException {
+        purgeLeftoversIfDue();
         Path tmp = store.stagingDir().resolve(UUID.randomUUID() + ".part");
         MessageDigest sha = sha256();
         try (InputStream digesting = new DigestInputStream(in, sha); OutputStream out = Files.newOutputStream(tmp)) {

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Uploads that never became part of a message (a customer picked a photo and closed the mini-program)
- * would fill the store for ever: deleted after {@code kefu.chat.upload.orphan-after}. Also this
- * instance's own leftovers: staging files of uploads cut off mid-way, local copies sent to WeChat.
+ * would fill the store for ever: deleted after {@code kefu.chat.upload.orphan-after}. Also the running
+ * instance's own leftovers (every instance also deletes its own as it works: {@link FileStorage#purgeLeftoversIfDue}).
  */
 @Component
 class UploadJobs {

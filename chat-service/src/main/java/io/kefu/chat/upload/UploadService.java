@@ -149,6 +149,7 @@ class UploadService implements StoredFiles {
 
     @Override
     public Optional<StoredFile> find(UUID fileId) {
+        storage.purgeLeftoversIfDue();
         return load(fileId).flatMap(f -> {
             Path path;
             try {

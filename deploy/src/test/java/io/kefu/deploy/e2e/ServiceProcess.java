@@ -52,6 +52,9 @@ final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+        if (module.equals("gateway")) {
+            command.add("--management.server.port=0"); // its actuator has a port of its own: any free one here
+        }
         KefuInfrastructure.springProperties().forEach((k, v) -> command.add("--" + k + "=" + v));
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -97,7 +100,9 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(module + " exited with " + process.exitValue() + "; log: " + tail());
             }
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+                // The gateway's public port has no actuator; it answers its readiness as /readyz.
+                String readiness = module.equals("gateway") ? "/readyz" : "/actuator/health/readiness";
+                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + readiness))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
