@@ -477,6 +477,36 @@ FROM xxl_job_group g
 WHERE g.app_name = 'stats-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'stats-daily-close');
+-- job stats-service stats-daily-report cron '0 20 * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'stats-service stats-daily-report', NOW(), NOW(), 'kefu', '',
+       'CRON', '0 20 * * * ?', 'DO_NOTHING', 'FIRST',
+       'stats-daily-report', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'stats-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'stats-daily-report');
+-- job stats-service stats-remote-call-sweep cron '*/15 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'stats-service stats-remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/15 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'stats-remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'stats-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'stats-remote-call-sweep');
 -- job stats-service stats-retention-cleanup cron '0 40 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,

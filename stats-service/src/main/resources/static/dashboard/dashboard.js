@@ -109,8 +109,7 @@
     const f = rt.today.figures, d = rt.today.derived, g = rt.gauges;
     setCard('push.total', fmt.count(f['push.sent'].count), f['push.sent'].count);
     setCard('push.rate', fmt.rate(f['push.sent'].value), f['push.sent'].value);
-    setCard('push.time', fmt.ms(f['push.sent'].count ? f['push.sent'].total / f['push.sent'].count : null),
-      f['push.sent'].count ? f['push.sent'].total / f['push.sent'].count : null);
+    setCard('push.time', fmt.ms(d.pushAvgSendMillis), d.pushAvgSendMillis);
     setCard('push.failed', fmt.count(f['push.failed'].count), f['push.failed'].count);
     setCard('waiting', fmt.count(g.waitingNow), g.waitingNow,
       g.longestWaitSeconds == null ? '无人等待' : '最长已等 ' + fmt.seconds(g.longestWaitSeconds));
@@ -120,7 +119,15 @@
       f['csat'].count ? f['csat'].count + ' 条评价 · 参评率 ' + fmt.rate(d.csatResponseRate) : '今日暂无评价');
     setCard('deflection', fmt.rate(d.deflection.rate), d.deflection.rate,
       d.deflection.aiConversations ? 'AI 会话 ' + d.deflection.aiConversations + ' · 待验证 ' + d.deflection.pending : '今日暂无 AI 会话');
-    setCard('sla', fmt.rate(f['ticket.resolved'].value), f['ticket.resolved'].value);
+    setCard('sla', fmt.rate(f['ticket.resolved'].value), f['ticket.resolved'].value,
+      f['ticket.resolved'].count ? '已解决 ' + f['ticket.resolved'].count + ' 单 · 按时 ' + f['ticket.resolved'].good : '今日暂无解决的工单');
+    setCard('ai.question', fmt.count(f['ai.question'].count), f['ai.question'].count);
+    setCard('ai.auto-answered', fmt.count(f['ai.auto-answered'].count), f['ai.auto-answered'].count,
+      '草稿 ' + f['ai.drafted'].count + ' · 转人工 ' + f['ai.handoff'].count);
+    setCard('kb.hit', fmt.rate(f['kb.hit'].value), f['kb.hit'].value);
+    setCard('ai.accuracy', fmt.rate(f['ai.accuracy'].value), f['ai.accuracy'].value);
+    setCard('ticket.opened', fmt.count(f['ticket.opened'].count), f['ticket.opened'].count);
+    setCard('ticket.escalated', fmt.count(f['ticket.escalated'].count), f['ticket.escalated'].count);
     renderChannels(rt.channels);
     renderGauge(rt);
     $('#clock').textContent = new Date(rt.at).toLocaleTimeString('zh-CN');
@@ -193,7 +200,8 @@
     const pool = rt.pushPool;
     const load = pool != null ? pool : rt.agentLoad;
     const label = pool != null ? '推送线程池' : '客服负载';
-    state('gauge', load == null ? '暂无在线客服' : '');
+    $('#gauge-title').textContent = pool != null ? '推送线程池使用率' : '客服负载（推送线程池未接入）';
+    state('gauge', load == null ? '暂无在线客服，推送线程池未接入' : '');
     chart('pool-gauge').setOption({
       series: [{ type: 'gauge', min: 0, max: 100, progress: { show: true, width: 12 }, axisLine: { lineStyle: { width: 12 } },
         axisLabel: { color: '#8ea0bf', distance: 16 }, detail: { valueAnimation: true, formatter: '{value}%', color: '#e6edf7', fontSize: 22, offsetCenter: [0, '70%'] },

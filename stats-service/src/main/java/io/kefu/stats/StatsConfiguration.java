@@ -23,6 +23,11 @@ class StatsConfiguration {
     }
 
     @Bean
+    LiveProperties<io.kefu.stats.notify.NotifyProperties> notifyProperties(Environment environment) {
+        return LiveProperties.bind(environment, io.kefu.stats.notify.NotifyProperties.class);
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();

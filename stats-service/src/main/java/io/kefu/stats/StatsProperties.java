@@ -1,5 +1,6 @@
 package io.kefu.stats;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -23,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRangeDays     longest date range the API answers
  * @param maxPageSize      largest page of a drill-down
  * @param streamInterval   how often the live stream checks for changed tenants and pushes a new snapshot
+ * @param pushMetrics      push-service's Prometheus endpoint, read for the sender pool gauge (none: no gauge)
  */
 @Validated
 @ConfigurationProperties("kefu.stats")
@@ -34,7 +37,8 @@ public record StatsProperties(
         @DefaultValue("1100d") @NotNull Duration rollupRetention,
         @DefaultValue("366") @Min(1) @Max(3660) int maxRangeDays,
         @DefaultValue("200") @Min(1) @Max(10_000) int maxPageSize,
-        @DefaultValue("300ms") @NotNull Duration streamInterval) {
+        @DefaultValue("300ms") @NotNull Duration streamInterval,
+        @Nullable URI pushMetrics) {
 
     public ZoneId zoneOf(UUID tenantId) {
         ZoneId zone = zones == null ? null : zones.get(tenantId.toString());

@@ -78,24 +78,10 @@ class MetricDefinitionsIT extends StatsItSupport {
         // the same event delivered twice counts once
         String dup = publish(rabbit, "routing.ai.requested.v1", tenant, e.id(), Map.of("conversationId", e.id().toString(),
                 "customerId", k.toString(), "messageId", UUID.randomUUID().toString(), "content", "还在吗", "requestedAt", at("13:31").toString()));
-        republish(dup);
+        redeliver(tenant, dup);
         // routing's queue is consumed in order: once this later event is stored, the duplicate was handled
         agentStatus(rabbit, tenant, x, "李客服", "online", 0, at("09:00"));
         awaitStored(tenant, 26);
-    }
-
-    /** Publishes again the envelope stats stored under {@code id}. */
-    void republish(String id) {
-        await("event " + id + " stored", Duration.ofSeconds(30),
-                () -> jdbc.queryForObject("select count(*) from stored_event where event_id = ?", Long.class, id) == 1);
-        Map<String, Object> row = jdbc.queryForMap("select type, data::text as data, occurred_at from stored_event where event_id = ?", id);
-        String type = (String) row.get("type");
-        String envelope = "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"source\":\"routing-service\",\"time\":\""
-                + ((java.sql.Timestamp) row.get("occurred_at")).toInstant() + "\",\"tenantId\":\"" + tenant + "\",\"subject\":\"x\",\"priority\":5,"
-                + "\"data\":" + row.get("data") + "}";
-        var props = new org.springframework.amqp.core.MessageProperties();
-        props.setContentType("application/json");
-        rabbit.send("kefu.routing", "ai.requested.v1", new org.springframework.amqp.core.Message(envelope.getBytes(), props));
     }
 
     JsonNode overview() {

@@ -84,21 +84,23 @@ class StatsApiGuardsIT extends StatsItSupport {
         props.setContentType("application/json");
         props.setMessageId("garbage-" + UUID.randomUUID());
         rabbit.send("kefu.chat", "conversation.opened.v1", new Message("{\"hello\":".getBytes(), props));
-        // an unknown type on a bound routing key: ignored
+        // an unknown type published under its own routing key is not bound: it never reaches stats
         String unknown = publish(rabbit, "chat.conversation.teleported.v1", t, conversation, Map.of("conversationId", conversation.toString()));
+        // smuggled under a bound routing key it is forged: dead-lettered, not ignored
         rabbit.send("kefu.chat", "conversation.opened.v1", new Message(("{\"id\":\"" + unknown + "-x\",\"type\":\"chat.conversation.teleported.v1\","
                 + "\"source\":\"x\",\"time\":\"" + Instant.now() + "\",\"tenantId\":\"" + t + "\",\"priority\":5,\"data\":{}}").getBytes(), props));
 
         boolean sawForged = false;
         boolean sawGarbage = false;
+        boolean sawSmuggled = false;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while ((!sawForged || !sawGarbage) && System.nanoTime() < deadline) {
+        while ((!sawForged || !sawGarbage || !sawSmuggled) && System.nanoTime() < deadline) {
             Message dead = rabbit.receive("kefu.chat.stats.dlq", 1000);
             if (dead == null) {
                 continue;
             }
             String body = new String(dead.getBody());
-            // x-exception-message holds the binder's "retry exhausted" wrapper; the reason is in the stack trace header
+            // the stack trace header carries the reason too (x-exception-message: common's DeadLetterReasons)
             String reason = String.valueOf(dead.getMessageProperties().getHeaders().get("x-exception-stacktrace"));
             if (body.contains(forged)) {
                 sawForged = true;
@@ -106,8 +108,14 @@ class StatsApiGuardsIT extends StatsItSupport {
             } else if (body.startsWith("{\"hello\":")) {
                 sawGarbage = true;
                 assertThat(reason).contains("not a Kefu event envelope");
+            } else if (body.contains(unknown + "-x")) {
+                sawSmuggled = true;
+                // the consumer's own reason, after a single attempt
+                assertThat(String.valueOf(dead.getMessageProperties().getHeaders().get("x-exception-message")))
+                        .contains("chat.conversation.teleported.v1 arrived under routing key conversation.opened.v1").contains("(1 attempt)");
             }
         }
+        assertThat(sawSmuggled).as("smuggled type dead-lettered").isTrue();
         assertThat(sawForged).as("forged event dead-lettered").isTrue();
         assertThat(sawGarbage).as("garbage dead-lettered").isTrue();
 

@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * exactly as the producers publish them.
  */
 @KefuIntegrationTest(classes = StatsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"kefu.jobs.local.stats-daily-close.cron=", "kefu.jobs.local.stats-retention-cleanup.cron=", "kefu.jobs.local.stats-alerts.cron="})
+        properties = {"kefu.jobs.local.stats-daily-close.cron=", "kefu.jobs.local.stats-retention-cleanup.cron=", "kefu.jobs.local.stats-alerts.cron=",
+                "kefu.jobs.local.stats-daily-report.cron=", "kefu.jobs.local.stats-remote-call-sweep.cron="})
 @org.springframework.context.annotation.Import(io.kefu.statstest.StandInLogin.class)
 public abstract class StatsItSupport {
 
@@ -168,6 +169,21 @@ public abstract class StatsItSupport {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** Publishes again, to its producer's exchange, the envelope stats stored under {@code id} (a duplicate delivery). */
+    protected void redeliver(UUID tenant, String id) {
+        await("event " + id + " stored", Duration.ofSeconds(30),
+                () -> jdbc.queryForObject("select count(*) from stored_event where event_id = ?", Long.class, id) == 1);
+        Map<String, Object> row = jdbc.queryForMap("select type, data::text as data, occurred_at from stored_event where event_id = ?", id);
+        String type = (String) row.get("type");
+        String envelope = "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"source\":\"test\",\"time\":\""
+                + ((java.sql.Timestamp) row.get("occurred_at")).toInstant() + "\",\"tenantId\":\"" + tenant + "\",\"subject\":\"x\",\"priority\":5,"
+                + "\"data\":" + row.get("data") + "}";
+        var props = new org.springframework.amqp.core.MessageProperties();
+        props.setContentType("application/json");
+        int dot = type.indexOf('.');
+        rabbit.send("kefu." + type.substring(0, dot), type.substring(dot + 1), new org.springframework.amqp.core.Message(envelope.getBytes(), props));
     }
 
     /** Waits until stats has stored {@code count} events of the tenant (all published ones consumed). */

@@ -73,6 +73,27 @@ public class EventHandlers {
         }
     }
 
+    /** The header the RabbitMQ binder puts the routing key a message was published with under. */
+    static final String RECEIVED_ROUTING_KEY = "amqp_receivedRoutingKey";
+
+    /**
+     * A producer publishes each event under its type's routing key, so an envelope whose type is not the
+     * one its routing key names was forged or garbled: it must not be ignored as an unknown type (nor run
+     * as the type it claims) but dead-lettered with the reason.
+     */
+    static void checkRoutingKey(EventEnvelope envelope, Object receivedRoutingKey) {
+        String expected;
+        try {
+            expected = envelope.routingKey();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("event " + envelope.id() + " has a malformed type: " + envelope.type(), e);
+        }
+        if (receivedRoutingKey != null && !expected.equals(receivedRoutingKey.toString())) {
+            throw new MalformedEventException("event " + envelope.id() + " of type " + envelope.type() + " arrived under routing key "
+                    + receivedRoutingKey + ", which names another type", null);
+        }
+    }
+
     public final class Builder {
 
         private final String group;
@@ -113,6 +134,7 @@ public class EventHandlers {
             Map<String, Route<?>> table = Map.copyOf(routes);
             return new EventConsumer(declaration, message -> {
                 EventEnvelope envelope = read(message.getPayload());
+                checkRoutingKey(envelope, message.getHeaders().get(RECEIVED_ROUTING_KEY));
                 Route<?> route = table.get(envelope.type());
                 if (route == null) {
                     log.debug("{} ignores {} {}", group, envelope.type(), envelope.id());

@@ -79,6 +79,12 @@ public class EventsAutoConfiguration {
         return new EventHandlers(inbox, tracing);
     }
 
+    /** Dead-lettered events carry their consumer's reason (a forged event's, say) rather than the retry's "exhausted". */
+    @Bean
+    DeadLetterReasons kefuDeadLetterReasons() {
+        return new DeadLetterReasons();
+    }
+
     /** Refuses to start when a consumer's binding in the configuration disagrees with its declaration. */
     @Bean
     ConsumerBindings kefuConsumerBindings(org.springframework.beans.factory.ListableBeanFactory beans, Environment environment) {

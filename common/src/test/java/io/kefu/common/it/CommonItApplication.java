@@ -130,6 +130,11 @@ public class CommonItApplication {
                 .on("demo.ranked.v1", DemoRanked.class, (data, envelope) ->
                         consumed.add(new Consumed(envelope.type(), data.subject(), envelope.priority(), traceId(tracer))))
                 .on("demo.failing.v1", DemoFailing.class, (data, envelope) -> {
+                    // each attempt is seen, so a test can tell a retried failure from one dead-lettered at once
+                    consumed.add(new Consumed(envelope.type(), data.subject(), envelope.priority(), null));
+                    if (data.subject().startsWith("malformed-")) {
+                        throw new io.kefu.common.event.MalformedEventException("demo handler finds " + data.subject() + " malformed", null);
+                    }
                     throw new IllegalStateException("demo handler refuses " + data.subject());
                 })
                 .build();

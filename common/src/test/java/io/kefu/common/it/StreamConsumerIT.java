@@ -156,6 +156,51 @@ class StreamConsumerIT {
         assertThat(headers.get("x-original-routingKey")).isEqualTo("failing.v1");
         assertThat(jdbc.queryForObject("select count(*) from kefu_inbox where event_id = ?", Integer.class, sent.id()))
                 .as("a failed effect leaves no inbox record").isZero();
+        assertThat(attemptsOf(subject)).as("retried up to max-attempts").isEqualTo(3);
+    }
+
+    /** The handler's attempts at an event of this subject, seen so far (the event is already dead-lettered). */
+    private static int attemptsOf(String subject) {
+        return (int) consumed.stream().filter(c -> c.subject().equals(subject)).count();
+    }
+
+    @Test
+    void aMalformedEventIsDeadLetteredAtTheFirstAttemptWithItsReason() throws Exception {
+        String subject = "malformed-" + UUID.randomUUID();
+        EventEnvelope sent = publishCommitted(app, new DemoFailing(subject), subject, 5);
+
+        Message dead = rabbit.receive(QUEUE + ".dlq", 30_000);
+        assertThat(dead).as("message parked in " + QUEUE + ".dlq").isNotNull();
+        assertThat(DemoEvents.envelope(dead).id()).isEqualTo(sent.id());
+        Map<String, Object> headers = dead.getMessageProperties().getHeaders();
+        assertThat(String.valueOf(headers.get("x-exception-message"))).contains("demo handler finds " + subject + " malformed");
+        // retrying cannot mend a malformed event: the handler ran once (a failing one runs max-attempts = 3 times)
+        assertThat(attemptsOf(subject)).isEqualTo(1);
+    }
+
+    @Test
+    void aForgedEnvelopeIsDeadLetteredWithItsReason() throws Exception {
+        // a type the routing key does not carry (unknown to the consumer, smuggled under a bound key), and an envelope without its id
+        String smuggled = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"demo.teleported.v1\",\"source\":\"x\",\"time\":\"2026-01-01T00:00:00Z\","
+                + "\"tenantId\":\"t-1\",\"priority\":5,\"data\":{}}";
+        String anonymous = "{\"type\":\"demo.happened.v1\",\"source\":\"x\",\"time\":\"2026-01-01T00:00:00Z\",\"priority\":5,\"data\":{}}";
+        for (String body : List.of(smuggled, anonymous)) {
+            MessageProperties mp = new MessageProperties();
+            mp.setContentType("application/json");
+            rabbit.send("kefu.demo", "happened.v1", new Message(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), mp));
+        }
+        Map<String, String> reasons = new java.util.HashMap<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reasons.size() < 2 && System.nanoTime() < end) {
+            Message dead = rabbit.receive(QUEUE + ".dlq", 1000);
+            if (dead != null) {
+                String body = new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+                reasons.put(body.equals(smuggled) ? "smuggled" : body.equals(anonymous) ? "anonymous" : body,
+                        String.valueOf(dead.getMessageProperties().getHeaders().get("x-exception-message")));
+            }
+        }
+        assertThat(reasons.get("smuggled")).contains("demo.teleported.v1").contains("happened.v1");
+        assertThat(reasons.get("anonymous")).contains("not a Kefu event envelope");
     }
 
     @Test

@@ -10,13 +10,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import io.kefu.common.config.LiveProperties;
+import io.kefu.stats.notify.Notices;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,11 +41,16 @@ class AlertJobs {
     private final Incidents incidents;
     private final LiveProperties<AlertProperties> properties;
     private final Clock clock;
+    private final Notices notices;
+    private final TransactionTemplate tx;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    AlertJobs(Incidents incidents, LiveProperties<AlertProperties> properties, Clock clock) {
+    AlertJobs(Incidents incidents, LiveProperties<AlertProperties> properties, Clock clock, Notices notices,
+            PlatformTransactionManager transactions) {
         this.incidents = incidents;
+        this.notices = notices;
+        this.tx = new TransactionTemplate(transactions);
         this.properties = properties;
         this.clock = clock;
     }
@@ -62,7 +72,7 @@ class AlertJobs {
             Duration waited = Duration.between(w.since(), now);
             if (waited.compareTo(p.queueWaitOver()) > 0) {
                 holding.add(Incidents.key(w.tenantId(), "queue"));
-                opened += incidents.open(w.tenantId(), "queue-wait", "queue", "有客户已排队 " + waited.toMinutes() + " 分钟（阈值 "
+                opened += open(w.tenantId(), "queue-wait", "queue", "有客户已排队 " + waited.toMinutes() + " 分钟（阈值 "
                         + p.queueWaitOver().toMinutes() + " 分钟）", now) ? 1 : 0;
             }
         }
@@ -73,7 +83,7 @@ class AlertJobs {
             double rate = r.sent() == 0 ? 1 : (double) r.good() / r.sent();
             if (r.sent() >= p.pushMinSamples() && rate < p.pushSuccessBelow()) {
                 holding.add(Incidents.key(r.tenantId(), "push"));
-                opened += incidents.open(r.tenantId(), "push-success", "push", String.format("近 %d 分钟推送成功率 %.1f%%（阈值 %.1f%%，%d 条）",
+                opened += open(r.tenantId(), "push-success", "push", String.format("近 %d 分钟推送成功率 %.1f%%（阈值 %.1f%%，%d 条）",
                         p.pushWindow().toMinutes(), rate * 100, p.pushSuccessBelow() * 100, r.sent()), now) ? 1 : 0;
             }
         }
@@ -83,13 +93,30 @@ class AlertJobs {
         for (Map.Entry<String, String> service : p.services().entrySet()) {
             if (!ready(service.getValue())) {
                 holding.add(Incidents.key(null, service.getKey()));
-                opened += incidents.open(null, "service-not-ready", service.getKey(), service.getKey() + " 未就绪（" + service.getValue() + "）", now)
+                opened += open(null, "service-not-ready", service.getKey(), service.getKey() + " 未就绪（" + service.getValue() + "）", now)
                         ? 1 : 0;
             }
         }
         incidents.closeAllBut("service-not-ready", holding, now);
         return opened;
     }
+
+    /**
+     * Opens the incident unless one is open, and in the same transaction enqueues its email to the tenant's
+     * admins (through push-service, after commit): an incident is emailed once, as it is posted once.
+     */
+    private boolean open(@Nullable UUID tenant, String rule, String subject, String detail, Instant now) {
+        UUID id = UUID.randomUUID();
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            boolean opened = incidents.open(id, tenant, rule, subject, detail, now);
+            if (opened) {
+                notices.alert(tenant, id.toString(), LABELS.getOrDefault(rule, rule), detail);
+            }
+            return opened;
+        }));
+    }
+
+    static final Map<String, String> LABELS = Map.of("queue-wait", "排队超时", "push-success", "推送成功率过低", "service-not-ready", "服务未就绪");
 
     private boolean ready(String baseUrl) {
         try {

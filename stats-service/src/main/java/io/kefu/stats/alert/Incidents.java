@@ -30,11 +30,11 @@ class Incidents {
     }
 
     /** Opens the incident unless one is open for the same rule and subject; true when opened now. */
-    boolean open(@Nullable UUID tenant, String rule, String subject, String detail, Instant now) {
+    boolean open(UUID id, @Nullable UUID tenant, String rule, String subject, String detail, Instant now) {
         return jdbc.sql("""
                 insert into alert_incident (id, tenant_id, rule, subject, detail, opened_at) values (?, ?, ?, ?, ?, ?)
                 on conflict (coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid), rule, subject) where closed_at is null do nothing""")
-                .params(UUID.randomUUID(), tenant, rule, subject, detail, Timestamp.from(now)).update() > 0;
+                .params(id, tenant, rule, subject, detail, Timestamp.from(now)).update() > 0;
     }
 
     /** Closes open incidents of a rule whose subject no longer holds. */

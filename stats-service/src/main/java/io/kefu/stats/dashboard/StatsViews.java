@@ -31,10 +31,12 @@ class StatsViews {
 
     /**
      * Rates built from two metrics: CSAT response rate = ratings ÷ conversations handled by a human;
-     * abandonment = abandoned ÷ conversations that joined the queue; AI hand-off = hand-offs ÷ AI conversations.
+     * abandonment = abandoned ÷ conversations that joined the queue; AI hand-off = hand-offs ÷ AI conversations;
+     * push success = messages sent ÷ messages with a final outcome; average send time over the messages sent.
      */
     record Derived(@Nullable Double csatRate, @Nullable Double csatResponseRate, @Nullable Double abandonmentRate,
-            @Nullable Double aiHandoffRate, Deflections.Result deflection, @Nullable Double slaMet, @Nullable Double pushSuccessRate) {
+            @Nullable Double aiHandoffRate, Deflections.Result deflection, @Nullable Double slaMet, @Nullable Double pushSuccessRate,
+            @Nullable Double pushAvgSendMillis) {
     }
 
     record Overview(UUID tenantId, LocalDate from, LocalDate to, String zone, Map<String, Figure> figures, Derived derived) {
@@ -42,7 +44,7 @@ class StatsViews {
 
     /**
      * @param agentLoad conversations held ÷ capacity of the agents online or busy (null with none)
-     * @param pushPool  push-service's sending pool use, 0-1 (null until push-service reports it)
+     * @param pushPool  push-service's sender pools in use, 0-1 (null when its metrics cannot be read)
      */
     record Realtime(Instant at, Overview today, LiveBoard.Gauges gauges, List<Line> channels, List<Line> agents, @Nullable Double agentLoad,
             @Nullable Double pushPool) {
@@ -63,8 +65,11 @@ class StatsViews {
     private final LiveBoard live;
     private final LiveProperties<StatsProperties> properties;
     private final Clock clock;
+    private final PushPool pushPool;
 
-    StatsViews(Figures figures, Deflections deflections, Agents agents, LiveBoard live, LiveProperties<StatsProperties> properties, Clock clock) {
+    StatsViews(Figures figures, Deflections deflections, Agents agents, LiveBoard live, LiveProperties<StatsProperties> properties, Clock clock,
+            PushPool pushPool) {
+        this.pushPool = pushPool;
         this.figures = figures;
         this.deflections = deflections;
         this.agents = agents;
@@ -81,7 +86,8 @@ class StatsViews {
         Derived derived = new Derived(sum(sums, Metric.CSAT).rate(), ratio(sum(sums, Metric.CSAT).count(), sum(sums, Metric.HANDLED).count()),
                 ratio(sum(sums, Metric.ABANDONED).count(), sum(sums, Metric.QUEUE_ENTERED).count()),
                 ratio(sum(sums, Metric.AI_HANDOFF).count(), sum(sums, Metric.AI_CONVERSATION).count()), deflection,
-                sum(sums, Metric.TICKET_RESOLVED).rate(), sum(sums, Metric.PUSH_SENT).rate());
+                sum(sums, Metric.TICKET_RESOLVED).rate(), sum(sums, Metric.PUSH_SENT).rate(),
+                sum(sums, Metric.PUSH_SENT).good() == 0 ? null : sum(sums, Metric.PUSH_SENT).total() / sum(sums, Metric.PUSH_SENT).good());
         return new Overview(range.tenant(), range.from(), range.to(), range.zone().getId(), shown, derived);
     }
 
@@ -95,7 +101,7 @@ class StatsViews {
             }
         }
         return new Realtime(clock.instant(), overview(today), live.gauges(today.tenant(), clock.instant()), breakdown(today, Dimension.CHANNEL),
-                breakdown(today, Dimension.AGENT), capacity == 0 ? null : Math.min(1.0, (double) load / capacity), null);
+                breakdown(today, Dimension.AGENT), capacity == 0 ? null : Math.min(1.0, (double) load / capacity), pushPool.use());
     }
 
     List<Line> breakdown(Range range, Dimension dimension) {

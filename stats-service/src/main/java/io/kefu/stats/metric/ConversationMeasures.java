@@ -32,9 +32,15 @@ public final class ConversationMeasures {
         }
         if (c.queuedAt() != null) {
             out.add(measure(c, Metric.QUEUE_ENTERED, c.queuedAt(), 1, false, null));
-            if (c.aiRequestedAt() != null && !c.aiRequestedAt().isAfter(c.queuedAt())) {
-                out.add(measure(c, Metric.AI_HANDOFF, c.queuedAt(), 1, false, null));
-            }
+        }
+        // handed off by the AI: kb-ai said so, or the conversation joined the human queue after the AI had it (first of both)
+        Instant handoff = c.aiHandedOffAt();
+        if (c.queuedAt() != null && c.aiRequestedAt() != null && !c.aiRequestedAt().isAfter(c.queuedAt())
+                && (handoff == null || c.queuedAt().isBefore(handoff))) {
+            handoff = c.queuedAt();
+        }
+        if (handoff != null) {
+            out.add(measure(c, Metric.AI_HANDOFF, handoff, 1, false, null));
         }
         if (c.assignedAt() != null) {
             Double wait = c.queuedAt() != null ? seconds(c.queuedAt(), c.assignedAt())

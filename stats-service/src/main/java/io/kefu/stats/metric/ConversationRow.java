@@ -10,7 +10,7 @@ public record ConversationRow(UUID conversationId, UUID tenantId, @Nullable UUID
         @Nullable String groupName, @Nullable Instant openedAt, @Nullable Instant reopenedAt, @Nullable Instant aiRequestedAt,
         @Nullable Instant queuedAt, @Nullable Instant assignedAt, @Nullable Long waitedSeconds, @Nullable UUID agentId,
         @Nullable Instant endedAt, @Nullable String endedReason, @Nullable UUID endedAgentId, @Nullable Integer rating,
-        @Nullable Instant ratedAt, @Nullable UUID ratedAgentId) {
+        @Nullable Instant ratedAt, @Nullable UUID ratedAgentId, @Nullable Instant aiHandedOffAt) {
 
     /** A reply by a human agent. */
     public record HumanReply(UUID messageId, @Nullable UUID agentId, Instant sentAt) {

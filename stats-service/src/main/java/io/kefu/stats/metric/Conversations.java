@@ -49,6 +49,14 @@ public class Conversations {
         refresh(conversation);
     }
 
+    /** kb-ai handed the conversation to a person (the first time counts). */
+    public void aiHandedOff(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
+        ensure(tenant, conversation);
+        jdbc.sql("update conversation set customer_id = coalesce(customer_id, ?), ai_handed_off_at = least(ai_handed_off_at, ?) where conversation_id = ?")
+                .params(customer, ts(at), conversation).update();
+        refresh(conversation);
+    }
+
     public void queued(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String group, Instant enqueuedAt) {
         ensure(tenant, conversation);
         jdbc.sql("""
@@ -119,6 +127,8 @@ public class Conversations {
         jdbc.sql("delete from conversation where tenant_id = ?").param(tenant).update();
         jdbc.sql("delete from agent where tenant_id = ?").param(tenant).update();
         jdbc.sql("delete from measurement where tenant_id = ?").param(tenant).update();
+        jdbc.sql("delete from ticket where tenant_id = ?").param(tenant).update();
+        jdbc.sql("delete from push_message where tenant_id = ?").param(tenant).update();
     }
 
     private void ensure(UUID tenant, UUID conversation) {
@@ -132,6 +142,7 @@ public class Conversations {
                 .query((rs, i) -> new HumanReply(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()))
                 .list();
         measurements.replaceConversation(row.tenantId(), conversation, ConversationMeasures.derive(row, replies));
+        measurements.alignDimensions(row.tenantId(), conversation, row.groupName(), row.channel());
         boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
         spring.publishEvent(new FactsChanged(row.tenantId(), conversation, waiting ? row.queuedAt() : null, null, null));
     }
@@ -145,7 +156,7 @@ public class Conversations {
                 rs.getObject("customer_id", UUID.class), rs.getString("channel"), rs.getString("group_name"), at(rs, "opened_at"),
                 at(rs, "reopened_at"), at(rs, "ai_requested_at"), at(rs, "queued_at"), at(rs, "assigned_at"), waitedSeconds,
                 rs.getObject("agent_id", UUID.class), at(rs, "ended_at"), rs.getString("ended_reason"), rs.getObject("ended_agent_id", UUID.class),
-                ratingOrNull, at(rs, "rated_at"), rs.getObject("rated_agent_id", UUID.class));
+                ratingOrNull, at(rs, "rated_at"), rs.getObject("rated_agent_id", UUID.class), at(rs, "ai_handed_off_at"));
     }
 
     static @Nullable Instant at(ResultSet rs, String column) throws SQLException {

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * Verified AI deflection, computed when asked because its window is hot-configurable: a conversation
  * that began with the AI ({@code routing.ai.requested}) in the range, was never handed to the human
- * queue nor assigned, and after which the customer opened no new conversation (nor re-opened this
+ * queue nor assigned (nor handed off by kb-ai), and after which the customer opened no new conversation (nor re-opened this
  * one) within the window after it ended (or, not ended, after it began). Until its window has
  * passed it is pending, neither deflected nor not.
  */
@@ -45,7 +45,7 @@ public class Deflections {
         return jdbc.sql("""
                 select c.conversation_id, c.customer_id, c.channel, c.ai_requested_at,
                   case
-                    when c.queued_at is not null or c.assigned_at is not null then 'handed-off'
+                    when c.queued_at is not null or c.assigned_at is not null or c.ai_handed_off_at is not null then 'handed-off'
                     when c.reopened_at is not null and c.reopened_at <= coalesce(c.ended_at, c.ai_requested_at) + make_interval(secs => :windowSeconds) then 'returned'
                     when exists (select 1 from conversation n where n.tenant_id = c.tenant_id and n.customer_id = c.customer_id
                           and n.conversation_id <> c.conversation_id and n.opened_at > coalesce(c.opened_at, c.ai_requested_at)

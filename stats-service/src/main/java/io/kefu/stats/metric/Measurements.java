@@ -42,6 +42,37 @@ public class Measurements {
         reopenDays(tenant, touched);
     }
 
+    /**
+     * Replaces the observations of these metrics under one key (a ticket, a push message) by those re-derived
+     * from its current facts: redelivered or reordered events give the same rows.
+     */
+    public void replaceKeyed(UUID tenant, String key, Set<Metric> metrics, List<Measure> measures) {
+        Set<Instant> touched = new HashSet<>(jdbc.sql("delete from measurement where tenant_id = :t and key = :k and metric in (:metrics) returning at")
+                .param("t", tenant).param("k", key).param("metrics", metrics.stream().map(Metric::code).toList())
+                .query((rs, i) -> rs.getTimestamp(1).toInstant()).list());
+        for (Measure m : measures) {
+            insert(tenant, m, false);
+            touched.add(m.at());
+        }
+        reopenDays(tenant, touched);
+    }
+
+    /**
+     * Gives the observations of a conversation that are keyed by an event (an AI question, a KB answer) the
+     * conversation's current group and channel: whichever of chat's, routing's and kb-ai's queues delivered
+     * first, they end with the same dimensions (and a replay gives the same rollups).
+     */
+    void alignDimensions(UUID tenant, UUID conversation, @org.jspecify.annotations.Nullable String group,
+            @org.jspecify.annotations.Nullable String channel) {
+        Set<Instant> touched = new HashSet<>(jdbc.sql("""
+                update measurement set group_name = :group, channel = :channel
+                where conversation_id = :c and tenant_id = :t and metric not in (:perConversation) and metric not like 'ticket.%'
+                  and (group_name is distinct from :group or channel is distinct from :channel) returning at""")
+                .param("group", group).param("channel", channel).param("c", conversation).param("t", tenant)
+                .param("perConversation", Metric.PER_CONVERSATION).query((rs, i) -> rs.getTimestamp(1).toInstant()).list());
+        reopenDays(tenant, touched);
+    }
+
     /** An observation keyed by its event: a redelivered event (or a replay) leaves it as it is. */
     public void record(UUID tenant, Measure m) {
         if (insert(tenant, m, true)) {

@@ -15,6 +15,9 @@ class ConsumedEventsReadProducerSamplesTest {
     static final Path CHAT = Path.of("../chat-service/contracts/events");
     static final Path ROUTING = Path.of("../routing-service/contracts/events");
     static final Path AUTH = Path.of("../auth-service/contracts/events");
+    static final Path KB = Path.of("../kb-ai-service/contracts/events");
+    static final Path TICKET = Path.of("../ticket-service/contracts/events");
+    static final Path PUSH = Path.of("../push-service/contracts/events");
 
     @Test
     void chatEventsAreReadable() {
@@ -65,14 +68,63 @@ class ConsumedEventsReadProducerSamplesTest {
         assertThat(EventContracts.readSampleData(AUTH, "auth.staff.updated.v1", AuthIngest.StaffProfile.class).maxConcurrentChats()).isEqualTo(8);
     }
 
+    @Test
+    void kbAiEventsAreReadable() {
+        var sent = EventContracts.readSampleData(KB, "kb.answer.sent.v1", KbAiIngest.AnswerSent.class);
+        assertThat(sent.answerId()).isNotNull();
+        assertThat(sent.conversationId()).isNotNull();
+        assertThat(sent.origin()).isEqualTo("auto");
+        assertThat(sent.sentAt()).isNotNull();
+        var drafted = EventContracts.readSampleData(KB, "kb.answer.drafted.v1", KbAiIngest.AnswerDrafted.class);
+        assertThat(drafted.kbHit()).isTrue();
+        assertThat(drafted.draftedAt()).isNotNull();
+        var reviewed = EventContracts.readSampleData(KB, "kb.answer.reviewed.v1", KbAiIngest.AnswerReviewed.class);
+        assertThat(reviewed.verdict()).isIn(KbAiIngest.JUDGEMENTS);
+        assertThat(reviewed.reviewedAt()).isNotNull();
+        var handedOff = EventContracts.readSampleData(KB, "kb.conversation.handed-off.v1", KbAiIngest.HandedOff.class);
+        assertThat(handedOff.atQuestion()).isTrue();
+        assertThat(handedOff.kbHit()).isFalse();
+        assertThat(handedOff.handedOffAt()).isNotNull();
+    }
+
+    @Test
+    void ticketEventsAreReadable() {
+        var created = EventContracts.readSampleData(TICKET, "ticket.ticket.created.v1", TicketIngest.Created.class);
+        assertThat(created.ticketId()).isNotNull();
+        assertThat(created.conversationId()).isNotNull();
+        assertThat(created.createdAt()).isNotNull();
+        var resolved = EventContracts.readSampleData(TICKET, "ticket.ticket.resolved.v1", TicketIngest.Resolved.class);
+        assertThat(resolved.resolvedAt()).isNotNull();
+        assertThat(resolved.createdAt()).isNotNull();
+        assertThat(EventContracts.readSampleData(TICKET, "ticket.ticket.escalated.v1", TicketIngest.Escalated.class).escalatedAt()).isNotNull();
+        var breached = EventContracts.readSampleData(TICKET, "ticket.ticket.sla-breached.v1", TicketIngest.SlaBreached.class);
+        assertThat(breached.ticketId()).isNotNull();
+        assertThat(breached.detectedAt()).isNotNull();
+    }
+
+    @Test
+    void pushEventsAreReadable() {
+        var sent = EventContracts.readSampleData(PUSH, "push.message.sent.v1", PushIngest.Sent.class);
+        assertThat(sent.messageId()).isNotNull();
+        assertThat(sent.channel()).isEqualTo("sms");
+        assertThat(sent.sendMillis()).isEqualTo(84);
+        assertThat(sent.sentAt()).isNotNull();
+        var failed = EventContracts.readSampleData(PUSH, "push.message.failed.v1", PushIngest.Failed.class);
+        assertThat(failed.outcome()).isIn(PushIngest.FAILURES);
+        assertThat(failed.failedAt()).isNotNull();
+    }
+
     /** Every type a projection handles has a committed sample at its producer. */
     @Test
     void everyConsumedTypeHasAProducerSample() {
         List<Projection> projections = List.of(new ChatIngest().chatProjection(null), new RoutingIngest().routingProjection(null, null, null),
-                new AuthIngest().authProjection(null));
+                new AuthIngest().authProjection(null), new KbAiIngest().kbProjection(null, null), new TicketIngest().ticketProjection(null),
+                new PushIngest().pushProjection(null));
         for (Projection p : projections) {
             for (String type : p.routes().keySet()) {
-                Path sample = Path.of("../" + p.producer() + "-service/contracts/events", type + ".json");
+                // kb-ai-service publishes the kb.* events
+                String module = p.producer().equals("kb") ? "kb-ai-service" : p.producer() + "-service";
+                Path sample = Path.of("../" + module + "/contracts/events", type + ".json");
                 assertThat(Files.exists(sample)).as("sample of %s", type).isTrue();
             }
         }

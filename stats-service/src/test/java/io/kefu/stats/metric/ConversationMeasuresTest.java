@@ -21,7 +21,7 @@ class ConversationMeasuresTest {
     static ConversationRow row(Instant opened, Instant ai, Instant queued, Instant assigned, Instant ended, Integer rating) {
         return new ConversationRow(UUID.randomUUID(), TENANT, UUID.randomUUID(), "mp", "default", opened, null, ai, queued, assigned, null,
                 assigned == null ? null : AGENT, ended, ended == null ? null : "resolved", null, rating, rating == null ? null : ended.plusSeconds(60),
-                null);
+                null, null);
     }
 
     static Map<Metric, Measure> byMetric(List<Measure> measures) {
@@ -73,5 +73,18 @@ class ConversationMeasuresTest {
         assertThat(c.humanWaitStartedAt()).isNull();
         var m = byMetric(ConversationMeasures.derive(c, List.of()));
         assertThat(m).containsKeys(Metric.AI_CONVERSATION, Metric.RESOLUTION).doesNotContainKeys(Metric.ABANDONED, Metric.AI_HANDOFF);
+    }
+
+    @Test
+    void kbAisHandOffCountsOnceAtTheEarlierOfItAndTheQueueing() {
+        ConversationRow queuedLater = row(T0, T0.plusSeconds(5), T0.plusSeconds(90), null, null, null);
+        ConversationRow handedOff = new ConversationRow(queuedLater.conversationId(), TENANT, queuedLater.customerId(), "mp", "default", T0, null,
+                T0.plusSeconds(5), T0.plusSeconds(90), null, null, null, null, null, null, null, null, null, T0.plusSeconds(30));
+        List<Measure> measures = ConversationMeasures.derive(handedOff, List.of());
+        assertThat(measures.stream().filter(m -> m.metric() == Metric.AI_HANDOFF)).singleElement()
+                .satisfies(m -> assertThat(m.at()).isEqualTo(T0.plusSeconds(30)));
+        ConversationRow notYetQueued = new ConversationRow(queuedLater.conversationId(), TENANT, null, "mp", null, T0, null, T0.plusSeconds(5), null,
+                null, null, null, null, null, null, null, null, null, T0.plusSeconds(30));
+        assertThat(byMetric(ConversationMeasures.derive(notYetQueued, List.of()))).containsKey(Metric.AI_HANDOFF).doesNotContainKey(Metric.QUEUE_ENTERED);
     }
 }

@@ -1,0 +1,57 @@
+package io.kefu.stats.metric;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * push-service's facts: the latest final outcome of each message. A message is one {@code push.sent}
+ * observation at its outcome (good = sent, value = the provider call's milliseconds when sent, 0 when
+ * not) and, when it failed (outcome failed, dead or unknown), one {@code push.failed} too. A message an
+ * admin re-drove after "unknown" and that was sent after all counts as sent: the later outcome wins.
+ */
+@Component
+public class PushOutcomes {
+
+    static final Set<Metric> METRICS = Set.of(Metric.PUSH_SENT, Metric.PUSH_FAILED);
+
+    private final JdbcClient jdbc;
+    private final Measurements measurements;
+
+    PushOutcomes(JdbcClient jdbc, Measurements measurements) {
+        this.jdbc = jdbc;
+        this.measurements = measurements;
+    }
+
+    public void sent(UUID tenant, UUID message, @Nullable String channel, double sendMillis, Instant at) {
+        outcome(tenant, message, channel, "sent", sendMillis, at);
+    }
+
+    public void failed(UUID tenant, UUID message, @Nullable String channel, String outcome, Instant at) {
+        outcome(tenant, message, channel, outcome, null, at);
+    }
+
+    private void outcome(UUID tenant, UUID message, @Nullable String channel, String outcome, @Nullable Double sendMillis, Instant at) {
+        jdbc.sql("""
+                insert into push_message (message_id, tenant_id, channel, outcome, outcome_at, send_millis) values (?, ?, ?, ?, ?, ?)
+                on conflict (message_id) do update set channel = coalesce(excluded.channel, push_message.channel), outcome = excluded.outcome,
+                  outcome_at = excluded.outcome_at, send_millis = excluded.send_millis
+                where excluded.outcome_at > push_message.outcome_at""")
+                .params(message, tenant, channel, outcome, Timestamp.from(at), sendMillis).update();
+        record Row(@Nullable String channel, String outcome, Instant at, @Nullable Double millis) {
+        }
+        Row r = jdbc.sql("select channel, outcome, outcome_at, send_millis from push_message where message_id = ?").param(message)
+                .query((rs, i) -> new Row(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getObject(4, Double.class))).single();
+        String key = message.toString();
+        boolean sent = "sent".equals(r.outcome());
+        Measure all = new Measure(Metric.PUSH_SENT, key, r.at(), sent && r.millis() != null ? r.millis() : 0, sent, null, null, null, r.channel());
+        measurements.replaceKeyed(tenant, key, METRICS, sent ? List.of(all)
+                : List.of(all, new Measure(Metric.PUSH_FAILED, key, r.at(), 1, false, null, null, null, r.channel())));
+    }
+}

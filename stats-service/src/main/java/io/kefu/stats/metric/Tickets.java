@@ -1,0 +1,93 @@
+package io.kefu.stats.metric;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * ticket-service's facts. A ticket's figures are re-derived from its row on every event about it: opened at
+ * its creation, escalated at its (first) escalation, and, once resolved, one SLA observation at the
+ * resolution — met (good) unless ticket-service reported a missed target (first response or resolution)
+ * detected no later than the resolution. A breach reported after the resolution event arrived still
+ * turns it into "missed": the queue does not promise order.
+ */
+@Component
+public class Tickets {
+
+    static final Set<Metric> METRICS = Set.of(Metric.TICKET_OPENED, Metric.TICKET_RESOLVED, Metric.TICKET_ESCALATED);
+
+    private final JdbcClient jdbc;
+    private final Measurements measurements;
+
+    Tickets(JdbcClient jdbc, Measurements measurements) {
+        this.jdbc = jdbc;
+        this.measurements = measurements;
+    }
+
+    public void created(UUID tenant, UUID ticket, @Nullable UUID conversation, Instant at) {
+        ensure(tenant, ticket);
+        jdbc.sql("update ticket set conversation_id = coalesce(conversation_id, ?), created_at = least(created_at, ?) where ticket_id = ?")
+                .params(conversation, ts(at), ticket).update();
+        refresh(tenant, ticket);
+    }
+
+    /** The latest resolution counts (a ticket re-opened and resolved again is judged at its last resolution). */
+    public void resolved(UUID tenant, UUID ticket, @Nullable Instant createdAt, Instant at) {
+        ensure(tenant, ticket);
+        jdbc.sql("update ticket set created_at = coalesce(created_at, ?), resolved_at = greatest(resolved_at, ?) where ticket_id = ?")
+                .params(createdAt == null ? null : ts(createdAt), ts(at), ticket).update();
+        refresh(tenant, ticket);
+    }
+
+    public void breached(UUID tenant, UUID ticket, Instant detectedAt) {
+        ensure(tenant, ticket);
+        jdbc.sql("update ticket set breached_at = least(breached_at, ?) where ticket_id = ?").params(ts(detectedAt), ticket).update();
+        refresh(tenant, ticket);
+    }
+
+    public void escalated(UUID tenant, UUID ticket, Instant at) {
+        ensure(tenant, ticket);
+        jdbc.sql("update ticket set escalated_at = least(escalated_at, ?) where ticket_id = ?").params(ts(at), ticket).update();
+        refresh(tenant, ticket);
+    }
+
+    private void ensure(UUID tenant, UUID ticket) {
+        jdbc.sql("insert into ticket (ticket_id, tenant_id) values (?, ?) on conflict do nothing").params(ticket, tenant).update();
+    }
+
+    private void refresh(UUID tenant, UUID ticket) {
+        record Row(@Nullable UUID conversation, @Nullable Instant created, @Nullable Instant resolved, @Nullable Instant breached,
+                @Nullable Instant escalated) {
+        }
+        Row r = jdbc.sql("select conversation_id, created_at, resolved_at, breached_at, escalated_at from ticket where ticket_id = ? for update")
+                .param(ticket)
+                .query((rs, i) -> new Row(rs.getObject(1, UUID.class), Conversations.at(rs, "created_at"), Conversations.at(rs, "resolved_at"),
+                        Conversations.at(rs, "breached_at"), Conversations.at(rs, "escalated_at")))
+                .single();
+        String key = ticket.toString();
+        List<Measure> out = new ArrayList<>();
+        if (r.created() != null) {
+            out.add(new Measure(Metric.TICKET_OPENED, key, r.created(), 1, false, r.conversation(), null, null, null));
+        }
+        if (r.escalated() != null) {
+            out.add(new Measure(Metric.TICKET_ESCALATED, key, r.escalated(), 1, false, r.conversation(), null, null, null));
+        }
+        if (r.resolved() != null) {
+            boolean met = r.breached() == null || r.breached().isAfter(r.resolved());
+            double seconds = r.created() == null ? 0 : ConversationMeasures.seconds(r.created(), r.resolved());
+            out.add(new Measure(Metric.TICKET_RESOLVED, key, r.resolved(), seconds, met, r.conversation(), null, null, null));
+        }
+        measurements.replaceKeyed(tenant, key, METRICS, out);
+    }
+
+    private static Timestamp ts(Instant at) {
+        return Timestamp.from(at);
+    }
+}
