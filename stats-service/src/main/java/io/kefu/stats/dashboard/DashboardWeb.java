@@ -27,8 +27,17 @@ class DashboardWeb implements WebMvcConfigurer, KefuSecurityCustomizer {
 
     @Override
     public void addViewControllers(ViewControllerRegistry registry) {
-        registry.addViewController("/dashboard").setViewName("forward:/dashboard/index.html");
         registry.addViewController("/dashboard/").setViewName("forward:/dashboard/index.html");
+    }
+
+    /** The page's address (a mapped endpoint, so the README's routes table and the service agree on it). */
+    @org.springframework.stereotype.Controller
+    static class Page {
+
+        @org.springframework.web.bind.annotation.GetMapping("/dashboard")
+        String dashboard() {
+            return "forward:/dashboard/index.html";
+        }
     }
 
     @Override
