@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.stats.StatsProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -26,10 +27,12 @@ public class Measurements {
 
     private final JdbcClient jdbc;
     private final LiveProperties<StatsProperties> properties;
+    private final ApplicationEventPublisher spring;
 
-    Measurements(JdbcClient jdbc, LiveProperties<StatsProperties> properties) {
+    Measurements(JdbcClient jdbc, LiveProperties<StatsProperties> properties, ApplicationEventPublisher spring) {
         this.jdbc = jdbc;
         this.properties = properties;
+        this.spring = spring;
     }
 
     void replaceConversation(UUID tenant, UUID conversation, List<Measure> measures) {
@@ -55,6 +58,8 @@ public class Measurements {
             touched.add(m.at());
         }
         reopenDays(tenant, touched);
+        // a ticket's or a push message's figures changed: the live streams push the tenant's board (after commit)
+        spring.publishEvent(new FactsChanged(tenant, null, null, null, null));
     }
 
     /**
@@ -77,6 +82,7 @@ public class Measurements {
     public void record(UUID tenant, Measure m) {
         if (insert(tenant, m, true)) {
             reopenDays(tenant, Set.of(m.at()));
+            spring.publishEvent(new FactsChanged(tenant, null, null, null, null));
         }
     }
 

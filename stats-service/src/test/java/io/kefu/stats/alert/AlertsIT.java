@@ -31,6 +31,10 @@ class AlertsIT extends StatsItSupport {
     LiveProperties<AlertProperties> properties;
     @Autowired
     ConfigurableEnvironment configurable;
+    @Autowired
+    LiveProperties<io.kefu.stats.notify.NotifyProperties> notify;
+    final List<String> emails = new CopyOnWriteArrayList<>();
+    final UUID alertTemplate = UUID.randomUUID();
 
     HttpServer bot;
     final List<String> posts = new CopyOnWriteArrayList<>();
@@ -47,18 +51,31 @@ class AlertsIT extends StatsItSupport {
             exchange.getResponseBody().write(ok);
             exchange.close();
         });
+        // push-service's internal API, for the tenant admins' alert emails
+        bot.createContext("/internal/push/send", exchange -> {
+            emails.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] accepted = ("{\"messageId\":\"" + UUID.randomUUID() + "\",\"status\":\"queued\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(202, accepted.length);
+            exchange.getResponseBody().write(accepted);
+            exchange.close();
+        });
         bot.start();
         configurable.getPropertySources().addFirst(new MapPropertySource("test-alerts", Map.of(
                 "kefu.stats.alerts.webhooks[0]", "http://127.0.0.1:" + bot.getAddress().getPort() + "/cgi-bin/webhook/send?key=k",
                 "kefu.stats.alerts.queue-wait-over", "3m",
-                "kefu.stats.alerts.services." + ghost, "http://127.0.0.1:1")));
+                "kefu.stats.alerts.services." + ghost, "http://127.0.0.1:1",
+                "kefu.stats.notify.push-url", "http://127.0.0.1:" + bot.getAddress().getPort(),
+                "kefu.stats.notify.tenants." + tenant + ".alert-template", alertTemplate.toString(),
+                "kefu.stats.notify.tenants." + tenant + ".recipients[0]", "admin@example.com")));
         properties.rebind();
+        notify.rebind();
     }
 
     @AfterEach
     void stop() {
         configurable.getPropertySources().remove("test-alerts");
         properties.rebind();
+        notify.rebind();
         bot.stop(0);
     }
 
@@ -78,6 +95,10 @@ class AlertsIT extends StatsItSupport {
         assertThat(posts.stream().filter(p -> p.contains(tenant.toString())).findFirst().orElseThrow()).contains("\"msgtype\":\"text\"")
                 .contains("排队");
         assertThat(postsAbout(ghost)).isEqualTo(1);
+        // and emailed once to the tenant's admin through push-service (after the commit that opened it)
+        await("the alert email reached push-service", java.time.Duration.ofSeconds(20), () -> emails.size() == 1);
+        assertThat(emails.getFirst()).contains("\"tenantId\":\"" + tenant + "\"").contains(alertTemplate.toString())
+                .contains("admin@example.com").contains("排队超时");
 
         // the customer is assigned: the incident closes; a new long wait later would be a new incident
         waiting.assigned(UUID.randomUUID(), Instant.now());
@@ -87,5 +108,6 @@ class AlertsIT extends StatsItSupport {
         assertThat(jdbc.queryForObject("select count(*) from alert_incident where tenant_id = ? and closed_at is not null", Long.class, tenant))
                 .isEqualTo(1);
         assertThat(postsAbout(tenant.toString())).isEqualTo(1);
+        assertThat(emails).hasSize(1);
     }
 }
