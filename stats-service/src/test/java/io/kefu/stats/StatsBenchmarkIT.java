@@ -82,7 +82,7 @@ class StatsBenchmarkIT extends StatsItSupport {
         jdbc.update("""
                 insert into measurement (tenant_id, metric, key, at, value, good, conversation_id, agent_id, group_name, channel)
                 select ?, (array['conversation.opened','frt','csat','push.sent'])[1 + n % 4], 'b' || d || '-' || n,
-                  (?::date - d) + make_interval(mins => (n * 3) % 1440) at time zone 'Asia/Shanghai', n % 300, n % 3 = 0, gen_random_uuid(),
+                  ((?::date - d) + make_interval(mins => (n * 3) % 1440)) at time zone 'Asia/Shanghai', n % 300, n % 3 = 0, gen_random_uuid(),
                   ('00000000-0000-0000-0000-00000000000' || (n % 8))::uuid, 'g' || (n % 3), (array['mp','wecom','miniapp'])[1 + n % 3]
                 from generate_series(0, 89) d, generate_series(1, ?) n""", tenant, today, perDay);
         for (int d = 1; d < 90; d++) {
