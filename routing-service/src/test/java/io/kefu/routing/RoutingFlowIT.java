@@ -68,6 +68,29 @@ class RoutingFlowIT extends RoutingItSupport {
     }
 
     @Test
+    void theAssignmentContinuesTheTraceOfTheCustomersMessage() {
+        agentOnline("default", 5);
+        UUID conversation = UUID.randomUUID();
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        // chat-service's message, as its relay publishes it: the trace in the envelope and in the message header.
+        Map<String, Object> envelope = Map.of("id", UUID.randomUUID().toString(), "type", "chat.message.received.v1",
+                "source", "chat-service", "time", java.time.Instant.now().toString(), "tenantId", tenant.toString(),
+                "subject", conversation.toString(), "priority", 5, "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01",
+                "data", Map.of("messageId", UUID.randomUUID().toString(), "conversationId", conversation.toString(),
+                        "customerId", UUID.randomUUID().toString(), "channel", "miniapp", "type", "text", "content", "你好",
+                        "conversationStatus", "waiting", "newConversation", true, "createdAt", java.time.Instant.now().toString()));
+        var props = new org.springframework.amqp.core.MessageProperties();
+        props.setContentType("application/json");
+        props.setHeader("traceparent", "00-" + traceId + "-b7ad6b7169203331-01");
+        rabbit.send("kefu.chat", "message.received.v1", new org.springframework.amqp.core.Message(JSON.writeValueAsBytes(envelope), props));
+
+        await("assigned", WAIT, () -> outbox(jdbc, "routing.conversation.assigned.v1", conversation) == 1);
+        String traceparent = jdbc.queryForObject("select envelope->>'traceparent' from kefu_outbox"
+                + " where event_type = 'routing.conversation.assigned.v1' and envelope->>'subject' = ?", String.class, conversation.toString());
+        assertThat(traceparent).as("the assignment pass runs on another thread, in the message's trace").contains("-" + traceId + "-");
+    }
+
+    @Test
     void anAgentNeverGetsMoreThanTheirCapacityAndTheLeastLoadedGoesFirst() {
         UUID busy = agentOnline("default", 2);
         UUID other = agentOnline("default", 2);

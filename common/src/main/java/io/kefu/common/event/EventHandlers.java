@@ -140,7 +140,10 @@ public class EventHandlers {
                     log.debug("{} ignores {} {}", group, envelope.type(), envelope.id());
                     return;
                 }
-                tracing.inConsumerSpan(envelope.traceparent(), group + " " + envelope.type(), () -> {
+                // The message's traceparent is the relay's publish span (a child of the envelope's); older rows have only the envelope's.
+                Object header = message.getHeaders().get("traceparent");
+                String traceparent = header instanceof String h && !h.isBlank() ? h : envelope.traceparent();
+                tracing.inConsumerSpan(traceparent, group + " " + envelope.type(), () -> {
                     boolean ran = inbox.processOnce(group, envelope, () -> route.dispatch(envelope, json));
                     if (!ran) {
                         log.debug("{} already processed {} {}", group, envelope.type(), envelope.id());

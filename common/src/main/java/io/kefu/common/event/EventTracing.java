@@ -1,7 +1,9 @@
 package io.kefu.common.event;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.tracing.Span;
@@ -38,6 +40,38 @@ public class EventTracing {
         Map<String, String> carrier = new HashMap<>();
         propagator.inject(context, carrier, Map::put);
         return carrier.get(TRACEPARENT);
+    }
+
+    /**
+     * Starts the producer span of an outbox row's publication: a child of the trace stored with the row
+     * ({@code traceparent}, the transaction that wrote it), starting when the row was written, so the
+     * time an event waited in the outbox is a span of its trace instead of an unexplained gap. Null when
+     * tracing is off or the row carries no trace (nothing to continue).
+     */
+    public @Nullable PublishSpan startPublish(@Nullable String traceparent, String name, Instant writtenAt, Map<String, String> tags) {
+        if (tracer == null || propagator == null || traceparent == null) {
+            return null;
+        }
+        Span.Builder builder = propagator.extract(Map.of(TRACEPARENT, traceparent), Map::get).name(name).kind(Span.Kind.PRODUCER)
+                .startTimestamp(writtenAt.toEpochMilli() * 1000 + writtenAt.getNano() / 1000 % 1000, TimeUnit.MICROSECONDS);
+        tags.forEach(builder::tag);
+        Span span = builder.start();
+        Map<String, String> carrier = new HashMap<>();
+        propagator.inject(span.context(), carrier, Map::put);
+        return new PublishSpan(span, carrier.get(TRACEPARENT));
+    }
+
+    /** A publication's span and the traceparent the message carries (the span's own, so consumers are its children). */
+    public record PublishSpan(Span span, @Nullable String traceparent) {
+
+        public void confirmed() {
+            span.end();
+        }
+
+        public void failed(String reason) {
+            span.tag("error.type", "not-confirmed").event(reason).error(new IllegalStateException(reason));
+            span.end();
+        }
     }
 
     /** Runs {@code work} in a consumer span that is a child of {@code traceparent} (or a new trace). */

@@ -59,8 +59,9 @@ public class EventsAutoConfiguration {
 
     @Bean
     OutboxRelay kefuOutboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, RabbitTemplate rabbit,
-            LiveProperties<EventsProperties> properties, Clock clock, MeterRegistry meters) {
-        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), rabbit, properties, EventJson.mapper(), clock, meters);
+            LiveProperties<EventsProperties> properties, Clock clock, MeterRegistry meters, EventTracing tracing) {
+        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), rabbit, properties, EventJson.mapper(), clock, meters,
+                tracing);
     }
 
     @Bean

@@ -114,6 +114,40 @@ public class CommonItApplication {
         };
     }
 
+    /** Every span this application ends, as exported (the OTLP exporter sees the same data). */
+    @Bean
+    EndedSpans endedSpans() {
+        return new EndedSpans();
+    }
+
+    public static final class EndedSpans implements io.opentelemetry.sdk.trace.SpanProcessor {
+
+        private final List<io.opentelemetry.sdk.trace.data.SpanData> spans = new CopyOnWriteArrayList<>();
+
+        public List<io.opentelemetry.sdk.trace.data.SpanData> all() {
+            return List.copyOf(spans);
+        }
+
+        @Override
+        public void onStart(io.opentelemetry.context.Context parent, io.opentelemetry.sdk.trace.ReadWriteSpan span) {
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(io.opentelemetry.sdk.trace.ReadableSpan span) {
+            spans.add(span.toSpanData());
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return true;
+        }
+    }
+
     @Bean
     BlockingQueue<Consumed> consumed() {
         return new LinkedBlockingQueue<>();

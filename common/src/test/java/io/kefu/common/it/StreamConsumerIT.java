@@ -219,6 +219,38 @@ class StreamConsumerIT {
     }
 
     @Test
+    void theRelaysPublishIsASpanBetweenTheProducerAndTheConsumerCoveringTheWaitInTheOutbox() throws Exception {
+        Tracer tracer = app.getBean(Tracer.class);
+        String subject = "relay-span-" + UUID.randomUUID();
+        Span span = tracer.nextSpan().name("request").start();
+        EventEnvelope sent;
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+            sent = publishCommitted(app, new DemoHappened(subject, 1, List.of(), null), subject, 5);
+        } finally {
+            span.end();
+        }
+        assertThat(next(subject).traceId()).isEqualTo(span.context().traceId());
+        var ended = app.getBean(CommonItApplication.EndedSpans.class);
+        var publish = awaitSpan(() -> ended.all().stream()
+                .filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.PRODUCER)
+                .filter(s -> sent.id().equals(s.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("messaging.message.id"))))
+                .findFirst().orElse(null));
+        assertThat(publish.getName()).isEqualTo("publish demo.happened.v1");
+        assertThat(publish.getTraceId()).isEqualTo(span.context().traceId());
+        assertThat(publish.getParentSpanId()).as("child of the transaction that wrote the row").isEqualTo(span.context().spanId());
+        assertThat(publish.getStartEpochNanos() / 1_000_000).as("starts when the row was written")
+                .isEqualTo(sent.time().toEpochMilli());
+        assertThat(publish.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("messaging.destination.name")))
+                .isEqualTo("kefu.demo");
+        var consumer = awaitSpan(() -> ended.all().stream()
+                .filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.CONSUMER && s.getName().equals("it demo.happened.v1"))
+                .filter(s -> s.getTraceId().equals(span.context().traceId()))
+                .findFirst().orElse(null));
+        assertThat(consumer.getParentSpanId()).as("the consumer is the publish's child").isEqualTo(publish.getSpanId());
+        assertThat(publish.getEndEpochNanos()).as("ends at the broker's confirm").isGreaterThanOrEqualTo(publish.getStartEpochNanos());
+    }
+
+    @Test
     void aTraceStartedUpstreamOfTheServiceReachesTheConsumer() throws Exception {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         String subject = "http-" + UUID.randomUUID();
@@ -229,6 +261,18 @@ class StreamConsumerIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(next(subject).traceId()).as("trace of the consumer").isEqualTo(traceId);
+    }
+
+    private static <T> T awaitSpan(java.util.function.Supplier<T> find) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < end) {
+            T found = find.get();
+            if (found != null) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no such span ended");
     }
 
     private static Consumed next(String subject) throws InterruptedException {

@@ -22,11 +22,14 @@ import io.kefu.routing.agent.Agents;
 import io.kefu.routing.events.ConversationAssigned;
 import io.kefu.routing.events.QueuePositionChanged;
 import io.kefu.routing.queue.Routes.QueueKey;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import jakarta.annotation.PreDestroy;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -54,9 +57,11 @@ public class Assignment {
     /** Passes requested while one runs are folded into one more pass, per queue. */
     private final ConcurrentHashMap<QueueKey, Boolean> pending = new ConcurrentHashMap<>();
     private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
+    private final Tracer tracer;
 
     Assignment(Routes routes, Agents agents, RedissonClient redisson, EventPublisher events, TransactionTemplate tx,
-            LiveProperties<RoutingProperties> properties, Clock clock) {
+            LiveProperties<RoutingProperties> properties, Clock clock, ObjectProvider<Tracer> tracer) {
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         this.routes = routes;
         this.agents = agents;
         this.redisson = redisson;
@@ -70,14 +75,21 @@ public class Assignment {
     public void requestPass(UUID tenantId, String groupName) {
         QueueKey key = new QueueKey(tenantId, groupName);
         if (pending.putIfAbsent(key, Boolean.TRUE) == null) {
-            passes.submit(() -> {
+            // The pass continues the trace of what asked for it (the customer's message, the agent going online),
+            // so routing.conversation.assigned.v1 carries that trace instead of starting a new one.
+            passes.submit(tracer.currentTraceContext().wrap(() -> {
                 pending.remove(key);
-                try {
-                    pass(tenantId, groupName);
+                Span span = tracer.nextSpan().name("routing assignment pass").tag("kefu.routing.group", groupName).start();
+                try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+                    PassResult result = pass(tenantId, groupName);
+                    span.tag("kefu.routing.assigned", Integer.toString(result.assigned()));
                 } catch (RuntimeException e) {
+                    span.error(e);
                     log.warn("Assignment pass over {}/{} failed; the periodic sweep retries", tenantId, groupName, e);
+                } finally {
+                    span.end();
                 }
-            });
+            }));
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -14,9 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.kefu.common.config.LiveProperties;
+import io.kefu.common.event.EventTracing;
+import io.kefu.common.event.EventTracing.PublishSpan;
 import io.kefu.common.event.EventsProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -53,11 +57,13 @@ public class OutboxRelay implements SmartLifecycle {
     private final Counter sent;
     private final Counter failed;
     private final MeterRegistry meters;
+    private final EventTracing tracing;
     private volatile boolean running;
     private Thread worker;
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, RabbitTemplate rabbit,
-            LiveProperties<EventsProperties> properties, JsonMapper json, Clock clock, MeterRegistry meters) {
+            LiveProperties<EventsProperties> properties, JsonMapper json, Clock clock, MeterRegistry meters, EventTracing tracing) {
+        this.tracing = tracing;
         this.jdbc = jdbc;
         this.tx = tx;
         this.rabbit = rabbit;
@@ -82,30 +88,36 @@ public class OutboxRelay implements SmartLifecycle {
         EventsProperties props = properties.get();
         Integer confirmed = tx.execute(status -> {
             List<Row> rows = jdbc.query("""
-                    select id, event_type, exchange, routing_key, priority, envelope::text as envelope, attempts
+                    select id, event_type, exchange, routing_key, priority, envelope::text as envelope, attempts, created_at
                     from kefu_outbox
                     where published_at is null and next_attempt_at <= ?
                     order by created_at
                     limit ?
                     for update skip locked""",
                     (rs, i) -> new Row(rs.getObject("id", UUID.class), rs.getString("event_type"), rs.getString("exchange"), rs.getString("routing_key"),
-                            rs.getInt("priority"), rs.getString("envelope"), rs.getInt("attempts")),
+                            rs.getInt("priority"), rs.getString("envelope"), rs.getInt("attempts"),
+                            rs.getTimestamp("created_at").toInstant()),
                     Timestamp.from(clock.instant()), props.relayBatchSize());
             if (rows.isEmpty()) {
                 return 0;
             }
             List<CorrelationData> inFlight = new ArrayList<>(rows.size());
+            List<@Nullable PublishSpan> spans = new ArrayList<>(rows.size());
             List<Row> done = new ArrayList<>();
             List<Failure> failures = new ArrayList<>();
             for (Row row : rows) {
                 CorrelationData correlation = new CorrelationData(row.id().toString());
+                PublishSpan span = null;
                 try {
-                    rabbit.send(row.exchange(), row.routingKey(), toMessage(row, props), correlation);
+                    JsonNode envelope = json.readTree(row.envelope());
+                    span = startSpan(row, envelope);
+                    rabbit.send(row.exchange(), row.routingKey(), toMessage(row, envelope, span, props), correlation);
                     inFlight.add(correlation);
                 } catch (RuntimeException e) {
                     failures.add(new Failure(row, "send: " + e.getMessage()));
                     inFlight.add(null);
                 }
+                spans.add(span);
             }
             long deadline = System.nanoTime() + props.confirmTimeout().toNanos();
             for (int i = 0; i < rows.size(); i++) {
@@ -130,6 +142,7 @@ public class OutboxRelay implements SmartLifecycle {
                     failures.add(new Failure(row, "interrupted"));
                 }
             }
+            endSpans(rows, spans, failures);
             Instant now = clock.instant();
             if (!done.isEmpty()) {
                 jdbc.batchUpdate("update kefu_outbox set published_at = ?, last_error = null where id = ?",
@@ -171,8 +184,37 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private Message toMessage(Row row, EventsProperties props) {
-        JsonNode envelope = json.readTree(row.envelope());
+    /** The row's publish span, continuing the trace stored with it; null when there is none to continue. */
+    private @Nullable PublishSpan startSpan(Row row, JsonNode envelope) {
+        String traceparent = envelope.hasNonNull("traceparent") ? envelope.get("traceparent").asString() : null;
+        return tracing.startPublish(traceparent, "publish " + row.type(), row.createdAt(), Map.of(
+                "messaging.system", "rabbitmq",
+                "messaging.operation.type", "publish",
+                "messaging.destination.name", row.exchange(),
+                "messaging.rabbitmq.destination.routing_key", row.routingKey(),
+                "messaging.message.id", row.id().toString(),
+                "kefu.outbox.attempts", Integer.toString(row.attempts())));
+    }
+
+    /** Each span ends when its row's fate is known: confirmed, or left pending with the reason. */
+    private static void endSpans(List<Row> rows, List<@Nullable PublishSpan> spans, List<Failure> failures) {
+        Map<UUID, String> failed = new java.util.HashMap<>();
+        failures.forEach(f -> failed.put(f.row().id(), f.reason()));
+        for (int i = 0; i < rows.size() && i < spans.size(); i++) {
+            PublishSpan span = spans.get(i);
+            if (span == null) {
+                continue;
+            }
+            String reason = failed.get(rows.get(i).id());
+            if (reason == null) {
+                span.confirmed();
+            } else {
+                span.failed(reason);
+            }
+        }
+    }
+
+    private Message toMessage(Row row, JsonNode envelope, @Nullable PublishSpan span, EventsProperties props) {
         MessageProperties mp = new MessageProperties();
         mp.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         mp.setContentEncoding(StandardCharsets.UTF_8.name());
@@ -184,8 +226,11 @@ public class OutboxRelay implements SmartLifecycle {
         if (envelope.hasNonNull("tenantId")) {
             mp.setHeader("kefu-tenant", envelope.get("tenantId").asString());
         }
-        if (envelope.hasNonNull("traceparent")) {
-            mp.setHeader("traceparent", envelope.get("traceparent").asString());
+        // The publish span's context when there is one, so the consumer's span is its child.
+        String traceparent = span != null && span.traceparent() != null ? span.traceparent()
+                : envelope.hasNonNull("traceparent") ? envelope.get("traceparent").asString() : null;
+        if (traceparent != null) {
+            mp.setHeader("traceparent", traceparent);
         }
         return new Message(row.envelope().getBytes(StandardCharsets.UTF_8), mp);
     }
@@ -252,7 +297,8 @@ public class OutboxRelay implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 1000;
     }
 
-    private record Row(UUID id, String type, String exchange, String routingKey, int priority, String envelope, int attempts) {
+    private record Row(UUID id, String type, String exchange, String routingKey, int priority, String envelope, int attempts,
+            Instant createdAt) {
     }
 
     private record Failure(Row row, String reason) {
