@@ -10,12 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.kefu.chat.realtime.PresenceLedger.Transition;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.security.KefuPrincipal;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -109,7 +112,11 @@ class Presence implements SchedulingConfigurer {
     private final Map<String, KefuPrincipal> local = new ConcurrentHashMap<>();
     private volatile boolean halted;
 
-    Presence(RedissonClient redisson, PresenceLedger ledger, LiveProperties<RealtimeProperties> properties, Clock clock) {
+    private final ObservationRegistry observations;
+
+    Presence(RedissonClient redisson, PresenceLedger ledger, LiveProperties<RealtimeProperties> properties, Clock clock,
+            ObjectProvider<ObservationRegistry> observations) {
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         this.redisson = redisson;
         this.ledger = ledger;
         this.properties = properties;
@@ -124,14 +131,18 @@ class Presence implements SchedulingConfigurer {
             return;
         }
         local.put(session, user.principal());
-        keep(session, user.principal());
+        // In a span of its own: the chat.presence.changed.v1 it may publish carries this trace.
+        Observation.createNotStarted("kefu.stomp.session", observations).contextualName("STOMP CONNECTED")
+                .lowCardinalityKeyValue("event", "connected").observe(() -> keep(session, user.principal()));
     }
 
     @EventListener
     void disconnected(SessionDisconnectEvent event) {
         KefuPrincipal user = local.remove(event.getSessionId());
         if (user != null && !halted) {
-            settleQuietly(user.userId(), null, "", event.getSessionId());
+            Observation.createNotStarted("kefu.stomp.session", observations).contextualName("STOMP DISCONNECT")
+                    .lowCardinalityKeyValue("event", "disconnected")
+                    .observe(() -> settleQuietly(user.userId(), null, "", event.getSessionId()));
         }
     }
 

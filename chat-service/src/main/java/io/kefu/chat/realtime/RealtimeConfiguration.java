@@ -71,7 +71,9 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(new FrameGuard(jwtDecoder, SingletonSupplier.of(() -> beans.getBean(SessionTokens.class))));
+        registration.interceptors(new FrameGuard(jwtDecoder, SingletonSupplier.of(() -> beans.getBean(SessionTokens.class))),
+                new InboundFrameTracing(beans.getBeanProvider(io.micrometer.observation.ObservationRegistry.class)
+                        .getIfAvailable(() -> io.micrometer.observation.ObservationRegistry.NOOP)));
     }
 
     @Override

@@ -4,12 +4,15 @@ import java.util.Collection;
 import java.util.List;
 
 import io.kefu.common.event.EventJson;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -39,7 +42,10 @@ public class RealtimeRelay implements MessageListener {
     private final UserFrames frames;
     private final JsonMapper json = EventJson.mapper();
 
-    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, UserFrames frames) {
+    private final ObservationRegistry observations;
+
+    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, UserFrames frames, ObjectProvider<ObservationRegistry> observations) {
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         this.rabbit = rabbit;
         this.broker = broker;
         this.frames = frames;
@@ -97,13 +103,19 @@ public class RealtimeRelay implements MessageListener {
         deliver(delivery);
     }
 
+    /** In a span, so a trace shows the frame reaching its users (an agent's assignment, a customer's answer). */
     private void deliver(Delivery delivery) {
-        if (delivery.userIds().isEmpty()) {
-            broker.convertAndSend(delivery.destination(), delivery.payload());
-            return;
-        }
-        for (String userId : delivery.userIds()) {
-            frames.send(userId, delivery.destination(), delivery.payload()); // only users with sessions here
-        }
+        Observation.createNotStarted("kefu.stomp.outbound", observations).contextualName("STOMP deliver")
+                .highCardinalityKeyValue("destination", delivery.destination())
+                .highCardinalityKeyValue("users", String.join(",", delivery.userIds()))
+                .observe(() -> {
+                    if (delivery.userIds().isEmpty()) {
+                        broker.convertAndSend(delivery.destination(), delivery.payload());
+                        return;
+                    }
+                    for (String userId : delivery.userIds()) {
+                        frames.send(userId, delivery.destination(), delivery.payload()); // only users with sessions here
+                    }
+                });
     }
 }

@@ -59,6 +59,34 @@ class StompDeliveryIT extends ChatItSupport {
     }
 
     @Test
+    void aSentFrameIsHandledInASpanWhoseTraceItsEventCarriesContinuingTheClientsTraceparent() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        Person customer = customer(tenant);
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+            c.subscribe("/user/queue/acks").ready();
+            c.send("/app/chat.send", Map.of("content", "有人吗", "clientMsgId", "t1"),
+                    Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+            String withTrace = c.await("/user/queue/acks", WAIT, f -> "t1".equals(f.path("clientMsgId").asString())).path("conversationId").asString();
+            c.send("/app/chat.send", Map.of("conversationId", withTrace, "content", "在吗", "clientMsgId", "t2"));
+            c.await("/user/queue/acks", WAIT, f -> "t2".equals(f.path("clientMsgId").asString()));
+
+            List<String> traceparents = jdbc.queryForList("select envelope->>'traceparent' from kefu_outbox"
+                    + " where event_type = 'chat.message.received.v1' and envelope->>'subject' = ? order by created_at", String.class, withTrace);
+            assertThat(traceparents).hasSize(2);
+            assertThat(traceparents.get(0)).as("the client's trace, continued").startsWith("00-" + traceId + "-")
+                    .doesNotEndWith("-00f067aa0ba902b7-01");
+            assertThat(traceparents.get(1)).as("a frame without a traceparent starts its own trace").isNotNull()
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]").doesNotContain(traceId);
+            await("the customer announced online", () -> PresenceOutbox.count(jdbc, customer.id(), true) == 1);
+            List<String> presence = jdbc.queryForList("select envelope->>'traceparent' from kefu_outbox"
+                    + " where event_type = 'chat.presence.changed.v1' and envelope->>'subject' = ?", String.class, customer.id().toString());
+            assertThat(presence).as("the connection's presence event carries the trace of its CONNECT").hasSize(1)
+                    .allSatisfy(t -> assertThat(t).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+        }
+    }
+
+    @Test
     void aCustomersMessageIsAcknowledgedDeliveredAndReadWithAllThreeTimestamps() throws Exception {
         UUID tenant = UUID.randomUUID();
         Person customer = customer(tenant);

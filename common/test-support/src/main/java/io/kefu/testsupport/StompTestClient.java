@@ -119,7 +119,13 @@ public final class StompTestClient implements AutoCloseable {
 
     /** Sends {@code body} as JSON to an application destination (e.g. {@code /app/chat.send}). */
     public void send(String destination, Object body) {
+        send(destination, body, Map.of());
+    }
+
+    /** The same, with extra frame headers (e.g. a W3C {@code traceparent} the server continues). */
+    public void send(String destination, Object body, Map<String, String> extraHeaders) {
         StompHeaders headers = new StompHeaders();
+        extraHeaders.forEach(headers::add);
         headers.setDestination(destination);
         headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
         session.send(headers, JSON.writeValueAsBytes(body));
