@@ -178,6 +178,58 @@ public abstract class ServiceReadinessContract {
         assertThat(docs.body()).contains("\"openapi\"");
     }
 
+    /**
+     * The OpenAPI document is one integrators can use (common's OpenApiAutoConfiguration): a real title and
+     * version, the bearer scheme, the relative server {@code /} (so the gateway's Swagger UI calls the
+     * gateway), no {@code /internal/**}, and per operation a summary, the problem responses it can
+     * answer, the bearer requirement unless it is public, and 201 on creates.
+     */
+    @Test
+    void theOpenApiDocumentGivesIntegratorsTitleVersionBearerSummariesProblemsAndNoInternalApis() throws Exception {
+        tools.jackson.databind.JsonNode doc = tools.jackson.databind.json.JsonMapper.builder().build().readTree(get("/v3/api-docs").body());
+        String application = environment.getProperty("spring.application.name");
+        assertThat(doc.path("info").path("title").asString()).isEqualTo("Kefu " + application + " API");
+        assertThat(doc.path("info").path("version").asString()).isNotBlank().isNotEqualTo("v0");
+        tools.jackson.databind.JsonNode bearer = doc.path("components").path("securitySchemes").path("bearer");
+        assertThat(bearer.path("type").asString()).isEqualTo("http");
+        assertThat(bearer.path("scheme").asString()).isEqualTo("bearer");
+        assertThat(doc.path("servers")).as("relative: the host that served the document").hasSize(1);
+        assertThat(doc.path("servers").get(0).path("url").asString()).isEqualTo("/");
+        assertThat(doc.path("components").path("schemas").path("Problem").path("properties").has("code"))
+                .as("the Problem schema in %s", doc.path("components")).isTrue();
+        assertThat(doc.path("paths").size()).as("documented paths").isPositive();
+        List<String> problems = new java.util.ArrayList<>();
+        doc.path("paths").properties().forEach(path -> {
+            if (path.getKey().startsWith("/internal")) {
+                problems.add(path.getKey() + " is internal (service-to-service) and must not be documented");
+            }
+            path.getValue().properties().forEach(op -> {
+                if (!java.util.Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(op.getKey())) {
+                    return;
+                }
+                String where = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
+                tools.jackson.databind.JsonNode operation = op.getValue();
+                tools.jackson.databind.JsonNode responses = operation.path("responses");
+                if (operation.path("summary").asString("").isBlank()) {
+                    problems.add(where + " has no summary");
+                }
+                if (!responses.path("400").path("content").has("application/problem+json")
+                        || !responses.path("500").path("content").has("application/problem+json")) {
+                    problems.add(where + " documents no problem-details errors");
+                }
+                boolean secured = !operation.has("security") || !operation.path("security").isEmpty();
+                if (secured && (!responses.has("401") || !operation.path("security").toString().contains("bearer"))) {
+                    problems.add(where + " needs a token but documents no bearer requirement and 401");
+                }
+                String id = operation.path("operationId").asString("").replaceAll("_\\d+$", "");
+                if ("post".equals(op.getKey()) && (id.startsWith("create") || id.startsWith("upload")) && !responses.has("201")) {
+                    problems.add(where + " (" + id + ") creates but documents no 201");
+                }
+            });
+        });
+        assertThat(problems).isEmpty();
+    }
+
     protected HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
