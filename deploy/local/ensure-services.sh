@@ -81,6 +81,9 @@ fi
 # kubectl renders deploy/k8s's kustomize overlays; yamllint lints them (KubernetesManifestsMatchCodeTest).
 command -v kubectl >/dev/null || { say "installing kubectl (deploy/k8s checks)"; apt_install kubectl || say "kubectl missing: deploy's manifest tests will fail"; }
 command -v yamllint >/dev/null || { say "installing yamllint (deploy/k8s checks)"; apt_install yamllint || say "yamllint missing: deploy's manifest tests will fail"; }
+# jq and curl run the README's first-steps walkthrough as a user pastes it (ReadmeWalkthroughE2ETest).
+command -v jq >/dev/null || { say "installing jq (the README walkthrough)"; apt_install jq || say "jq missing: the README walkthrough test will fail"; }
+command -v curl >/dev/null || { say "installing curl (the README walkthrough)"; apt_install curl || say "curl missing: the README walkthrough test will fail"; }
 
 # --- Browser for the dashboard's tests (Selenium): Debian's chromium + its driver, and a CJK font --------
 if [[ "${KEFU_SKIP_BROWSER:-}" != 1 ]]; then

@@ -43,6 +43,14 @@ class RoutingFlowIT extends RoutingItSupport {
         return agent;
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private long queueWaits() {
+        io.micrometer.core.instrument.Timer waits = meters.find("kefu.routing.queue.wait").timer();
+        return waits == null ? 0 : waits.count();
+    }
+
     private UUID agentOf(UUID conversationId) {
         return jdbc.queryForObject("select agent_id from route where conversation_id = ?", UUID.class, conversationId);
     }
@@ -50,6 +58,7 @@ class RoutingFlowIT extends RoutingItSupport {
     @Test
     void aCustomersMessageQueuesAndTheNextFreeAgentGetsIt() {
         UUID conversation = UUID.randomUUID();
+        long waitsBefore = queueWaits();
         customerWrote(rabbit, tenant, conversation, UUID.randomUUID(), "你好");
         await("queued", WAIT, () -> "waiting".equals(routeStatus(jdbc, conversation)));
         assertThat(outbox(jdbc, "routing.conversation.queued.v1", conversation)).isEqualTo(1);
@@ -57,6 +66,7 @@ class RoutingFlowIT extends RoutingItSupport {
         UUID agent = agentOnline("default", 5);
 
         await("assigned", WAIT, () -> "assigned".equals(routeStatus(jdbc, conversation)));
+        assertThat(queueWaits()).as("the wait is on kefu.routing.queue.wait").isGreaterThan(waitsBefore);
         assertThat(agentOf(conversation)).isEqualTo(agent);
         assertThat(outbox(jdbc, "routing.conversation.assigned.v1", conversation)).isEqualTo(1);
         assertThat(jdbc.queryForObject("select current_load from agent where staff_id = ?", Integer.class, agent)).isEqualTo(1);

@@ -22,6 +22,8 @@ import io.kefu.routing.agent.Agents;
 import io.kefu.routing.events.ConversationAssigned;
 import io.kefu.routing.events.QueuePositionChanged;
 import io.kefu.routing.queue.Routes.QueueKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import jakarta.annotation.PreDestroy;
@@ -58,10 +60,16 @@ public class Assignment {
     private final ConcurrentHashMap<QueueKey, Boolean> pending = new ConcurrentHashMap<>();
     private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
     private final Tracer tracer;
+    /** Queue wait (queued → assigned) as ops chart it: {@code kefu.routing.queue.wait}, with percentiles. */
+    private final Timer queueWait;
 
     Assignment(Routes routes, Agents agents, RedissonClient redisson, EventPublisher events, TransactionTemplate tx,
-            LiveProperties<RoutingProperties> properties, Clock clock, ObjectProvider<Tracer> tracer) {
+            LiveProperties<RoutingProperties> properties, Clock clock, ObjectProvider<Tracer> tracer,
+            MeterRegistry meters) {
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+        this.queueWait = Timer.builder("kefu.routing.queue.wait")
+                .description("Time a customer waited in the queue before an agent was assigned").publishPercentileHistogram()
+                .register(meters);
         this.routes = routes;
         this.agents = agents;
         this.redisson = redisson;
@@ -183,6 +191,9 @@ public class Assignment {
                 return true;
             });
             if (Boolean.TRUE.equals(done)) {
+                if (route.enqueuedAt() != null) {
+                    queueWait.record(Duration.between(route.enqueuedAt(), clock.instant()));
+                }
                 return Optional.of(agent);
             }
             if (routes.find(route.conversationId()).filter(r -> r.version() == route.version()).isEmpty()) {
