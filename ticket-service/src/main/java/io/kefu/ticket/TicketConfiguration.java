@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.ticket.client.ClientProperties;
+import io.kefu.ticket.linking.LinkProperties;
 import io.kefu.ticket.sla.SlaProperties;
 import io.kefu.ticket.ticket.TicketProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -28,6 +29,11 @@ class TicketConfiguration {
     @Bean
     LiveProperties<TicketProperties> ticketProperties(Environment environment) {
         return LiveProperties.bind(environment, TicketProperties.class);
+    }
+
+    @Bean
+    LiveProperties<LinkProperties> linkProperties(Environment environment) {
+        return LiveProperties.bind(environment, LinkProperties.class);
     }
 
     @Bean

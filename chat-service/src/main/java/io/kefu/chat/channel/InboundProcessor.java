@@ -15,6 +15,7 @@ import io.kefu.chat.conversation.InboundMessage;
 import io.kefu.chat.conversation.MessageType;
 import io.kefu.chat.conversation.MessageView;
 import io.kefu.chat.conversation.Source;
+import io.kefu.chat.events.WecomContactAdded;
 import io.kefu.chat.events.WecomStaffMessage;
 import io.kefu.chat.identity.CustomerIdentities;
 import io.kefu.common.config.LiveProperties;
@@ -271,7 +272,12 @@ class InboundProcessor {
                                 set customer_id = excluded.customer_id, state = coalesce(excluded.state, wecom_contact_binding.state),
                                     status = 'active', updated_at = now()""",
                             account.id(), external, follower, row.tenantId(), customerId, InboundRows.truncate(m.getState(), 64));
-                    rows.finish(row.id(), "done", null);
+                    if (rows.finish(row.id(), "done", null)) {
+                        // ticket-service links the contact to a provider's customer when it can tell which.
+                        events.publish(new WecomContactAdded(account.corpId(), account.agentId(), external, follower, customerId,
+                                InboundRows.truncate(m.getState(), 64), change, row.receivedAt()), row.tenantId().toString(),
+                                account.corpId() + ":" + external);
+                    }
                 });
             }
             case "del_external_contact", "del_follow_user" -> tx.executeWithoutResult(status -> {

@@ -113,6 +113,29 @@ public class MessageSending {
         });
     }
 
+    /**
+     * A service provider answers a consultation of their own customer (package {@code provider} checked
+     * the ownership): a staff message from {@code senderId}, delivered like an agent's, limited and
+     * idempotent on {@code clientMsgId} like any send.
+     */
+    public MessageView postAsProvider(UUID conversationId, UUID senderId, String content, @Nullable JsonNode extra,
+            @Nullable String clientMsgId) {
+        if (clientMsgId != null) {
+            var existing = messages.findBySenderIdAndClientMsgId(senderId, clientMsgId);
+            if (existing.isPresent()) {
+                return existing.get().view();
+            }
+        }
+        rateLimiter.acquire(senderId);
+        return retry.run(() -> {
+            Conversation conversation = conversations.findById(conversationId).orElseThrow(() -> ConversationAccess.notFound(conversationId));
+            if (!conversation.isOpen()) {
+                throw ConversationAccess.ended(conversationId);
+            }
+            return storeOutbound(conversation, senderId, SenderType.STAFF, MessageType.TEXT, content, extra, clientMsgId);
+        });
+    }
+
     private MessageView sendAsCustomer(KefuPrincipal customer, SendCommand command, MessageType type) {
         if (customer.tenantId() == null) {
             throw new KefuProblemException(ProblemType.FORBIDDEN, "A customer token without a tenant cannot chat");

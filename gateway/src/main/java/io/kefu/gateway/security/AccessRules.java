@@ -82,6 +82,9 @@ public final class AccessRules {
                 .access(anyRole("provider", "agent", "customer"))
                 .pathMatchers("/api/customers/**", "/api/messages/**", "/api/home/**")
                 .access(anyRole("provider", "agent"))
+                // The provider mini-program's chat (chat-service) and a chat customer's linking by phone (ticket-service).
+                .pathMatchers("/api/chat/**").access(anyRole("provider"))
+                .pathMatchers("/api/customer-links", "/api/customer-links/**").access(anyRole("customer"))
                 .pathMatchers(HttpMethod.POST, "/api/push/subscribe").access(anyRole("customer"))
                 .pathMatchers("/api/push/**").access(anyRole("admin"))
                 // kb-ai: agents read items and test questions; supervisors (and admins) manage items.

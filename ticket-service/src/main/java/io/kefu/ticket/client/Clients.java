@@ -21,6 +21,7 @@ import io.kefu.ticket.provider.Inputs.Paging;
 import io.kefu.ticket.provider.Providers;
 import io.kefu.ticket.provider.Providers.Provider;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -62,8 +63,15 @@ public class Clients {
     private final JdbcClient jdbc;
     private final LiveProperties<ClientProperties> properties;
     private final Clock clock;
+    private final ApplicationEventPublisher changes;
 
-    Clients(ClientRepository clients, Providers providers, JdbcClient jdbc, LiveProperties<ClientProperties> properties, Clock clock) {
+    /** In-process, inside the edit's transaction: a customer moved to another provider (the linking package re-announces its links). */
+    public record ProviderChanged(UUID tenantId, UUID clientId, UUID providerId, String name) {
+    }
+
+    Clients(ClientRepository clients, Providers providers, JdbcClient jdbc, LiveProperties<ClientProperties> properties, Clock clock,
+            ApplicationEventPublisher changes) {
+        this.changes = changes;
         this.clients = clients;
         this.providers = providers;
         this.jdbc = jdbc;
@@ -95,8 +103,12 @@ public class Clients {
     public CustomerView update(Caller caller, UUID id, CustomerRequest request) {
         caller.requireAdmin();
         Client client = clients.findByIdAndTenantId(id, caller.tenantId()).orElseThrow(() -> notFound(id));
+        UUID before = client.providerId;
         client.edit(details(caller, request), today(), properties.get().expiringDays(), clock.instant());
         clients.flush();
+        if (!before.equals(client.providerId)) {
+            changes.publishEvent(new ProviderChanged(client.tenantId, client.id, client.providerId, client.name));
+        }
         return get(caller, id);
     }
 

@@ -34,7 +34,8 @@ public class ConversationTickets {
      */
     public record FromConversation(@Nullable UUID tenantId, @Nullable UUID conversationId, @Nullable UUID chatCustomerId,
             @Nullable String customerId, @Nullable String title, @Nullable String content, @Nullable String type, @Nullable String priority,
-            @Nullable String firstCustomerMessageAt, @Nullable List<Line> transcript, @Nullable UUID requestedBy) {
+            @Nullable String firstCustomerMessageAt, @Nullable List<Line> transcript, @Nullable UUID requestedBy,
+            @Nullable String requestedByType, @Nullable String escalationReason) {
     }
 
     public record Made(UUID ticketId, boolean created) {
@@ -102,19 +103,35 @@ public class ConversationTickets {
             }
         }
         String content = Inputs.optionalText("content", r.content(), Tickets.CONTENT_MAX);
+        String reason = Inputs.optionalText("escalationReason", r.escalationReason(), 1000);
+        boolean byProvider = "provider".equals(r.requestedByType());
+        if (r.requestedByType() != null && !byProvider && !"staff".equals(r.requestedByType())) {
+            throw Inputs.invalid("requestedByType", "must be staff or provider");
+        }
+        if (byProvider && (r.requestedBy() == null || r.customerId() == null)) {
+            throw Inputs.invalid(r.requestedBy() == null ? "requestedBy" : "customerId", "is required when a provider asks");
+        }
         UUID clientId = Tickets.optionalId("customerId", r.customerId());
         UUID providerId = null;
         if (clientId != null) {
-            Caller staff = new Caller(new UUID(0, 0), r.tenantId(), Caller.Kind.STAFF, false);
-            providerId = clients.visible(staff, clientId).providerId();
+            // A provider may only turn their own customer's conversation into a ticket (404 otherwise, as everywhere).
+            Caller reader = byProvider ? new Caller(r.requestedBy(), r.tenantId(), Caller.Kind.PROVIDER, false)
+                    : new Caller(new UUID(0, 0), r.tenantId(), Caller.Kind.STAFF, false);
+            providerId = clients.visible(reader, clientId).providerId();
         }
-        Operator by = r.requestedBy() == null ? Operator.SYSTEM : new Operator(r.requestedBy(), "客服", "staff");
+        Operator by = r.requestedBy() == null ? Operator.SYSTEM
+                : byProvider ? new Operator(r.requestedBy(), providers.nameOf(r.tenantId(), r.requestedBy()), "provider")
+                : new Operator(r.requestedBy(), "客服", "staff");
         Ticket ticket = Ticket.open(new Ticket.Draft(r.tenantId(), providerId, clientId, r.chatCustomerId(), r.conversationId(), title,
                 content != null ? content : text.isEmpty() ? title : text.toString().strip(), type, priority, providerId,
                 providerId == null ? null : providers.nameOf(r.tenantId(), providerId), first, json.writeValueAsString(lines)), by,
                 clock.instant());
         try {
-            return new Made(tickets.opened(ticket, by, "conversation"), true);
+            UUID id = tickets.opened(ticket, by, "conversation");
+            if (reason != null) {
+                tickets.escalate(ticket, by, reason, false); // the provider's chat escalation: made and handed to support at once
+            }
+            return new Made(id, true);
         } catch (DataIntegrityViolationException e) {
             throw new io.kefu.common.error.KefuProblemException(io.kefu.common.error.ProblemType.CONFLICT,
                     "A ticket for conversation " + r.conversationId() + " is being made; ask again");

@@ -112,7 +112,9 @@ public class TicketQueries {
                 args.add(caller.userId());
             }
             case CUSTOMER -> {
-                where.append(" and t.chat_customer_id = ?");
+                // Their own tickets, and those of the provider's customers they are linked to.
+                where.append(" and (t.chat_customer_id = ? or t.client_id in (select l.client_id from client_link l where l.chat_customer_id = ?))");
+                args.add(caller.userId());
                 args.add(caller.userId());
             }
             case STAFF -> {

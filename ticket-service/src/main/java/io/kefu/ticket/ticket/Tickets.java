@@ -2,6 +2,7 @@ package io.kefu.ticket.ticket;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -80,6 +81,12 @@ public class Tickets {
         if (caller.isCustomer()) {
             if (customerId != null) {
                 throw Inputs.invalid("customerId", "customers open tickets for themselves; leave it out");
+            }
+            // Linked to exactly one provider's customer: the ticket is theirs, and their provider handles it.
+            List<UUID> linked = tickets.linkedClients(caller.tenantId(), caller.userId());
+            if (linked.size() == 1) {
+                customerId = linked.getFirst();
+                client = clients.visible(new Caller(caller.userId(), caller.tenantId(), Caller.Kind.STAFF, false), customerId);
             }
         } else {
             if (customerId == null) {
@@ -173,7 +180,8 @@ public class Tickets {
         boolean sees = switch (caller.kind()) {
             case STAFF -> true;
             case PROVIDER -> caller.userId().equals(ticket.providerId);
-            case CUSTOMER -> caller.userId().equals(ticket.chatCustomerId);
+            case CUSTOMER -> caller.userId().equals(ticket.chatCustomerId)
+                    || (ticket.clientId != null && tickets.linked(ticket.clientId, caller.userId()));
         };
         if (!sees) {
             throw notFound(id);

@@ -36,6 +36,7 @@ class TicketEventContractsTest {
     void clientAndNoticeEventsMatchTheirSamples() {
         EventContracts.assertMatchesSample(new ClientExpiring(id, id, "n", LocalDate.now(), 21, id, now), "ticket.client.expiring.v1",
                 CONTRACTS);
+        EventContracts.assertMatchesSample(new ClientLinked(id, id, id, "n", "phone", now), "ticket.client.linked.v1", CONTRACTS);
         EventContracts.assertMatchesSample(new NoticeCreated(id, id, "ticket_update", "t", id, id, now), "ticket.notice.created.v1", CONTRACTS);
         EventContracts.assertMatchesSample(new StaffCommandAnswered("ww1", 1000002, "zhangsan", id, "记录客户", "done", "recorded", "ok", id,
                 "wecom:1", now), "ticket.staff-command.answered.v1", CONTRACTS);
