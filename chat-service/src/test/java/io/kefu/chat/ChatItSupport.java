@@ -104,6 +104,7 @@ public abstract class ChatItSupport {
         settings.put("kefu.security.jwk-set-uri", TestTokens.jwkSetUri());
         settings.put("kefu.chat.realtime.presence-keys", PRESENCE_KEYS);
         settings.put("kefu.chat.auth-url", WIREMOCK.baseUrl());
+        settings.put("kefu.chat.ticket-url", WIREMOCK.baseUrl());
         settings.put("kefu.chat.channel.wechat-api-base-url", WIREMOCK.baseUrl());
         settings.put("kefu.chat.channel.wecom-api-base-url", WIREMOCK.baseUrl());
         settings.put("kefu.chat.upload.storage-dir", UPLOAD_STORAGE.toString());

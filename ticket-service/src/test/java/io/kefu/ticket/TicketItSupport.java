@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @KefuIntegrationTest(classes = TicketApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "kefu.jobs.local.ticket-sla-check.cron=", "kefu.jobs.local.ticket-client-expiry.cron=", "kefu.jobs.local.ticket-auto-close.cron=",
-        "kefu.jobs.local.outbox-housekeeping.cron="})
+        "kefu.jobs.local.outbox-housekeeping.cron=", "kefu.jobs.local.remote-call-sweep.cron="})
 @Import(TicketItSupport.TestClock.class)
 public abstract class TicketItSupport {
 

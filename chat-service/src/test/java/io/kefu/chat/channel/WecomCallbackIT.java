@@ -50,6 +50,12 @@ class WecomCallbackIT extends ChannelItSupport {
         assertThat(binding).containsEntry("external_user_id", external).containsEntry("follow_user_id", "zhangsan")
                 .containsEntry("state", "store42").containsEntry("customer_id", customerId).containsEntry("tenant_id", app.tenantId())
                 .containsEntry("status", "active");
+        // ticket-service hears of it (to link the contact to a provider's customer): once, with the employee and the state
+        Map<String, Object> event = jdbc.queryForMap("select envelope->'data'->>'followUserId' as follow, envelope->'data'->>'customerId' as customer, "
+                + "envelope->'data'->>'state' as state, envelope->>'tenantId' as tenant from kefu_outbox "
+                + "where event_type = 'chat.wecom.contact-added.v1' and envelope->'data'->>'externalUserId' = ?", external);
+        assertThat(event).containsEntry("follow", "zhangsan").containsEntry("customer", customerId.toString()).containsEntry("state", "store42")
+                .containsEntry("tenant", app.tenantId().toString());
 
         postWecom(app, contactEvent(app, "del_follow_user", external, "zhangsan", null, t + 5), now());
         await("the customer's deletion is recorded", () -> "deleted_by_customer".equals(jdbc.queryForObject(

@@ -86,8 +86,8 @@ class PhoneCodes {
             jdbc.sql("select pg_advisory_xact_lock(?)").param(caller.userId().getMostSignificantBits() ^ caller.userId().getLeastSignificantBits())
                     .query((rs, i) -> 1).list();
             Instant now = clock.instant();
-            Instant last = jdbc.sql("select max(created_at) from phone_code where chat_customer_id = ?").param(caller.userId())
-                    .query((rs, i) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant()).single();
+            Instant last = jdbc.sql("select created_at from phone_code where chat_customer_id = ? order by created_at desc limit 1")
+                    .param(caller.userId()).query(Timestamp.class).optional().map(Timestamp::toInstant).orElse(null);
             if (last != null && last.plus(p.resendAfter()).isAfter(now)) {
                 throw limited("Ask for another code after " + p.resendAfter().toSeconds() + " s",
                         Duration.between(now, last.plus(p.resendAfter())).toSeconds() + 1);
