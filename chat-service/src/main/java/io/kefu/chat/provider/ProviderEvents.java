@@ -30,7 +30,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       provider who owns that customer.</li>
  * </ul>
  */
-@Configuration(proxyBeanMethods = false)
+// Named apart from its consumer bean "providerEvents": two beans of one name stop the context.
+@Configuration(value = "providerEventsConfiguration", proxyBeanMethods = false)
 class ProviderEvents {
 
     /** chat's own records of ticket-service's events. */

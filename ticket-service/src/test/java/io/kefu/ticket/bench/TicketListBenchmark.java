@@ -1,0 +1,148 @@
+package io.kefu.ticket.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kefu.ticket.TicketItSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The list endpoints' latency with 10,000 customers and 200,000 tickets in one tenant (issue 12): seeded
+ * with set-based SQL (generate_series), then each list read over HTTP, sequentially, after a warm-up;
+ * p50/p95/p99/max printed (and written to {@code target/ticket-bench.txt}) with the machine's load
+ * average. A measurement, not a test: no timed assertion (the development machine is shared), only that
+ * every answer is a 200. Run: {@code ./mvnw -pl ticket-service -am verify -Pbench} (see the README).
+ */
+@EnabledIfSystemProperty(named = "kefu.bench", matches = "true")
+class TicketListBenchmark extends TicketItSupport {
+
+    static final int PROVIDERS = 20;
+    static final int CUSTOMERS = 10_000;
+    static final int TICKETS = 200_000;
+    static final int WARMUP = Integer.getInteger("kefu.bench.warmup", 50);
+    static final int SAMPLES = Integer.getInteger("kefu.bench.samples", 300);
+
+    @Test
+    void listEndpointsWithTenThousandCustomersAndTwoHundredThousandTickets() throws Exception {
+        List<UUID> all = new ArrayList<>(List.of(providerA, providerB));
+        for (int i = 2; i < PROVIDERS; i++) {
+            UUID p = UUID.randomUUID();
+            providers.registered(p, tenant, "服务商" + i, "p" + i + "-" + p, Instant.now());
+            all.add(p);
+        }
+        long seedStart = System.nanoTime();
+        seed(all);
+        long seedMillis = (System.nanoTime() - seedStart) / 1_000_000;
+        assertThat(jdbc.queryForObject("select count(*) from client where tenant_id = ?", Long.class, tenant)).isEqualTo(CUSTOMERS);
+        assertThat(jdbc.queryForObject("select count(*) from ticket where tenant_id = ?", Long.class, tenant)).isEqualTo(TICKETS);
+        UUID someCustomer = jdbc.queryForObject("select id from client where tenant_id = ? and provider_id = ? limit 1", UUID.class, tenant,
+                providerA);
+
+        Map<String, Object[]> endpoints = new LinkedHashMap<>();
+        endpoints.put("staff    GET /api/customers", new Object[] {"/api/customers?page=1&pageSize=20", admin});
+        endpoints.put("staff    GET /api/customers?status=expiring&region=浙江", new Object[] {"/api/customers?status=expiring&region=%E6%B5%99%E6%B1%9F", admin});
+        endpoints.put("staff    GET /api/customers?keyword=客户77", new Object[] {"/api/customers?keyword=%E5%AE%A2%E6%88%B777", admin});
+        endpoints.put("provider GET /api/customers", new Object[] {"/api/customers?page=1&pageSize=20", tokenA});
+        endpoints.put("provider GET /api/customers?page=20", new Object[] {"/api/customers?page=20&pageSize=20", tokenA});
+        endpoints.put("staff    GET /api/tickets", new Object[] {"/api/tickets?page=1&pageSize=20", admin});
+        endpoints.put("staff    GET /api/tickets?status=open&type=system_issue", new Object[] {"/api/tickets?status=open&type=system_issue", admin});
+        endpoints.put("staff    GET /api/tickets?escalationStatus=escalated", new Object[] {"/api/tickets?escalationStatus=escalated", admin});
+        endpoints.put("staff    GET /api/tickets?page=500", new Object[] {"/api/tickets?page=500&pageSize=20", admin});
+        endpoints.put("provider GET /api/tickets", new Object[] {"/api/tickets?page=1&pageSize=20", tokenA});
+        endpoints.put("provider GET /api/tickets?status=processing", new Object[] {"/api/tickets?status=processing", tokenA});
+        endpoints.put("provider GET /api/tickets?keyword=登录", new Object[] {"/api/tickets?keyword=%E7%99%BB%E5%BD%95", tokenA});
+        endpoints.put("provider GET /api/customers/{id}/tickets", new Object[] {"/api/customers/" + someCustomer + "/tickets", tokenA});
+        endpoints.put("provider GET /api/messages", new Object[] {"/api/messages?page=1&pageSize=20", tokenA});
+        endpoints.put("provider GET /api/home", new Object[] {"/api/home", tokenA});
+
+        StringBuilder report = new StringBuilder();
+        report.append("ticket-service list benchmark: ").append(CUSTOMERS).append(" customers, ").append(TICKETS).append(" tickets, ")
+                .append(PROVIDERS).append(" providers in one tenant; seeded in ").append(seedMillis).append(" ms; ").append(SAMPLES)
+                .append(" sequential requests each after ").append(WARMUP).append(" warm-up\n");
+        report.append("load average before: ").append(loadAverage()).append('\n');
+        report.append(String.format("%-58s %8s %8s %8s %8s %8s%n", "endpoint", "p50 ms", "p95 ms", "p99 ms", "max ms", "total"));
+        for (var e : endpoints.entrySet()) {
+            String path = (String) e.getValue()[0];
+            String token = (String) e.getValue()[1];
+            for (int i = 0; i < WARMUP; i++) {
+                call("GET", path, null, token);
+            }
+            double[] millis = new double[SAMPLES];
+            long total = -1;
+            for (int i = 0; i < SAMPLES; i++) {
+                long t0 = System.nanoTime();
+                Response r = call("GET", path, null, token);
+                millis[i] = (System.nanoTime() - t0) / 1e6;
+                assertThat(r.status()).as(e.getKey() + " " + r.body()).isEqualTo(200);
+                if (total < 0 && r.body().has("total")) {
+                    total = r.body().get("total").asLong();
+                }
+            }
+            Arrays.sort(millis);
+            report.append(String.format("%-58s %8.1f %8.1f %8.1f %8.1f %8s%n", e.getKey(), pct(millis, 50), pct(millis, 95), pct(millis, 99),
+                    millis[millis.length - 1], total < 0 ? "-" : String.valueOf(total)));
+        }
+        report.append("load average after: ").append(loadAverage()).append('\n');
+        System.out.println(report);
+        Files.writeString(Path.of("target/ticket-bench.txt"), report);
+    }
+
+    /** Set-based: one statement per table, spread over the providers (customer i belongs to provider i mod 20). */
+    private void seed(List<UUID> providerIds) {
+        UUID[] ids = providerIds.toArray(UUID[]::new);
+        jdbc.update("""
+                insert into client (id, tenant_id, provider_id, name, contact_person, phone, email, region, software_version, port_count,
+                                    purchase_date, expiry_date, status, usage_score, last_active_time, created_at, updated_at)
+                select gen_random_uuid(), ?, (?::uuid[])[1 + i % ?], '客户' || i, '联系人' || i, '139' || lpad(i::text, 8, '0'),
+                       'c' || i || '@example.com', (array['浙江','江苏','上海','广东','北京'])[1 + i % 5], 'v3.' || (i % 10), 5 + i % 100,
+                       current_date - 365 - (i % 300), current_date + (i % 400) - 30, 'active', i % 101, now() - (i % 1000) * interval '1 hour',
+                       now() - i * interval '1 minute', now() - i * interval '1 minute'
+                from generate_series(1, ?) as i""", tenant, ids, ids.length, CUSTOMERS);
+        jdbc.update("""
+                with c as (select id, provider_id, row_number() over (order by created_at) - 1 as n from client where tenant_id = ?)
+                insert into ticket (id, tenant_id, provider_id, client_id, title, content, type, priority, status, escalation_status,
+                                    assignee_id, assignee_name, sla_started_at, created_at, updated_at, resolved_at)
+                select gen_random_uuid(), ?, c.provider_id, c.id,
+                       (array['端口无法登录','报表导出失败','续费咨询','培训安排','功能建议','投诉响应慢'])[1 + t.i % 6] || ' #' || t.i,
+                       '详细描述 ' || t.i,
+                       (array['system_issue','product_suggestion','training_implementation','renewal_question','issue_escalation','complaint'])[1 + t.i % 6],
+                       (array['low','normal','high','urgent'])[1 + t.i % 4],
+                       (array['open','processing','resolved','closed'])[1 + (t.i / 7) % 4],
+                       case when t.i % 13 = 0 then 'escalated' else 'normal' end,
+                       c.provider_id, '服务商', now() - t.i * interval '10 seconds', now() - t.i * interval '10 seconds',
+                       now() - t.i * interval '10 seconds', case when (t.i / 7) % 4 >= 2 then now() else null end
+                from generate_series(1, ?) as t(i) join c on c.n = t.i % ?""",
+                tenant, tenant, TICKETS, CUSTOMERS);
+        jdbc.update("""
+                insert into notice (id, tenant_id, provider_id, type, title, content, read_status, created_at)
+                select gen_random_uuid(), ?, (?::uuid[])[1 + i % ?], (array['system_notification','customer_alert','ticket_update'])[1 + i % 3],
+                       '消息 ' || i, '内容 ' || i, case when i % 3 = 0 then 'unread' else 'read' end, now() - i * interval '1 minute'
+                from generate_series(1, 20000) as i""", tenant, ids, ids.length);
+        jdbc.execute("analyze client");
+        jdbc.execute("analyze ticket");
+        jdbc.execute("analyze notice");
+    }
+
+    private static double pct(double[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
