@@ -34,7 +34,8 @@ final class SuiteProcesses implements AutoCloseable {
             "kb-ai-service", "KEFU_KB_AI_URL",
             "stats-service", "KEFU_STATS_URL");
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    /** Generous: several JVMs start side by side on two cores (raise with -De2e.start-timeout-seconds on a busy machine). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("e2e.start-timeout-seconds", 420));
 
     private final Map<String, ServiceProcess> services;
     private final ServiceProcess gateway;
