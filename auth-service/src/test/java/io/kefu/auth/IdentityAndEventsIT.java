@@ -134,6 +134,32 @@ class IdentityAndEventsIT extends AuthItSupport {
         assertEvent("auth.staff.deactivated.v1", staffId, data -> assertThat(data.path("staffId").asString()).isEqualTo(staffId));
     }
 
+    @Test
+    void everyTenantChangeLandsInTheOutboxWithItsFullConfigMatchingTheCommittedSample() {
+        String tenant = newTenant().get("tenantId");
+        Response changed = call("PUT", "/api/admin/tenants/" + tenant, Map.of("name", "shop-" + unique("n"), "config",
+                Map.of("autoMode", false, "blacklist", List.of("律师函"), "whitelist", List.of("vip-1"), "businessHours", "09:00-18:00",
+                        "replyDelay", 5)), superadminToken());
+        assertThat(changed.status()).as(changed.body().toString()).isEqualTo(200);
+
+        List<JsonNode> events = jdbc.queryForList("select envelope::text from kefu_outbox where event_type = 'auth.tenant.configured.v1'"
+                + " and envelope->>'subject' = ? order by (envelope->'data'->>'version')::int", String.class, tenant)
+                .stream().map(JSON::readTree).toList();
+        assertThat(events).hasSize(2); // created, then changed
+        // the change has every field set (the creation left businessHours out: null)
+        EventContracts.assertMatchesSample(events.get(1).path("data"), "auth.tenant.configured.v1", CONTRACTS);
+        assertThat(events.get(0).path("data").path("businessHours").isNull()).isTrue();
+        assertThat(events.get(0).path("data").path("autoMode").asBoolean()).isTrue();
+        JsonNode latest = events.get(1).path("data");
+        assertThat(latest.path("autoMode").asBoolean()).isFalse();
+        assertThat(latest.path("blacklist").get(0).asString()).isEqualTo("律师函");
+        assertThat(latest.path("whitelist").get(0).asString()).isEqualTo("vip-1");
+        assertThat(latest.path("businessHours").asString()).isEqualTo("09:00-18:00");
+        assertThat(latest.path("replyDelay").asInt()).isEqualTo(5);
+        assertThat(latest.path("version").asLong()).isGreaterThan(events.get(0).path("data").path("version").asLong());
+        assertThat(events.get(1).path("tenantId").asString()).isEqualTo(tenant);
+    }
+
     private void assertEvent(String type, String subject, java.util.function.Consumer<JsonNode> check) {
         List<String> envelopes = jdbc.queryForList("select envelope::text from kefu_outbox where event_type = ? and envelope->>'subject' = ?",
                 String.class, type, subject);

@@ -10,7 +10,9 @@ import io.kefu.common.security.SecretCipher;
 import io.kefu.auth.tenant.TenantDtos.MiniApp;
 import io.kefu.auth.tenant.TenantDtos.TenantRequest;
 import io.kefu.auth.tenant.TenantDtos.TenantView;
+import io.kefu.auth.events.TenantConfigured;
 import io.kefu.common.error.KefuProblemException;
+import io.kefu.common.event.EventPublisher;
 import io.kefu.common.error.ProblemType;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Sort;
@@ -29,12 +31,14 @@ public class TenantService {
     private final TenantRepository tenants;
     private final SecretCipher cipher;
     private final Clock clock;
+    private final EventPublisher events;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    TenantService(TenantRepository tenants, SecretCipher cipher, Clock clock) {
+    TenantService(TenantRepository tenants, SecretCipher cipher, Clock clock, EventPublisher events) {
         this.tenants = tenants;
         this.cipher = cipher;
         this.clock = clock;
+        this.events = events;
     }
 
     @Transactional
@@ -112,7 +116,17 @@ public class TenantService {
         }
     }
 
+    /** Saves and publishes the full new state in the same transaction (outbox), for the services that apply the config. */
     private Tenant save(Tenant tenant) {
+        Tenant saved = flush(tenant);
+        TenantConfig config = json.readValue(saved.config, TenantConfig.class);
+        events.publish(new TenantConfigured(saved.id.toString(), saved.name, saved.status, config.aiModel(), config.autoMode(),
+                config.blacklist(), config.whitelist(), config.businessHours(), config.replyDelay(), saved.version, clock.instant()),
+                saved.id.toString(), saved.id.toString());
+        return saved;
+    }
+
+    private Tenant flush(Tenant tenant) {
         try {
             return tenants.saveAndFlush(tenant);
         } catch (DataIntegrityViolationException e) {

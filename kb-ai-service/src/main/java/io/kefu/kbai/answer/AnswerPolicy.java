@@ -74,6 +74,15 @@ public final class AnswerPolicy {
         };
     }
 
+    /**
+     * The tenant's auto mode (auth's config): when it is off, nothing reaches the customer unreviewed, so
+     * the top band's KB answer becomes a draft like the middle band's (no model needed: the score says the
+     * KB answer fits). A whitelisted customer counts as auto mode on.
+     */
+    public static Decision withTenantRules(Decision decision, boolean autoAllowed) {
+        return decision.action() == Action.SEND_KB && !autoAllowed ? Decision.of(Action.KB_DRAFT) : decision;
+    }
+
     /** The model failed (kind from {@link io.kefu.kbai.llm.ModelFailure#kind()}) or said the KB does not cover the question. */
     public static Decision afterModelFailure(boolean notCovered) {
         return Decision.handOff(notCovered ? "not_covered" : "model_failed");

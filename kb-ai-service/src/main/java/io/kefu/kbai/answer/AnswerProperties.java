@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param holdingMessage    what the customer reads while their answer waits for review; blank = nothing
  * @param transcriptRetention how long the conversation lines are kept
  * @param modelIntent       ask the model for the intent when the words and categories do not decide
+ * @param offHoursMessage   what the customer reads instead of the holding or hand-off notice outside the tenant's
+ *                          business hours; {@code {hours}} becomes the tenant's hours
+ * @param zone              the tenants' local time for business hours
  */
 @Validated
 @ConfigurationProperties("kefu.kbai.answer")
@@ -35,5 +38,8 @@ public record AnswerProperties(
         @DefaultValue("好的，正在为您转接人工客服，请稍候。") @NotBlank @Size(max = 500) String handoffMessage,
         @DefaultValue("您的问题已收到，正在为您核实答案，请稍候。") @NotNull @Size(max = 500) String holdingMessage,
         @DefaultValue("7d") @NotNull Duration transcriptRetention,
-        @DefaultValue("true") boolean modelIntent) {
+        @DefaultValue("true") boolean modelIntent,
+        @DefaultValue("现在是非工作时间（人工服务时间：{hours}），您的问题已记录，客服上班后会第一时间回复您。") @NotBlank @Size(max = 500)
+        String offHoursMessage,
+        @DefaultValue("Asia/Shanghai") @NotNull java.time.ZoneId zone) {
 }

@@ -1,9 +1,15 @@
 package io.kefu.kbai.answer;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.kbai.answer.AnswerPolicy.Action;
@@ -17,10 +23,14 @@ import io.kefu.kbai.llm.Completion;
 import io.kefu.kbai.llm.ModelFailure;
 import io.kefu.kbai.llm.Prompts;
 import io.kefu.kbai.llm.TenantAi;
+import io.kefu.kbai.tenant.TenantRuleBook;
+import io.kefu.kbai.tenant.TenantRules;
 import io.kefu.common.event.EventPublisher;
+import jakarta.annotation.PreDestroy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +42,12 @@ import tools.jackson.databind.json.JsonMapper;
  * that the claim is still this attempt's. A model call has no effect outside (the customer sees only
  * what is recorded), so a claim whose lease ran out is simply answered again by {@link AnswerJobs};
  * after {@code maxAttempts} the customer gets the fallback and a person.
+ *
+ * <p>The tenant's rules ({@link TenantRules}, auth's config) apply on top of the bands: a blacklisted
+ * customer or word goes to a person before any retrieval; with auto mode off the top band becomes a
+ * draft (whitelisted customers excepted); outside business hours the notices say when people are back;
+ * an automatic answer waits for the reply delay — on a timer, with the claim's lease stretched past it,
+ * so no thread and no transaction is held meanwhile (a restart leaves the claim to the retry job).
  */
 @Component
 class Answerer {
@@ -50,10 +66,19 @@ class Answerer {
     private final TransactionTemplate tx;
     private final LiveProperties<AnswerProperties> properties;
     private final Clock clock;
+    private final TenantRuleBook tenantRules;
+    private final ScheduledExecutorService delays;
+    private final Executor executor;
 
     Answerer(Answers answers, KnowledgeLookup knowledge, IntentClassifier intents, AiSettings settings, ChatModels models,
             Transcript transcript, Replies replies, EventPublisher events, TransactionTemplate tx, LiveProperties<AnswerProperties> properties,
-            Clock clock) {
+            Clock clock, TenantRuleBook tenantRules, @Qualifier("answerExecutor") Executor executor) {
+        this.tenantRules = tenantRules;
+        // The timer of the reply delays; it only hands a due answer to the executor. Not a bean: a
+        // ScheduledExecutorService bean would replace Boot's task scheduler. Dropped at shutdown with what
+        // it holds: those claims stay pending and the retry job answers them after their lease.
+        this.delays = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kb-reply-delay").factory());
+        this.executor = executor;
         this.answers = answers;
         this.knowledge = knowledge;
         this.intents = intents;
@@ -65,6 +90,11 @@ class Answerer {
         this.tx = tx;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    @PreDestroy
+    void stopTimer() {
+        delays.shutdownNow();
     }
 
     /** What was decided, ready to record. */
@@ -79,22 +109,51 @@ class Answerer {
             return;
         }
         Outcome outcome;
+        TenantRules rules = TenantRules.NONE;
         try {
+            rules = tenantRules.of(row.tenantId());
             outcome = attempt > properties.get().maxAttempts()
                     ? new Outcome("handed_off", new Evidence(Band.FALLBACK, List.of()), Intent.OTHER, null, "kb", 0, 0, "model_failed",
                             "gave up after " + (attempt - 1) + " attempts")
-                    : decide(row);
+                    : decide(row, rules);
         } catch (RuntimeException e) {
             log.warn("question {} of conversation {}: no answer, handing over", id, row.conversationId(), e);
             outcome = new Outcome("handed_off", new Evidence(Band.FALLBACK, List.of()), Intent.OTHER, null, "kb", 0, 0, "model_failed",
                     e.toString());
         }
-        record(row, attempt, outcome);
+        if ("sent".equals(outcome.status()) && rules.replyDelay() > 0) {
+            Instant sendAt = row.customerWroteAt().plusSeconds(rules.replyDelay());
+            Duration wait = Duration.between(clock.instant(), sendAt);
+            if (wait.isPositive()) {
+                later(row, attempt, outcome, rules, sendAt, wait);
+                return;
+            }
+        }
+        record(row, attempt, outcome, rules);
     }
 
-    private Outcome decide(AnswerRow row) {
+    /** The reply delay: the claim is held past {@code sendAt}, and a timer records the answer then. */
+    private void later(AnswerRow row, int attempt, Outcome outcome, TenantRules rules, Instant sendAt, Duration wait) {
+        if (!answers.extendLease(row.id(), attempt, sendAt.plus(properties.get().lease()))) {
+            return; // taken by another attempt meanwhile
+        }
+        try {
+            delays.schedule(() -> executor.execute(() -> record(row, attempt, outcome, rules)), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException shuttingDown) {
+            // left pending with its lease: the retry job answers it after the lease
+        }
+    }
+
+    private Outcome decide(AnswerRow row, TenantRules rules) {
         AnswerProperties p = properties.get();
         String question = row.question().strip();
+        boolean whitelisted = rules.whitelisted(row.customerId());
+        if (!whitelisted && rules.blacklisted(row.customerId(), question).isPresent()) {
+            // never answered by the AI, not even looked up: a person takes it
+            Intent intent = intents.fromWords(question, List.of());
+            return new Outcome("handed_off", new Evidence(Band.FALLBACK, List.of()), intent == null ? Intent.OTHER : intent, null, "kb", 0, 0,
+                    "blacklisted", null);
+        }
         TenantAi ai = settings.of(row.tenantId());
         Evidence evidence = question.isEmpty() ? new Evidence(Band.FALLBACK, List.of()) : knowledge.search(row.tenantId(), question, p.topK());
         Intent intent = intents.fromWords(question, evidence.items().stream().map(Evidence.Item::category).toList());
@@ -102,7 +161,8 @@ class Answerer {
             intent = ai.hasModel() && p.modelIntent() && evidence.band() != Band.AUTO && !question.isEmpty() ? modelIntent(row, ai, question)
                     : Intent.OTHER;
         }
-        Decision decision = AnswerPolicy.decide(question, evidence, intent, ai.hasModel(), ai.lowBand());
+        Decision decision = AnswerPolicy.withTenantRules(AnswerPolicy.decide(question, evidence, intent, ai.hasModel(), ai.lowBand()),
+                rules.autoMode() || whitelisted);
         Evidence.Item best = evidence.best();
         return switch (decision.action()) {
             case SEND_KB -> new Outcome("sent", evidence, intent, best.answer(), "kb", 0, 0, null, null);
@@ -142,8 +202,11 @@ class Answerer {
         }
     }
 
-    private void record(AnswerRow row, int attempt, Outcome o) {
+    private void record(AnswerRow row, int attempt, Outcome o, TenantRules rules) {
         Evidence e = o.evidence();
+        AnswerProperties p = properties.get();
+        boolean open = rules.hours().openAt(clock.instant().atZone(p.zone()).toLocalTime());
+        String offHours = open ? null : p.offHoursMessage().replace("{hours}", rules.hours().text());
         Evidence.Item best = e.best();
         String band = e.band().code();
         List<Object> items = new ArrayList<>();
@@ -165,12 +228,12 @@ class Answerer {
                 case "draft" -> {
                     events.publish(new AnswerDrafted(row.id(), row.conversationId(), band, e.score(), e.kbHit(), o.intent().code(), o.model(),
                             clock.instant()), row.tenantId().toString(), row.conversationId().toString());
-                    String holding = properties.get().holdingMessage();
+                    String holding = offHours != null ? offHours : p.holdingMessage();
                     if (!holding.isBlank()) {
                         replies.send(row, holding, "holding", band, e.score(), null, "kb");
                     }
                 }
-                default -> replies.handOff(row, o.reason(), o.intent().code(), band, e.score(), e.kbHit(), true);
+                default -> replies.handOff(row, o.reason(), o.intent().code(), band, e.score(), e.kbHit(), true, offHours);
             }
         });
     }

@@ -66,6 +66,12 @@ public class Answers {
                 returning attempts""").params(Timestamp.from(leaseUntil), id, Timestamp.from(now)).query(Integer.class).optional();
     }
 
+    /** Holds the claim of attempt {@code attempt} until {@code leaseUntil} (an answer waiting for the reply delay); false when lost. */
+    boolean extendLease(UUID id, int attempt, Instant leaseUntil) {
+        return jdbc.sql("update ai_answer set lease_until = ? where id = ? and status = 'pending' and attempts = ?")
+                .params(Timestamp.from(leaseUntil), id, attempt).update() == 1;
+    }
+
     /** Records the outcome of attempt {@code attempt}; false when the question was decided meanwhile. */
     boolean decide(UUID id, int attempt, String status, Evidence evidence, String intent, String itemsJson, @Nullable String draft,
             @Nullable String answer, @Nullable String origin, @Nullable String model, int inputTokens, int outputTokens,

@@ -40,9 +40,15 @@ public class Replies {
      * came before), so stats count the question here.
      */
     public void handOff(AnswerRow row, String reason, String intent, String band, double score, boolean kbHit, boolean atQuestion) {
+        handOff(row, reason, intent, band, score, kbHit, atQuestion, null);
+    }
+
+    /** As above; {@code notice} replaces the usual notice (outside business hours: when people are back). */
+    public void handOff(AnswerRow row, String reason, String intent, String band, double score, boolean kbHit, boolean atQuestion,
+            @Nullable String notice) {
         AnswerProperties p = properties.get();
         boolean asked = "asked_for_human".equals(reason) || "complaint".equals(reason);
-        send(row, asked ? p.handoffMessage() : p.fallbackMessage(), "fallback", band, score, null, "kb");
+        send(row, notice != null ? notice : asked ? p.handoffMessage() : p.fallbackMessage(), "fallback", band, score, null, "kb");
         events.publish(new ConversationHandedOff(row.id(), row.conversationId(), row.customerId(), reason, intent, band, score, kbHit,
                 atQuestion, clock.instant()), row.tenantId().toString(), row.conversationId().toString());
     }

@@ -8,7 +8,7 @@ import io.kefu.common.event.PrioritizedEvent;
 
 /**
  * The AI gives the conversation to people: routing puts it in the human queue with its history (a
- * request to routing; a fact for stats). {@code reason}: asked_for_human, complaint, empty_kb,
+ * request to routing; a fact for stats). {@code reason}: asked_for_human, complaint, blacklisted, empty_kb,
  * low_confidence, model_failed, rejected, review_timeout, window_closing. {@code intent} (presale,
  * aftersale, complaint, human, other) lets routing pick the group.
  *

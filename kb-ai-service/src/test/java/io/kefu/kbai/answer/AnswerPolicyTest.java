@@ -42,6 +42,17 @@ class AnswerPolicyTest {
     }
 
     @Test
+    void withTheTenantsAutoModeOffTheUpperBandBecomesADraftOfTheKbAnswerAndNothingElseChanges() {
+        var send = decide(evidence(Band.AUTO, 0.95), true, LowBand.REVIEW);
+        assertThat(AnswerPolicy.withTenantRules(send, false).action()).isEqualTo(Action.KB_DRAFT);
+        assertThat(AnswerPolicy.withTenantRules(send, true).action()).isEqualTo(Action.SEND_KB);
+        var rewrite = decide(evidence(Band.DRAFT, 0.7), true, LowBand.REVIEW);
+        assertThat(AnswerPolicy.withTenantRules(rewrite, false)).isEqualTo(rewrite);
+        var handOff = decide(evidence(Band.FALLBACK, 0.3), true, LowBand.HUMAN);
+        assertThat(AnswerPolicy.withTenantRules(handOff, false)).isEqualTo(handOff);
+    }
+
+    @Test
     void anEmptyKbAnEmptyQuestionAPersonAskedForOrAComplaintGoToPeople() {
         assertThat(decide(new Evidence(Band.FALLBACK, List.of()), true, LowBand.REVIEW).reason()).isEqualTo("empty_kb");
         assertThat(AnswerPolicy.decide("  ", evidence(Band.AUTO, 0.99), Intent.OTHER, true, LowBand.REVIEW).reason()).isEqualTo("not_understood");
