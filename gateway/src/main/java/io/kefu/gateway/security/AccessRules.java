@@ -89,6 +89,9 @@ public final class AccessRules {
                 .pathMatchers("/api/push/**").access(anyRole("admin"))
                 // kb-ai: agents read items and test questions; supervisors (and admins) manage items.
                 .pathMatchers(HttpMethod.POST, "/api/kb/search").access(anyRole("agent"))
+                // reviewers (agents) claim, send and reject the AI's drafts; saving an edit to the KB is checked by kb-ai
+                .pathMatchers(HttpMethod.POST, "/api/kb/reviews/*/claim", "/api/kb/reviews/*/send", "/api/kb/reviews/*/reject")
+                .access(anyRole("agent"))
                 .pathMatchers(HttpMethod.GET, "/api/kb/**").access(anyRole("agent"))
                 .pathMatchers("/api/kb/items", "/api/kb/items/**").access(anyRole("supervisor"))
                 .pathMatchers(HttpMethod.HEAD, "/api/kb/**").access(anyRole("agent"))

@@ -75,6 +75,7 @@ class KnowledgeScaleBenchmark extends KbAiItSupport {
         long t0 = System.nanoTime();
         ImportReport report = importer.run(UUID.randomUUID(), rows.subList(0, toImport), null);
         long importMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("load average after the import: %s%n", java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
         assertThat(report.created()).isEqualTo(toImport);
         System.out.printf("import of %d items (embeddings included): %d ms (%.1f ms per item)%n", toImport, importMs, (double) importMs / toImport);
 
@@ -113,6 +114,18 @@ class KnowledgeScaleBenchmark extends KbAiItSupport {
         }
         System.out.printf("search, one caller: %.1f ms per query%n", (System.nanoTime() - s) / 1e6 / 100);
         Runtime rt = Runtime.getRuntime();
-        System.out.printf("heap used after: %d MB%n", (rt.totalMemory() - rt.freeMemory()) / 1024 / 1024);
+        System.out.printf("heap used after: %d MB of %d MB max; resident (this JVM: service context, model, 10,000-item index, test harness): %s%n",
+                (rt.totalMemory() - rt.freeMemory()) / 1024 / 1024, rt.maxMemory() / 1024 / 1024, resident());
+        System.out.printf("load average during the run: %s%n", java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
+    }
+
+    /** VmRSS of this process (Linux), or "n/a". */
+    static String resident() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS"))
+                    .map(l -> l.replaceAll("\\s+", " ").substring(6).strip()).findFirst().orElse("n/a");
+        } catch (java.io.IOException e) {
+            return "n/a";
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.kefu.common.event.EventHandlers;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -15,19 +16,22 @@ import org.springframework.messaging.Message;
  * joins the human queue of its group, keeping its place in history — chat still holds every message,
  * so the agent who takes it sees what the customer and the AI said. A conversation that is no longer
  * with the AI (already queued because the customer asked routing for a person) is left as it is.
- * The record is routing's own view of kb-ai's event.
+ * The group is the one the tenant's rules map the hand-off's intent to ({@code intentGroups}), else the
+ * conversation's own. The record is routing's own view of kb-ai's event.
  */
 @Configuration(proxyBeanMethods = false)
 class AiHandOffs {
 
-    record HandedOff(UUID conversationId, String reason) {
+    /** @param intent kb-ai's intent of the question (presale, aftersale, complaint, human, other); picks the group */
+    record HandedOff(UUID conversationId, String reason, @Nullable String intent) {
     }
 
     @Bean
     Consumer<Message<byte[]>> kbEvents(EventHandlers handlers, RoutingDecision decision) {
         return handlers.consumer("routing")
                 .on("kb.conversation.handed-off.v1", HandedOff.class, (data, envelope) ->
-                        decision.handOverFromAi(RoutingConsumers.tenant(envelope), data.conversationId(), reason(data.reason())))
+                        decision.handOverFromAi(RoutingConsumers.tenant(envelope), data.conversationId(), reason(data.reason()),
+                                data.intent()))
                 .build();
     }
 

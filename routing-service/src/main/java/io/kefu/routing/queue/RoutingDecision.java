@@ -94,10 +94,12 @@ class RoutingDecision {
     }
 
     /** The AI gave up (or a person was asked for later): the conversation joins the human queue. */
-    void handOverFromAi(UUID tenantId, UUID conversationId, String reason) {
+    /** The AI hands over: the group of the hand-off's intent when the tenant maps it, else the conversation's own. */
+    void handOverFromAi(UUID tenantId, UUID conversationId, String reason, @Nullable String intent) {
         routes.findForUpdate(conversationId).filter(r -> "ai".equals(r.status())).ifPresent(route -> {
             Instant now = clock.instant();
-            routes.enqueue(route, route.groupName(), route.priority(), now, now);
+            String group = rules.of(tenantId).groupFor(intent).orElse(route.groupName());
+            routes.enqueue(route, group, route.priority(), now, now);
             queued(tenantId, conversationId, reason);
         });
     }

@@ -16,6 +16,7 @@ class AiHandOffsReadKbAiSampleTest {
                 "kb.conversation.handed-off.v1", AiHandOffs.HandedOff.class);
         assertThat(handedOff.conversationId()).isNotNull();
         assertThat(handedOff.reason()).isEqualTo("model_failed");
+        assertThat(handedOff.intent()).isEqualTo("aftersale");
         assertThat(AiHandOffs.reason(handedOff.reason())).isEqualTo("ai_model_failed");
         assertThat(AiHandOffs.reason("asked_for_human")).isEqualTo("asked_for_human");
     }
