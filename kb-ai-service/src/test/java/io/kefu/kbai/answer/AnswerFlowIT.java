@@ -234,4 +234,20 @@ class AnswerFlowIT extends AiTestSupport {
         assertThat(row.get("channel")).isEqualTo("mp");
         MODEL.verify(postRequestedFor(urlPathEqualTo("/ok/v1/chat/completions")).withRequestBody(containing("我在杭州西湖店附近")));
     }
+
+    @Test
+    void aBlankAnEmojiOnlyAHugeOrAScriptQuestionIsNeverLeftWithoutAWordToTheCustomer() {
+        UUID tenant = UUID.randomUUID();
+        faq(tenant);
+        for (String question : List.of("   ", "😀😀😀", "退款".repeat(5_000), "<script>alert(1)</script>怎么申请退款")) {
+            UUID conversation = UUID.randomUUID();
+            Map<String, Object> row = decided(ask(tenant, conversation, question));
+            assertThat(row.get("status")).as(question.substring(0, Math.min(20, question.length()))).isIn("sent", "draft", "handed_off");
+            assertThat((String) row.get("question")).hasSizeLessThanOrEqualTo(4000);
+            assertThat(events("kb.answer.sent.v1", conversation)).as("the customer hears something").isNotEmpty();
+            if (question.isBlank()) {
+                assertThat(row.get("handoff_reason")).isEqualTo("not_understood");
+            }
+        }
+    }
 }

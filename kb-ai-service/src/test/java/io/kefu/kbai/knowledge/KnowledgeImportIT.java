@@ -196,4 +196,32 @@ class KnowledgeImportIT extends KbAiItSupport {
         }
         assertThat(call("POST", "/api/kb/items/bulk", tooMany, supervisor).status()).isEqualTo(400);
     }
+
+    @Test
+    void blankHugeEmojiAndScriptRowsOfAnImportAreJudgedRowByRowAndNothingIsHalfStored() {
+        String csv = "问题,答案\n   ,空白问题的答案\n" + "退".repeat(10_000) + ",超长问题的答案\n退款😀refund怎么弄？,<script>alert(1)</script>\n只有问题没有答案,\n";
+        Response report = upload("odd.csv", csv.getBytes(StandardCharsets.UTF_8), supervisor);
+        assertThat(report.status()).as(report.body().toString()).isEqualTo(200);
+        assertThat(report.body().get("created").asInt()).isEqualTo(1);
+        assertThat(report.body().get("rejected").asInt()).isEqualTo(3);
+        for (JsonNode row : report.body().get("rows")) {
+            if ("rejected".equals(row.path("status").asString())) {
+                assertThat(row.path("reason").asString()).as(row.toString()).isNotBlank();
+            }
+        }
+        assertThat(jdbc.queryForList("select answer from kb_item where tenant_id = ?", String.class, tenant))
+                .containsExactly("<script>alert(1)</script>");
+
+        // the same rows as bulk JSON: the good one updates, the others are rejected again, nothing else is stored
+        List<Map<String, String>> rows = List.of(Map.of("question", "   ", "answer", "空白"), Map.of("question", "退".repeat(10_000), "answer", "长"),
+                Map.of("question", "退款😀refund怎么弄？", "answer", "<b>仍是文本</b>"), Map.of("question", "只有问题没有答案", "answer", ""));
+        Response bulk = call("POST", "/api/kb/items/bulk", rows, supervisor);
+        assertThat(bulk.status()).as(bulk.body().toString()).isEqualTo(200);
+        assertThat(bulk.body().get("updated").asInt()).isEqualTo(1);
+        assertThat(bulk.body().get("rejected").asInt()).isEqualTo(3);
+        assertThat(jdbc.queryForList("select answer from kb_item where tenant_id = ?", String.class, tenant)).containsExactly("<b>仍是文本</b>");
+
+        // an empty file is a clear 4xx, not a 500 and not an empty success
+        assertThat(upload("empty.csv", new byte[0], supervisor).status()).isBetween(400, 499);
+    }
 }

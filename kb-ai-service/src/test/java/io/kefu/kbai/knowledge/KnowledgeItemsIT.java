@@ -122,4 +122,26 @@ class KnowledgeItemsIT extends KbAiItSupport {
         assertThat(emoji.status()).isEqualTo(201);
         assertThat(emoji.body().get("answer").asString()).isEqualTo("<b>加粗</b>");
     }
+
+    @Test
+    void aTenThousandCharacterQuestionIsRefusedWhileMixedScriptsAndScriptTagsAreKeptAsPlainText() throws Exception {
+        Response huge = create(item("退".repeat(10_000), "答案"));
+        assertThat(huge.status()).isEqualTo(400);
+        assertThat(huge.body().path("title").asString()).isNotBlank(); // a problem, not a stack trace
+        assertThat(jdbc.queryForObject("select count(*) from kb_item where tenant_id = ?", Long.class, tenant)).isZero();
+
+        String question = "Ｘ２００音箱 Bluetooth 怎么连？ありがとう😀";
+        String answer = "<script>alert('x')</script><img src=x onerror=alert(1)> 长按配对键3秒";
+        Response created = create(item(question, answer));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        // read back as JSON (never text/html), character for character
+        java.net.http.HttpResponse<String> read = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + port() + "/api/kb/items/" + created.body().get("id").asString()))
+                .header("Authorization", "Bearer " + agent(tenant)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(read.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(JSON.readTree(read.body()).get("question").asString()).isEqualTo(question);
+        assertThat(JSON.readTree(read.body()).get("answer").asString()).isEqualTo(answer);
+        // found by the half-width spelling a customer types
+        assertThat(search.search(tenant, "X200音箱bluetooth怎么连", 3).hits().getFirst().answer()).isEqualTo(answer);
+    }
 }
