@@ -49,3 +49,8 @@ bench-open: services
 ## bench-kb: kb-ai's figures, printed (10,000-item import with embeddings; search p50/p95/p99 on a 10,000-item tenant under 50 concurrent queries); KB_SCALE_IMPORT=1000 for a shorter import
 bench-kb: services
 	@$(JDK) $(MVN) -q -pl kb-ai-service -am verify -Dtest=KnowledgeScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: bench-push
+## bench-push: push-service's figures (10,000-recipient batch accept and full dispatch, priority-9 latency; p50/p99 over runs)
+bench-push: services
+	@$(JDK) $(MVN) -q -pl push-service -am verify -Pbench -Dtest=PushBenchmark -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)

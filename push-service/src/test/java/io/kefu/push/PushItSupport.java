@@ -161,6 +161,17 @@ public abstract class PushItSupport {
                 "smsSign", "客服");
     }
 
+    /** Sends one message with {@code token} and waits until it is settled (sent, failed or dead); returns its id. */
+    public UUID sendAndWait(String token, UUID template, String recipient, Map<String, String> variables) {
+        Response r = call("POST", "/api/messages/send", Map.of("template_id", template, "recipient", recipient, "variables", variables), token);
+        if (r.status() != 202) {
+            throw new AssertionError("not accepted: " + r);
+        }
+        UUID id = UUID.fromString(r.body().path("messageId").asString());
+        await("settled", Duration.ofMinutes(2), () -> List.of("sent", "failed", "dead").contains(status(id)));
+        return id;
+    }
+
     public @Nullable String status(UUID messageId) {
         return jdbc.query("select status from message where id = ?", (rs, i) -> rs.getString(1), messageId).stream().findFirst().orElse(null);
     }

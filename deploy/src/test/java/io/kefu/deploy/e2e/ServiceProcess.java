@@ -55,8 +55,10 @@ final class ServiceProcess implements AutoCloseable {
         if (module.equals("gateway")) {
             command.add("--management.server.port=0"); // its actuator has a port of its own: any free one here
         }
-        KefuInfrastructure.springProperties().forEach((k, v) -> command.add("--" + k + "=" + v));
-        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        // A setting given by the test replaces the infrastructure's (a key given twice would be read as "a,b").
+        Map<String, String> all = new java.util.LinkedHashMap<>(KefuInfrastructure.springProperties());
+        all.putAll(settings);
+        all.forEach((k, v) -> command.add("--" + k + "=" + v));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess service = new ServiceProcess(module, port, process, log);
         service.awaitReady(timeout);
@@ -86,6 +88,12 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+    }
+
+    /** Kills the process at once (SIGKILL, as {@code kill -9}): no shutdown hook, nothing flushed or acknowledged. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override

@@ -14,7 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code kefu.push.dispatch.*}, hot.
  *
  * @param pools          consumers (senders working at once) per channel; changed live
- * @param prefetch       unacknowledged deliveries per consumer; small, or priorities cannot pre-empt
+ * @param batchSize      deliveries a bulk consumer takes, claims and records at once (its prefetch): one statement per step for
+ *                       the lot instead of one per message; bounded, so bands 1-3 still take turns by priority
+ * @param urgentPool     consumers per channel of the urgent lane (priority 9-10), one delivery each: never busy with a batch
  * @param lease          how long a claimed message may be "sending" before the lease job looks at it
  * @param maxAttempts    sends tried before a transiently failing message is dead-lettered
  * @param backoff        first retry delay; then times {@code backoffMultiplier}, at most {@code backoffMax}
@@ -28,7 +30,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("kefu.push.dispatch")
 public record DispatchProperties(
         @DefaultValue @NotNull Map<String, Integer> pools,
-        @DefaultValue("2") @Min(1) @Max(50) int prefetch,
+        @DefaultValue("25") @Min(1) @Max(200) int batchSize,
+        @DefaultValue("2") @Min(1) @Max(50) int urgentPool,
         @DefaultValue("60s") @NotNull Duration lease,
         @DefaultValue("5") @Min(1) @Max(20) int maxAttempts,
         @DefaultValue("2s") @NotNull Duration backoff,

@@ -30,11 +30,14 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * One classic priority queue per channel ({@code kefu.push.dispatch.<channel>}, x-max-priority
- * {@link PriorityBands#MAX}) and its pool of consumers with a small prefetch, so a waiting urgent
- * message is delivered before waiting bulk ones: only the few deliveries already prefetched can go
- * ahead of it. Pool sizes change live ({@code kefu.push.dispatch.pools.*}) and are exported as
- * gauges {@code kefu.push.pool.size} and {@code kefu.push.pool.active} per channel.
+ * Two queues per channel. The bulk queue {@code kefu.push.dispatch.<channel>} is a classic priority
+ * queue (x-max-priority {@link PriorityBands#MAX}) for priorities 0-8: its consumers take
+ * {@code batch-size} deliveries at a time (prefetch = batch size), which the dispatcher claims, sends and
+ * records as a lot; a bounded lot, so higher bands still go first at each take. The urgent lane
+ * {@code kefu.push.dispatch.<channel>.urgent} takes priority 9-10 with consumers of its own, one
+ * delivery each: an urgent message never waits for a consumer busy with a batch. Pool sizes change live
+ * ({@code kefu.push.dispatch.pools.*}, {@code urgent-pool}) and are exported as gauges
+ * {@code kefu.push.pool.size} and {@code kefu.push.pool.active} per channel.
  *
  * <p>Publishing happens after the messages are committed, in chunks with publisher confirms; what is
  * not confirmed stays unpublished in the table and {@link DispatchJobs} publishes it again.
@@ -53,6 +56,7 @@ public class DispatchQueues implements SmartLifecycle {
     private final Messages messages;
     private final Clock clock;
     private final Map<Channel, SimpleMessageListenerContainer> containers = new EnumMap<>(Channel.class);
+    private final Map<Channel, SimpleMessageListenerContainer> urgentContainers = new EnumMap<>(Channel.class);
     private final Executor publisher = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
 
@@ -77,6 +81,11 @@ public class DispatchQueues implements SmartLifecycle {
         return PREFIX + channel.wire();
     }
 
+    /** The queue a message of {@code priority} goes to: the urgent lane for 9-10, the bulk priority queue otherwise. */
+    public static String queue(Channel channel, int priority) {
+        return PriorityBands.band(priority) == PriorityBands.MAX ? queue(channel) + ".urgent" : queue(channel);
+    }
+
     /** Publishes now, from the caller's thread (the lists are short or the caller is a job). */
     public void publish(List<Messages.Queued> queued) {
         int chunk = properties.get().publishChunk();
@@ -89,7 +98,7 @@ public class DispatchQueues implements SmartLifecycle {
                         props.setPriority(PriorityBands.band(q.priority()));
                         props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
                         props.setContentType("text/plain");
-                        ops.send("", queue(q.channel()), new org.springframework.amqp.core.Message(
+                        ops.send("", queue(q.channel(), q.priority()), new org.springframework.amqp.core.Message(
                                 q.id().toString().getBytes(StandardCharsets.US_ASCII), props));
                     }
                     return ops.waitForConfirms(30_000);
@@ -105,8 +114,21 @@ public class DispatchQueues implements SmartLifecycle {
         }
     }
 
-    /** Publishes in the background: the request that stored them has already answered. */
+    /**
+     * Publishes in the background: the request that stored them has already answered. Called inside a
+     * transaction (an event handler's), it waits for the commit, or a consumer could find no row to claim.
+     */
     public void publishLater(List<Messages.Queued> queued) {
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            publisher.execute(() -> publish(queued));
+                        }
+                    });
+            return;
+        }
         publisher.execute(() -> publish(queued));
     }
 
@@ -124,7 +146,7 @@ public class DispatchQueues implements SmartLifecycle {
 
     private int poolSize(Channel channel) {
         SimpleMessageListenerContainer container = containers.get(channel);
-        return container == null ? 0 : properties.get().pool(channel.wire());
+        return container == null ? 0 : properties.get().pool(channel.wire()) + properties.get().urgentPool();
     }
 
     @EventListener(EnvironmentChangeEvent.class)
@@ -132,17 +154,22 @@ public class DispatchQueues implements SmartLifecycle {
         properties.rebind();
         DispatchProperties p = properties.get();
         containers.forEach((channel, container) -> {
-            int size = p.pool(channel.wire());
-            // Grow the maximum first so the minimum never exceeds it, and the other way round when shrinking.
-            if (size > container.getActiveConsumerCount()) {
-                container.setMaxConcurrentConsumers(size);
-                container.setConcurrentConsumers(size);
-            } else {
-                container.setConcurrentConsumers(size);
-                container.setMaxConcurrentConsumers(size);
-            }
-            container.setPrefetchCount(p.prefetch());
+            resize(container, p.pool(channel.wire()));
+            container.setPrefetchCount(p.batchSize());
+            container.setBatchSize(p.batchSize());
         });
+        urgentContainers.values().forEach(container -> resize(container, p.urgentPool()));
+    }
+
+    private static void resize(SimpleMessageListenerContainer container, int size) {
+        // Grow the maximum first so the minimum never exceeds it, and the other way round when shrinking.
+        if (size > container.getActiveConsumerCount()) {
+            container.setMaxConcurrentConsumers(size);
+            container.setConcurrentConsumers(size);
+        } else {
+            container.setConcurrentConsumers(size);
+            container.setMaxConcurrentConsumers(size);
+        }
     }
 
     @Override
@@ -151,26 +178,47 @@ public class DispatchQueues implements SmartLifecycle {
         for (Channel channel : Channel.values()) {
             Queue queue = QueueBuilder.durable(queue(channel)).maxPriority(PriorityBands.MAX).build();
             admin.declareQueue(queue);
-            SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
-            container.setQueueNames(queue.getName());
-            container.setConcurrentConsumers(p.pool(channel.wire()));
-            container.setMaxConcurrentConsumers(p.pool(channel.wire()));
-            container.setPrefetchCount(p.prefetch());
-            container.setDefaultRequeueRejected(false);
-            container.setMissingQueuesFatal(false);
-            container.setTaskExecutor(new org.springframework.core.task.SimpleAsyncTaskExecutor("push-" + channel.wire() + "-"));
-            container.setMessageListener(message -> dispatcher.deliver(channel,
-                    UUID.fromString(new String(message.getBody(), StandardCharsets.US_ASCII))));
-            container.afterPropertiesSet();
-            container.start();
-            containers.put(channel, container);
+            SimpleMessageListenerContainer bulk = container(queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), p.batchSize());
+            // A lot of deliveries handled together: claimed in one statement, sent side by side, recorded in one statement.
+            bulk.setConsumerBatchEnabled(true);
+            bulk.setBatchSize(p.batchSize());
+            bulk.setReceiveTimeout(20); // do not hold a part-filled lot waiting for more
+            bulk.setMessageListener((org.springframework.amqp.core.BatchMessageListener) lot -> dispatcher.deliverAll(channel,
+                    lot.stream().map(m -> UUID.fromString(new String(m.getBody(), StandardCharsets.US_ASCII))).toList()));
+            start(bulk);
+            containers.put(channel, bulk);
+
+            Queue urgent = QueueBuilder.durable(queue(channel, 10)).build();
+            admin.declareQueue(urgent);
+            SimpleMessageListenerContainer lane = container(urgent.getName(), "push-" + channel.wire() + "-urgent-", p.urgentPool(), 1);
+            lane.setMessageListener(message -> dispatcher.deliver(channel, UUID.fromString(new String(message.getBody(), StandardCharsets.US_ASCII))));
+            start(lane);
+            urgentContainers.put(channel, lane);
         }
         running = true;
+    }
+
+    private SimpleMessageListenerContainer container(String queue, String threads, int consumers, int prefetch) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
+        container.setQueueNames(queue);
+        container.setConcurrentConsumers(consumers);
+        container.setMaxConcurrentConsumers(consumers);
+        container.setPrefetchCount(prefetch);
+        container.setDefaultRequeueRejected(false);
+        container.setMissingQueuesFatal(false);
+        container.setTaskExecutor(new org.springframework.core.task.SimpleAsyncTaskExecutor(threads));
+        return container;
+    }
+
+    private static void start(SimpleMessageListenerContainer container) {
+        container.afterPropertiesSet();
+        container.start();
     }
 
     @Override
     public void stop() {
         List<SimpleMessageListenerContainer> all = new ArrayList<>(containers.values());
+        all.addAll(urgentContainers.values());
         all.forEach(SimpleMessageListenerContainer::stop);
         running = false;
     }

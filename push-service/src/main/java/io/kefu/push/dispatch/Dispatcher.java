@@ -3,12 +3,19 @@ package io.kefu.push.dispatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kefu.common.config.LiveProperties;
@@ -55,6 +62,8 @@ class Dispatcher {
     private final Clock clock;
     private final Map<Channel, AtomicInteger> active = new EnumMap<>(Channel.class);
     private final Map<UUID, Cached> templateCache = new ConcurrentHashMap<>();
+    /** The provider calls of a bulk delivery, made side by side: they mostly wait on the network. */
+    private final ExecutorService calling = Executors.newVirtualThreadPerTaskExecutor();
 
     private record Cached(Optional<Template> template, long loadedAt) {
     }
@@ -78,56 +87,124 @@ class Dispatcher {
         return active.get(channel).get();
     }
 
-    /** One delivery from a dispatch queue. Never throws: a failure to even claim leaves the row for the publish job. */
+    /** One delivery from a dispatch queue (the urgent lane). Never throws: a failure to even claim leaves the row for the publish job. */
     void deliver(Channel channel, UUID messageId) {
-        AtomicInteger busy = active.get(channel);
-        busy.incrementAndGet();
+        deliverAll(channel, List.of(messageId));
+    }
+
+    /**
+     * A bulk consumer's deliveries: claimed in one statement, the provider calls made at once (each on a
+     * virtual thread), the sends recorded in one statement with their events. Anything but a send (a
+     * failure, a retry, a hold) is recorded on its own, as it happens. Never throws.
+     */
+    void deliverAll(Channel channel, List<UUID> messageIds) {
+        List<Messages.Claimed> claimed;
         try {
-            Optional<Messages.Claimed> claimed = tx.execute(s -> messages.claim(messageId, clock.instant(), properties.get().lease()));
-            if (claimed != null && claimed.isPresent()) {
-                send(claimed.get());
-            }
+            claimed = tx.execute(s -> messages.claimAll(messageIds, clock.instant(), properties.get().lease()));
         } catch (RuntimeException e) {
-            log.warn("dispatch of message {} failed before an outcome was recorded: {}", messageId, e.toString());
+            log.warn("claiming {} messages failed; the publish job sends them again: {}", messageIds.size(), e.toString());
+            return;
+        }
+        if (claimed == null || claimed.isEmpty()) {
+            return;
+        }
+        AtomicInteger busy = active.get(channel);
+        busy.addAndGet(claimed.size());
+        List<Messages.Sent> sent = new ArrayList<>(claimed.size());
+        try {
+            if (claimed.size() == 1) {
+                attempt(claimed.getFirst(), sent);
+            } else {
+                List<Future<?>> calls = new ArrayList<>(claimed.size());
+                for (Messages.Claimed c : claimed) {
+                    calls.add(calling.submit(() -> attempt(c, sent)));
+                }
+                for (Future<?> call : calls) {
+                    try {
+                        call.get();
+                    } catch (ExecutionException e) {
+                        log.warn("a send failed before its outcome was known: {}", e.getCause().toString());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break; // the claimed rows keep their lease; the lease job settles them
+                    }
+                }
+            }
+            recordSent(sent);
+        } catch (RuntimeException e) {
+            log.warn("dispatch of {} messages failed before their outcome was recorded: {}", claimed.size(), e.toString());
         } finally {
-            busy.decrementAndGet();
+            busy.addAndGet(-claimed.size());
         }
     }
 
-    private void send(Messages.Claimed c) {
+    private void recordSent(List<Messages.Sent> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<UUID, Messages.Sent> byId = new HashMap<>();
+        synchronized (sent) {
+            sent.forEach(x -> byId.put(x.claimed().id(), x));
+        }
+        tx.executeWithoutResult(s -> {
+            for (UUID id : messages.sentAll(List.copyOf(byId.values()), now)) {
+                Messages.Sent x = byId.get(id);
+                Messages.Claimed c = x.claimed();
+                events.publish(new MessageSent(c.id(), c.batchId(), c.templateId(), c.channel().wire(), x.provider(), c.attempts(),
+                        x.sendMillis(), Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(), c.id().toString());
+            }
+        });
+    }
+
+    /** Checks, paces and sends one claimed message; a send is added to {@code sent} to be recorded with the others, anything else is recorded here. */
+    private void attempt(Messages.Claimed c, List<Messages.Sent> sent) {
+        try {
+            Messages.Sent done = send(c);
+            if (done != null) {
+                synchronized (sent) {
+                    sent.add(done);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("dispatch of message {} failed before an outcome was recorded: {}", c.id(), e.toString());
+        }
+    }
+
+    private Messages.@Nullable Sent send(Messages.Claimed c) {
         Template template = template(c.templateId());
         if (template == null || !template.tenantId().equals(c.tenantId())) {
             fail(c, "-", MessageStatus.FAILED, "template " + c.templateId() + " no longer exists", null);
-            return;
+            return null;
         }
         if (!template.active()) {
             fail(c, "-", MessageStatus.FAILED, "template " + template.name() + " is inactive", null);
-            return;
+            return null;
         }
         Map<String, String> variables = JSON.readValue(c.variables(), new TypeReference<LinkedHashMap<String, String>>() {
         });
         String problem = TemplateText.problem(new java.util.LinkedHashSet<>(template.variables()), variables);
         if (problem != null) {
             fail(c, "-", MessageStatus.FAILED, "template changed since the message was accepted: " + problem, null);
-            return;
+            return null;
         }
         Outgoing out = new Outgoing(c.id(), c.tenantId(), template, c.recipient(), variables, c.attempts());
         Sender sender = senders.of(template);
         if (sender == null) {
             fail(c, "-", MessageStatus.FAILED, "no sender for " + template.channel().wire() + "/" + template.kind(), null);
-            return;
+            return null;
         }
         String provider = sender.provider();
         String unconfigured = sender.unconfigured(out);
         if (unconfigured != null) {
             fail(c, provider, MessageStatus.FAILED, unconfigured, null);
-            return;
+            return null;
         }
         Optional<SendOutcome.Held> held = pacing.hold(sender, out);
         if (held.isPresent()) {
             Instant now = clock.instant();
             tx.executeWithoutResult(s -> messages.schedule(c, "held", "held by " + held.get().rule(), held.get().until(), false, now));
-            return;
+            return null;
         }
         long started = System.nanoTime();
         SendOutcome outcome;
@@ -137,18 +214,17 @@ class Dispatcher {
             outcome = new SendOutcome.Retry("sender error: " + e, null);
         }
         int millis = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
+        if (outcome instanceof SendOutcome.Sent ok) {
+            return new Messages.Sent(c, provider, ok.providerMessageId(), ok.response(), millis);
+        }
         record(c, template, provider, outcome, millis);
+        return null;
     }
 
     private void record(Messages.Claimed c, Template template, String provider, SendOutcome outcome, int millis) {
         Instant now = clock.instant();
         switch (outcome) {
-            case SendOutcome.Sent sent -> tx.executeWithoutResult(s -> {
-                if (messages.sent(c, sent.providerMessageId(), sent.response(), millis, now)) {
-                    events.publish(new MessageSent(c.id(), c.batchId(), c.templateId(), c.channel().wire(), provider, c.attempts(), millis,
-                            Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(), c.id().toString());
-                }
-            });
+            case SendOutcome.Sent sent -> recordSent(List.of(new Messages.Sent(c, provider, sent.providerMessageId(), sent.response(), millis)));
             case SendOutcome.Retry retry -> {
                 DispatchProperties p = properties.get();
                 if (c.attempts() >= p.maxAttempts()) {

@@ -105,15 +105,67 @@ public class Messages {
                 .optional();
     }
 
-    /** sending → sent. Also from unknown: the lease ran out but the send did finish. */
-    public boolean sent(Claimed c, @Nullable String providerMessageId, String response, int sendMillis, Instant now) {
+    /**
+     * queued → sending for each of {@code ids} in one statement (a bulk consumer's deliveries); the ones
+     * another delivery has, or that are no longer queued, are left out.
+     */
+    public List<Claimed> claimAll(List<UUID> ids, Instant now, Duration lease) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("""
-                update message set status = 'sent', sent_at = :now, lease_until = null, provider_message_id = :pid, provider_response = :response,
-                       send_millis = :millis, failure_reason = null, updated_at = :now, """ + TRACE + """
-                where id = :id and status in ('sending', 'unknown') and attempts = :attempts""")
-                .param("id", c.id()).param("attempts", c.attempts()).param("now", Timestamp.from(now)).param("pid", providerMessageId)
-                .param("response", cut(response, 2000)).param("millis", sendMillis).param("step", "sent").param("detail", cut(response, 500))
-                .update() == 1;
+                update message set status = 'sending', lease_until = :lease, attempts = attempts + 1,
+                       processed_at = coalesce(processed_at, :now), updated_at = :now, """ + TRACE + """
+                where id in (:ids) and status = 'queued'
+                returning id, tenant_id, batch_id, template_id, channel, recipient, variables::text as variables, priority, attempts, created_at""")
+                .param("ids", ids).param("now", Timestamp.from(now)).param("lease", Timestamp.from(now.plus(lease)))
+                .param("step", "processed").param("detail", null)
+                .query((rs, i) -> new Claimed(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                        rs.getObject("batch_id", UUID.class), rs.getObject("template_id", UUID.class), Channel.valueOf(rs.getString("channel")),
+                        rs.getString("recipient"), rs.getString("variables"), rs.getInt("priority"), rs.getInt("attempts"),
+                        rs.getTimestamp("created_at").toInstant()))
+                .list();
+    }
+
+    /** A send to record: the claimed message, the provider's id and answer, the call's duration. */
+    public record Sent(Claimed claimed, String provider, @Nullable String providerMessageId, String response, int sendMillis) {
+    }
+
+    /** {@link #sent} for many in one statement; answers the ids recorded (a row whose claim was lost is left out). */
+    public List<UUID> sentAll(List<Sent> sends, Instant now) {
+        if (sends.isEmpty()) {
+            return List.of();
+        }
+        String sql = """
+                update message m set status = 'sent', sent_at = ?, lease_until = null, provider_message_id = u.pid, provider_response = u.response,
+                       send_millis = u.millis, failure_reason = null, updated_at = ?,
+                       trace = m.trace || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('step', 'sent', 'at', to_jsonb(?::timestamptz),
+                                                                                                 'detail', u.detail)))
+                from unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::text[]) as u(id, attempts, pid, response, millis, detail)
+                where m.id = u.id and m.status in ('sending', 'unknown') and m.attempts = u.attempts
+                returning m.id""";
+        List<UUID> recorded = template.execute((ConnectionCallback<List<UUID>>) con -> {
+            try (PreparedStatement ps = con.prepareStatement(sql)) {
+                Timestamp at = Timestamp.from(now);
+                ps.setTimestamp(1, at);
+                ps.setTimestamp(2, at);
+                ps.setTimestamp(3, at);
+                ps.setArray(4, con.createArrayOf("uuid", sends.stream().map(x -> x.claimed().id()).toArray()));
+                ps.setArray(5, con.createArrayOf("int4", sends.stream().map(x -> x.claimed().attempts()).toArray()));
+                ps.setArray(6, con.createArrayOf("text", sends.stream().map(Sent::providerMessageId).toArray()));
+                ps.setArray(7, con.createArrayOf("text", sends.stream().map(x -> cut(x.response(), 2000)).toArray()));
+                ps.setArray(8, con.createArrayOf("int4", sends.stream().map(Sent::sendMillis).toArray()));
+                ps.setArray(9, con.createArrayOf("text", sends.stream().map(x -> cut(x.response(), 500)).toArray()));
+                List<UUID> ids = new java.util.ArrayList<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+                return ids;
+            }
+        });
+        return recorded == null ? List.of() : recorded;
     }
 
     /**

@@ -11,6 +11,8 @@ public interface Templates extends JpaRepository<Template, UUID> {
 
     Optional<Template> findByIdAndTenantId(UUID id, UUID tenantId);
 
+    Optional<Template> findByTenantIdAndName(UUID tenantId, String name);
+
     Page<Template> findByTenantId(UUID tenantId, Pageable page);
 
     Page<Template> findByTenantIdAndChannel(UUID tenantId, Channel channel, Pageable page);

@@ -23,13 +23,13 @@ class PriorityBandsTest {
 
     @Test
     void backoffGrowsAndIsCapped() {
-        DispatchProperties p = new DispatchProperties(Map.of("sms", 2), 2, Duration.ofSeconds(60), 5, Duration.ofSeconds(2), 3.0,
+        DispatchProperties p = new DispatchProperties(Map.of("sms", 2), 25, 2, Duration.ofSeconds(60), 5, Duration.ofSeconds(2), 3.0,
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofDays(7), 1000);
         assertThat(p.backoffAfter(1)).isEqualTo(Duration.ofSeconds(2));
         assertThat(p.backoffAfter(2)).isEqualTo(Duration.ofSeconds(6));
         assertThat(p.backoffAfter(3)).isEqualTo(Duration.ofSeconds(18));
         assertThat(p.backoffAfter(4)).isEqualTo(Duration.ofSeconds(30));
-        assertThatThrownBy(() -> new DispatchProperties(Map.of("sms", 0), 2, Duration.ofSeconds(60), 5, Duration.ofSeconds(2), 3.0,
+        assertThatThrownBy(() -> new DispatchProperties(Map.of("sms", 0), 25, 2, Duration.ofSeconds(60), 5, Duration.ofSeconds(2), 3.0,
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofDays(7), 1000)).hasMessageContaining("pools.sms");
     }
 }

@@ -33,20 +33,12 @@ class ChannelSendersIT extends PushItSupport {
     final UUID tenant = UUID.randomUUID();
     final String admin = admin(tenant);
 
-    UUID sendAndWait(UUID template, String recipient, Map<String, String> variables) {
-        Response r = call("POST", "/api/messages/send", Map.of("template_id", template, "recipient", recipient, "variables", variables), admin);
-        assertThat(r.status()).as(r.toString()).isEqualTo(202);
-        UUID id = UUID.fromString(r.body().path("messageId").asString());
-        await("settled", Duration.ofMinutes(2), () -> List.of("sent", "failed", "dead").contains(status(id)));
-        return id;
-    }
-
     @Test
     void aliyunReceivesASignedSendSms() {
         WIREMOCK.stubFor(post(urlEqualTo("/")).atPriority(2).withRequestBody(containing("PhoneNumbers=13912340001"))
                 .willReturn(aResponse().withStatus(200).withBody("{\"Code\":\"OK\",\"BizId\":\"biz-1\",\"RequestId\":\"r\"}")));
         UUID template = template(admin, smsTemplate("aliyun-" + UUID.randomUUID()));
-        UUID id = sendAndWait(template, "+8613912340001", Map.of("order_no", "A 1*~", "customer_name", "张三"));
+        UUID id = sendAndWait(admin, template, "+8613912340001", Map.of("order_no", "A 1*~", "customer_name", "张三"));
         assertThat(status(id)).isEqualTo("sent");
 
         LoggedRequest request = WIREMOCK.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("PhoneNumbers=13912340001"))).get(0);
@@ -76,7 +68,7 @@ class ChannelSendersIT extends PushItSupport {
         spec.put("provider", "tencent");
         spec.put("providerTemplateId", "449739");
         UUID template = template(admin, spec);
-        UUID id = sendAndWait(template, "13912340002", Map.of("order_no", "B2", "customer_name", "李四"));
+        UUID id = sendAndWait(admin, template, "13912340002", Map.of("order_no", "B2", "customer_name", "李四"));
         assertThat(status(id)).isEqualTo("sent");
         assertThat(jdbc.queryForObject("select provider_message_id from message where id = ?", String.class, id))
                 .isEqualTo("5000:1045710669157053657849499619");
@@ -104,7 +96,7 @@ class ChannelSendersIT extends PushItSupport {
         WIREMOCK.stubFor(post(urlEqualTo("/v3/push")).willReturn(aResponse().withStatus(200).withBody("{\"sendno\":\"0\",\"msg_id\":\"54043195528\"}")));
         UUID template = template(admin, Map.of("name", "app-" + UUID.randomUUID(), "channel", "app", "title", "工单更新",
                 "content", "工单 {{ticket}} 已处理"));
-        UUID id = sendAndWait(template, "alias:u-42", Map.of("ticket", "T-9"));
+        UUID id = sendAndWait(admin, template, "alias:u-42", Map.of("ticket", "T-9"));
         assertThat(status(id)).isEqualTo("sent");
         LoggedRequest request = WIREMOCK.findAll(postRequestedFor(urlEqualTo("/v3/push"))).getLast();
         assertThat(request.getHeader("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder()
@@ -122,7 +114,7 @@ class ChannelSendersIT extends PushItSupport {
                 .willReturn(aResponse().withStatus(200).withBody("{\"code\":0,\"msg\":\"success\",\"data\":{}}")));
         UUID template = template(admin, Map.of("name", "bot-" + UUID.randomUUID(), "channel", "feishu", "kind", "bot",
                 "content", "告警：{{what}}"));
-        UUID id = sendAndWait(template, WIREMOCK.baseUrl() + "/open-apis/bot/v2/hook/hook-signed", Map.of("what", "磁盘 90%"));
+        UUID id = sendAndWait(admin, template, WIREMOCK.baseUrl() + "/open-apis/bot/v2/hook/hook-signed", Map.of("what", "磁盘 90%"));
         assertThat(status(id)).isEqualTo("sent");
         LoggedRequest request = WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/open-apis/bot/v2/hook/hook-signed"))).getLast();
         JsonNode body = JSON.readTree(request.getBodyAsString());
@@ -135,7 +127,7 @@ class ChannelSendersIT extends PushItSupport {
     @Test
     void anUnconfiguredChannelFailsWithAClearReason() {
         UUID template = template(admin, Map.of("name", "fs-" + UUID.randomUUID(), "channel", "feishu", "kind", "app", "content", "hi {{x}}"));
-        UUID id = sendAndWait(template, "ou_7d8a6e6df7621556ce0d21922b676706", Map.of("x", "1"));
+        UUID id = sendAndWait(admin, template, "ou_7d8a6e6df7621556ce0d21922b676706", Map.of("x", "1"));
         assertThat(status(id)).isEqualTo("failed");
         assertThat(call("GET", "/api/messages/traces/" + id, null, admin).body().path("failureReason").asString()).isNotBlank();
     }

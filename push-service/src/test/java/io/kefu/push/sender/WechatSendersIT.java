@@ -36,14 +36,6 @@ class WechatSendersIT extends PushItSupport {
     final UUID tenant = UUID.randomUUID();
     final String admin = admin(tenant);
 
-    UUID sendAndWait(UUID template, String recipient, Map<String, String> variables) {
-        Response r = call("POST", "/api/messages/send", Map.of("template_id", template, "recipient", recipient, "variables", variables), admin);
-        assertThat(r.status()).as(r.toString()).isEqualTo(202);
-        UUID id = UUID.fromString(r.body().path("messageId").asString());
-        await("settled", Duration.ofMinutes(2), () -> List.of("sent", "failed", "dead").contains(status(id)));
-        return id;
-    }
-
     @Test
     void anOfficialAccountTemplateMessageUsesChatsToken() {
         WxMpRedissonConfigImpl chats = new WxMpRedissonConfigImpl(redisson, "kefu:chat:wx");
@@ -53,7 +45,7 @@ class WechatSendersIT extends PushItSupport {
                 .willReturn(aResponse().withStatus(200).withBody("{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":200228332}")));
         UUID template = template(admin, Map.of("name", "oa-" + UUID.randomUUID(), "channel", "wechat", "kind", "template",
                 "providerTemplateId", "ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY", "content", "first: 工单 {{ticket}} 有更新\nkeyword1: {{state}}"));
-        UUID id = sendAndWait(template, "oXYZ-openid-1", Map.of("ticket", "T-1", "state", "已解决"));
+        UUID id = sendAndWait(admin, template, "oXYZ-openid-1", Map.of("ticket", "T-1", "state", "已解决"));
         assertThat(status(id)).isEqualTo("sent");
         LoggedRequest request = WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/template/send"))).getLast();
         JsonNode body = JSON.readTree(request.getBodyAsString());
@@ -74,7 +66,7 @@ class WechatSendersIT extends PushItSupport {
                 .willReturn(aResponse().withStatus(200).withBody("{\"errcode\":0,\"errmsg\":\"ok\",\"invaliduser\":\"\",\"msgid\":\"cp-1\"}")));
         UUID template = template(admin, Map.of("name", "cp-" + UUID.randomUUID(), "channel", "wechat", "kind", "wecom",
                 "content", "新工单 {{ticket}}"));
-        UUID id = sendAndWait(template, "zhangsan", Map.of("ticket", "T-2"));
+        UUID id = sendAndWait(admin, template, "zhangsan", Map.of("ticket", "T-2"));
         assertThat(status(id)).isEqualTo("sent");
         JsonNode body = JSON.readTree(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/send"))).getLast().getBodyAsString());
         assertThat(body.path("touser").asString()).isEqualTo("zhangsan");
@@ -98,7 +90,7 @@ class WechatSendersIT extends PushItSupport {
         UUID template = template(admin, Map.of("name", "sub-" + UUID.randomUUID(), "channel", "wechat", "kind", "subscribe",
                 "providerTemplateId", "SUB_TPL_1", "page", "pages/chat/chat?id=123", "content", "thing1: {{title}}\ntime2: {{time}}"));
 
-        UUID first = sendAndWait(template, openid, Map.of("title", "客服消息", "time", "2024-01-01 10:00"));
+        UUID first = sendAndWait(admin, template, openid, Map.of("title", "客服消息", "time", "2024-01-01 10:00"));
         assertThat(status(first)).isEqualTo("sent");
         JsonNode body = JSON.readTree(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/cgi-bin/message/subscribe/send"))).getLast()
                 .getBodyAsString());
@@ -107,7 +99,7 @@ class WechatSendersIT extends PushItSupport {
         assertThat(body.path("page").asString()).isEqualTo("pages/chat/chat?id=123");
         assertThat(body.path("data").path("thing1").path("value").asString()).isEqualTo("客服消息");
 
-        UUID second = sendAndWait(template, openid, Map.of("title", "again", "time", "2024-01-01 10:01"));
+        UUID second = sendAndWait(admin, template, openid, Map.of("title", "again", "time", "2024-01-01 10:01"));
         assertThat(status(second)).isEqualTo("failed");
         assertThat(call("GET", "/api/messages/traces/" + second, null, admin).body().path("failureReason").asString())
                 .contains("no subscribe authorisation");

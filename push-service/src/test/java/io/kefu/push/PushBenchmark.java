@@ -1,0 +1,112 @@
+package io.kefu.push;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The figures of issue 13, printed as {@code [bench]} lines (not a test: its name is outside the test
+ * includes; run it with {@code make bench-push}).
+ * Each run sends a 10,000-recipient priority-1 SMS batch to the played Aliyun and, while the batch is
+ * being dispatched, {@code kefu.bench.urgent} (5) priority-9 messages 200 ms apart; it measures the batch's
+ * accept time (request → 202), its time to full dispatch (request → last sent_at) and each priority-9
+ * message's accepted → sent latency (created_at → sent_at). After {@code kefu.bench.runs} (5) runs it prints
+ * p50/p99 of each. Nothing is asserted about time: the machine is shared, the figures are recorded with
+ * its load average in the README.
+ */
+class PushBenchmark extends PushItSupport {
+
+    static final int BATCH = 10_000;
+
+    @Test
+    void printTheFigures() {
+        int runs = Integer.getInteger("kefu.bench.runs", 5);
+        int urgentPerRun = Integer.getInteger("kefu.bench.urgent", 5);
+        WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        List<Long> accepted = new ArrayList<>();
+        List<Long> dispatched = new ArrayList<>();
+        List<Long> urgent = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            WIREMOCK.resetRequests(); // the journal of 10,000 requests a run is not needed
+            UUID tenant = UUID.randomUUID();
+            String admin = admin(tenant);
+            UUID template = template(admin, smsTemplate("bench-" + UUID.randomUUID()));
+            List<String> recipients = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                recipients.add(String.format("1390%07d", i));
+            }
+            Map<String, Object> body = Map.of("template_id", template, "recipients", recipients,
+                    "variables", Map.of("order_no", "bulk", "customer_name", "客户"), "priority", 1);
+            long t0 = System.nanoTime();
+            Response batch = call("POST", "/api/messages/send-batch", body, admin);
+            long acceptMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+            UUID batchId = UUID.fromString(batch.body().path("batchId").asString());
+
+            await("the batch is being dispatched", Duration.ofMinutes(5), () -> sent(batchId) >= 300);
+            List<UUID> urgentIds = new ArrayList<>();
+            for (int i = 0; i < urgentPerRun; i++) {
+                Response r = call("POST", "/api/messages/send", Map.of("template_id", template, "recipient", String.format("1370000%04d", i),
+                        "variables", Map.of("order_no", "urgent", "customer_name", "VIP"), "priority", 9), admin);
+                assertThat(r.status()).isEqualTo(202);
+                urgentIds.add(UUID.fromString(r.body().path("messageId").asString()));
+                sleep(200);
+            }
+            await("the batch is dispatched", Duration.ofMinutes(30), () -> sent(batchId) == BATCH);
+            long dispatchMillis = jdbc.queryForObject("""
+                    select (extract(epoch from max(m.sent_at) - b.created_at) * 1000)::bigint
+                    from message m join batch b on b.id = m.batch_id where b.id = ? group by b.created_at""", Long.class, batchId);
+            List<Long> latencies = new ArrayList<>();
+            for (UUID id : urgentIds) {
+                await("the urgent message is sent", Duration.ofMinutes(5), () -> "sent".equals(status(id)));
+                latencies.add(jdbc.queryForObject("select (extract(epoch from sent_at - created_at) * 1000)::bigint from message where id = ?",
+                        Long.class, id));
+            }
+            long stillQueued = jdbc.queryForObject("""
+                    select count(*) from message b, message u where b.batch_id = ? and u.id = ? and b.sent_at > u.sent_at""", Long.class,
+                    batchId, urgentIds.getFirst());
+            System.out.printf("[bench] run %d: batch of %d accepted in %d ms, fully dispatched %d ms after the request; priority-9 accepted → sent "
+                    + "(ms): %s; batch messages sent after the first priority-9: %d%n", run, BATCH, acceptMillis, dispatchMillis, latencies, stillQueued);
+            accepted.add(acceptMillis);
+            dispatched.add(dispatchMillis);
+            urgent.addAll(latencies);
+        }
+        System.out.printf("[bench] %d runs: batch accepted p50 %d ms, p99 %d ms; fully dispatched p50 %d ms, p99 %d ms; "
+                        + "priority-9 accepted → sent (%d messages) p50 %d ms, p99 %d ms%n", runs, pct(accepted, 50), pct(accepted, 99),
+                pct(dispatched, 50), pct(dispatched, 99), urgent.size(), pct(urgent, 50), pct(urgent, 99));
+    }
+
+    private long sent(UUID batchId) {
+        return jdbc.queryForObject("select count(*) from message where batch_id = ? and status = 'sent'", Long.class, batchId);
+    }
+
+    /** Nearest-rank percentile. */
+    static long pct(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
