@@ -68,6 +68,9 @@ class PushKillAndBrokerOutageE2ETest {
             settings.put("kefu.push.dispatch.lease", "10s");
             settings.put("kefu.jobs.local.push-lease-expiry.cron", "*/2 * * * * *");
             settings.put("kefu.jobs.executor-port", String.valueOf(freePort()));
+            // Job locks live in the shared Redis under the application name: a name of this run's own keeps
+            // other push-service processes on the machine (other databases) from running this one's jobs.
+            settings.put("spring.application.name", "push-service-e2e-" + UUID.randomUUID().toString().substring(0, 8));
             push = ServiceProcess.start("push-service", port, settings, Duration.ofMinutes(3));
 
             UUID tenant = UUID.randomUUID();

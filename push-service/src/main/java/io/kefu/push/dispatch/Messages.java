@@ -35,8 +35,8 @@ public class Messages {
         this.template = template;
     }
 
-    /** A message to store: its id, recipient and its variables as a JSON object. */
-    public record NewMessage(UUID id, String recipient, String variablesJson) {
+    /** A message to store: its id, recipient and its own variables as a JSON object (null: the request's shared ones). */
+    public record NewMessage(UUID id, String recipient, @Nullable String variablesJson) {
     }
 
     /** What the dispatch queue needs to publish a message. */
@@ -44,15 +44,16 @@ public class Messages {
     }
 
     /**
-     * Stores {@code rows} in one statement; with an idempotency key (single sends) a second insert of
-     * the same key stores nothing and answers 0.
+     * Stores {@code rows} in one statement; a row without variables of its own gets {@code sharedVariablesJson}
+     * (parsed once, not per row). With an idempotency key (single sends) a second insert of the same key
+     * stores nothing and answers 0.
      */
     public int insert(UUID tenantId, @Nullable UUID batchId, UUID templateId, Channel channel, int priority, @Nullable String idempotencyKey,
-            List<NewMessage> rows, Instant now) {
+            List<NewMessage> rows, String sharedVariablesJson, Instant now) {
         String sql = """
                 insert into message (id, tenant_id, batch_id, template_id, channel, recipient, variables, priority, status, idempotency_key,
                                      trace, created_at, updated_at)
-                select u.id, ?, ?, ?, ?, u.recipient, u.variables::jsonb, ?, 'queued', ?,
+                select u.id, ?, ?, ?, ?, u.recipient, coalesce(u.variables::jsonb, ?::jsonb), ?, 'queued', ?,
                        jsonb_build_array(jsonb_build_object('step', 'queued', 'at', to_jsonb(?::timestamptz))), ?, ?
                 from unnest(?::uuid[], ?::text[], ?::text[]) as u(id, recipient, variables)
                 on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing""";
@@ -66,14 +67,15 @@ public class Messages {
                 ps.setObject(2, batchId);
                 ps.setObject(3, templateId);
                 ps.setString(4, channel.name());
-                ps.setInt(5, priority);
-                ps.setString(6, idempotencyKey);
-                ps.setTimestamp(7, at);
+                ps.setString(5, sharedVariablesJson);
+                ps.setInt(6, priority);
+                ps.setString(7, idempotencyKey);
                 ps.setTimestamp(8, at);
                 ps.setTimestamp(9, at);
-                ps.setArray(10, ids);
-                ps.setArray(11, recipients);
-                ps.setArray(12, variables);
+                ps.setTimestamp(10, at);
+                ps.setArray(11, ids);
+                ps.setArray(12, recipients);
+                ps.setArray(13, variables);
                 return ps.executeUpdate();
             }
         });

@@ -94,7 +94,7 @@ class Requests {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Integer stored = tx.execute(s -> messages.insert(tenantId, null, template.id(), template.channel(), prio, key,
-                List.of(new Messages.NewMessage(id, recipient, JSON.writeValueAsString(values))), now));
+                List.of(new Messages.NewMessage(id, recipient, null)), JSON.writeValueAsString(values), now));
         if (stored == null || stored == 0) { // the same key won a race
             return new Accepted(messages.byIdempotencyKey(tenantId, key).orElse(id), "queued", true);
         }
@@ -134,13 +134,28 @@ class Requests {
         List<Rejection> rejections = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         boolean anyOwnVariables = false;
+        // Most batches share one set of variables: checked, rendered and serialised once, not 10,000 times.
+        String sharedProblem = content(template, shared);
+        String sharedJson = JSON.writeValueAsString(shared);
         for (int i = 0; i < recipients.size(); i++) {
             JsonNode item = recipients.get(i);
             String to;
-            Map<String, String> values = new LinkedHashMap<>(shared);
             if (item.isString()) {
                 to = item.asString();
-            } else if (item.isObject() && item.path("recipient").isString()) {
+                String why = RecipientRules.problem(template.channel(), template.kind(), to, senders.allowPrivateUrls());
+                why = why != null ? "recipient: " + why : sharedProblem;
+                if (why == null && !seen.add(to)) {
+                    why = "duplicate recipient in this batch";
+                }
+                if (why != null) {
+                    rejections.add(new Rejection(i, shown(to), why));
+                    continue;
+                }
+                rows.add(new Messages.NewMessage(UUID.randomUUID(), to, null));
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>(shared);
+            if (item.isObject() && item.path("recipient").isString()) {
                 to = item.get("recipient").asString();
                 Map<String, String> own = Variables.read(item.get("variables"), problem);
                 if (own == null) {
@@ -181,7 +196,7 @@ class Requests {
                 s.setRollbackOnly();
                 return false;
             }
-            messages.insert(tenantId, batchId, template.id(), template.channel(), prio, null, rows, now);
+            messages.insert(tenantId, batchId, template.id(), template.channel(), prio, null, rows, sharedJson, now);
             events.publish(new BatchAccepted(batchId, template.id(), template.channel().wire(), prio, rows.size(), rejections.size(), now),
                     tenantId.toString(), batchId.toString());
             return true;
@@ -199,6 +214,11 @@ class Requests {
         if (bad != null) {
             return "recipient: " + bad;
         }
+        return content(template, values);
+    }
+
+    /** Null when {@code values} fit the template (exactly its variables, rendered size within the channel's limit); otherwise why not. */
+    private static @Nullable String content(Template template, Map<String, String> values) {
         String problem = TemplateText.problem(new LinkedHashSet<>(template.variables()), values);
         if (problem != null) {
             return problem;

@@ -84,7 +84,7 @@ class DispatchSafetyIT extends PushItSupport {
         UUID id = UUID.randomUUID();
         Instant longAgo = Instant.now().minusSeconds(3600);
         tx.executeWithoutResult(s -> messages.insert(tenant, null, template, Channel.SMS, 5, null,
-                List.of(new Messages.NewMessage(id, "13511110002", "{\"order_no\":\"1\",\"customer_name\":\"x\"}")), longAgo));
+                List.of(new Messages.NewMessage(id, "13511110002", "{\"order_no\":\"1\",\"customer_name\":\"x\"}")), "{}", longAgo));
         // An instance claimed it and was killed before recording: the lease is long over.
         tx.executeWithoutResult(s -> messages.claim(id, longAgo, Duration.ofSeconds(60)));
         jobs.expireLeases();
@@ -99,7 +99,7 @@ class DispatchSafetyIT extends PushItSupport {
     void aPublicationLostAfterCommitIsMadeGood() {
         UUID id = UUID.randomUUID();
         tx.executeWithoutResult(s -> messages.insert(tenant, null, template, Channel.SMS, 5, null,
-                List.of(new Messages.NewMessage(id, "13511110003", "{\"order_no\":\"1\",\"customer_name\":\"x\"}")),
+                List.of(new Messages.NewMessage(id, "13511110003", "{\"order_no\":\"1\",\"customer_name\":\"x\"}")), "{}",
                 Instant.now().minusSeconds(60)));
         assertThat(jobs.publishDue()).isGreaterThanOrEqualTo(1);
         await("sent", Duration.ofMinutes(2), () -> "sent".equals(status(id)));
