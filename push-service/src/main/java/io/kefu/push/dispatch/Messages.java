@@ -109,7 +109,8 @@ public class Messages {
 
     /**
      * queued → sending for each of {@code ids} in one statement (a bulk consumer's deliveries); the ones
-     * another delivery has, or that are no longer queued, are left out.
+     * another delivery has, or that are no longer queued, are left out. Rows are locked in id order, so two
+     * lots holding the same ids (a redelivery) wait for each other instead of deadlocking.
      */
     public List<Claimed> claimAll(List<UUID> ids, Instant now, Duration lease) {
         if (ids.isEmpty()) {
@@ -118,7 +119,7 @@ public class Messages {
         return jdbc.sql("""
                 update message set status = 'sending', lease_until = :lease, attempts = attempts + 1,
                        processed_at = coalesce(processed_at, :now), updated_at = :now, """ + TRACE + """
-                where id in (:ids) and status = 'queued'
+                where id in (select id from message where id in (:ids) and status = 'queued' order by id for update) and status = 'queued'
                 returning id, tenant_id, batch_id, template_id, channel, recipient, variables::text as variables, priority, attempts, created_at""")
                 .param("ids", ids).param("now", Timestamp.from(now)).param("lease", Timestamp.from(now.plus(lease)))
                 .param("step", "processed").param("detail", null)
@@ -203,7 +204,11 @@ public class Messages {
         }
         template.execute((ConnectionCallback<Integer>) con -> {
             try (PreparedStatement ps = con.prepareStatement(
-                    "update message set published_at = ? where id = any(?) and status = 'queued'")) {
+                    // skip locked: a row being claimed or recorded needs no publication mark, and never waiting
+                    // here means this statement cannot close a deadlock with a consumer's lot.
+                    """
+                    update message set published_at = ?
+                    where id in (select id from message where id = any(?) and status = 'queued' for update skip locked)""")) {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setArray(2, con.createArrayOf("uuid", ids.toArray()));
                 return ps.executeUpdate();
