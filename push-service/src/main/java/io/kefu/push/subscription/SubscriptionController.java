@@ -37,8 +37,9 @@ class SubscriptionController {
     Recorded subscribe(@RequestBody SubscribeBody body) {
         KefuPrincipal me = KefuPrincipal.require();
         UUID tenant = me.tenantId();
-        if (tenant == null) {
-            throw new KefuProblemException(ProblemType.FORBIDDEN, "Users of a tenant only");
+        // The mini-program user authorises messages to themself: customers of a tenant only (as the gateway's rule).
+        if (tenant == null || !me.hasRole("customer")) {
+            throw new KefuProblemException(ProblemType.FORBIDDEN, "Customers of a tenant only");
         }
         if (body.openid() == null || !ID.matcher(body.openid()).matches()) {
             throw new KefuProblemException(ProblemType.VALIDATION, "openid is required (1-128 letters, digits, '_' or '-')");
