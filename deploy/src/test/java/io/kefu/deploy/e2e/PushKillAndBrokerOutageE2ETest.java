@@ -71,7 +71,7 @@ class PushKillAndBrokerOutageE2ETest {
             // Job locks live in the shared Redis under the application name: a name of this run's own keeps
             // other push-service processes on the machine (other databases) from running this one's jobs.
             settings.put("spring.application.name", "push-service-e2e-" + UUID.randomUUID().toString().substring(0, 8));
-            push = ServiceProcess.start("push-service", port, settings, Duration.ofMinutes(3));
+            push = ServiceProcess.start("push-service", port, settings, Duration.ofMinutes(4));
 
             UUID tenant = UUID.randomUUID();
             String admin = TestTokens.token(UUID.randomUUID().toString(), tenant.toString(), "staff", List.of("admin"));
@@ -90,7 +90,7 @@ class PushKillAndBrokerOutageE2ETest {
             push.kill();
             int atKill = aliyun.getAllServeEvents().size();
 
-            push = ServiceProcess.start("push-service", port, settings, Duration.ofMinutes(3));
+            push = ServiceProcess.start("push-service", port, settings, Duration.ofMinutes(4));
             ServiceProcess restarted = push;
             await("the restarted service dispatches", Duration.ofMinutes(3), () -> aliyun.getAllServeEvents().size() >= atKill + 200
                     || done(restarted, admin, batchId));
