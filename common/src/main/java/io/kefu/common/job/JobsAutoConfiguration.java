@@ -52,8 +52,11 @@ public class JobsAutoConfiguration {
 
         @Bean
         LocalJobScheduler kefuLocalJobScheduler(ApplicationContext context, RedissonClient redisson,
-                LiveProperties<JobsProperties> properties, @Value("${spring.application.name}") String app, MeterRegistry meters) {
-            return new LocalJobScheduler(context, redisson, properties, app, meters);
+                LiveProperties<JobsProperties> properties, @Value("${spring.application.name}") String app,
+                @Value("${kefu.jobs.lock-namespace:}") String namespace, MeterRegistry meters) {
+            // Instances of one deployment share their ticks and locks in Redis; a namespace keeps apart
+            // deployments (or test runs, each with its own database) that share one Redis.
+            return new LocalJobScheduler(context, redisson, properties, namespace.isBlank() ? app : namespace + ":" + app, meters);
         }
     }
 }

@@ -62,6 +62,8 @@ public final class KefuInfrastructure {
         p.put("spring.rabbitmq.username", e.rabbitUser());
         p.put("spring.rabbitmq.password", e.rabbitPassword());
         p.put("spring.rabbitmq.virtual-host", e.rabbitVhost());
+        // Job ticks and locks are per deployment in Redis: this run's database names its deployment.
+        p.put("kefu.jobs.lock-namespace", e.jdbcUrl().replaceFirst("\\?.*$", "").replaceFirst("^.*/", ""));
         return p;
     }
 
