@@ -87,7 +87,7 @@ public class ChatBenchmarkSimulation extends Simulation {
                 // All eight services, as in production: the ones the chat path does not touch still consume its events.
                 SuiteProcesses suite = SuiteProcesses.of(MODULES.toArray(String[]::new))
                         .everywhere("WECHAT_API_BASE_URL", wechat.baseUrl())
-                        .everywhere("KEFU_CHAT_SEND_RATE_PERMITS", "100000")
+                        .everywhere("KEFU_CHAT_SEND_RATE_PERMITS", "10000")
                         .setting("gateway", "KEFU_RATE_LIMIT_API_RATE", "100000")
                         .setting("gateway", "KEFU_RATE_LIMIT_API_BURST", "200000")
                         .admin(admin, adminPassword)

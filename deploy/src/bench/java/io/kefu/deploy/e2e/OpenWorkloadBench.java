@@ -48,6 +48,8 @@ class OpenWorkloadBench {
     static final int STEP_SECONDS = Integer.getInteger("bench.step-seconds", 20);
     static final boolean JFR = Boolean.getBoolean("bench.jfr");
     static final Path OUT = Path.of("target/bench");
+    /** When the steps began: JFR samples before it (start-up, warm-up) are left out of the hot spots. */
+    static Instant loadStart = Instant.EPOCH;
 
     @Test
     void openWorkloadSteps() throws Exception {
@@ -82,6 +84,7 @@ class OpenWorkloadBench {
             System.out.printf("%nOPEN WORKLOAD %d customers, %d agents, %d s per step, all eight services on this machine (load average before: %s)%n",
                     customers.size(), suite.agentTokens().size(), STEP_SECONDS, loadAverage());
             List<Integer> sustainable = new ArrayList<>();
+            loadStart = Instant.now();
             for (int rate : RATES) {
                 Step step = runStep(rate, customers, load, suite);
                 step.print();
@@ -304,29 +307,46 @@ class OpenWorkloadBench {
         }
     }
 
-    /** The 15 methods most often on top of the sampled stacks of a JFR recording. */
+    /**
+     * The hot spots of a JFR recording during the load: the methods most often on top of the sampled
+     * stacks (where the CPU is), and the nearest Kefu method below each sample (which of our code paths
+     * it serves: the frames above it are Spring, Jackson, JDBC, Netty working for it).
+     */
     static void printHotSpots(Path recording, String module) throws Exception {
         if (!Files.exists(recording)) {
             System.out.println("no JFR recording of " + module + " at " + recording);
             return;
         }
         Map<String, Integer> top = new ConcurrentHashMap<>();
+        Map<String, Integer> ours = new ConcurrentHashMap<>();
         int samples = 0;
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent event = file.readEvent();
                 if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
-                        || event.getStackTrace().getFrames().isEmpty()) {
+                        || event.getStackTrace().getFrames().isEmpty() || event.getStartTime().isBefore(loadStart)) {
                     continue;
                 }
-                RecordedFrame frame = event.getStackTrace().getFrames().getFirst();
-                top.merge(frame.getMethod().getType().getName() + "." + frame.getMethod().getName(), 1, Integer::sum);
+                List<RecordedFrame> frames = event.getStackTrace().getFrames();
+                top.merge(name(frames.getFirst()), 1, Integer::sum);
+                String kefu = frames.stream().map(OpenWorkloadBench::name).filter(n -> n.startsWith("io.kefu.")).findFirst()
+                        .orElse("(no Kefu frame: framework threads, GC, I/O loops)");
+                ours.merge(kefu, 1, Integer::sum);
                 samples++;
             }
         }
-        System.out.printf("%nHOT SPOTS %s (%d samples, %s):%n", module, samples, recording);
-        int total = samples;
-        top.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+        System.out.printf("%nHOT SPOTS %s during the load (%d samples, %s), top of stack:%n", module, samples, recording);
+        print(top, samples);
+        System.out.printf("HOT SPOTS %s by the nearest Kefu method:%n", module);
+        print(ours, samples);
+    }
+
+    static String name(RecordedFrame frame) {
+        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+
+    static void print(Map<String, Integer> counts, int total) {
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
                 .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
     }
 
