@@ -72,6 +72,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'auth-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job auth-service remote-call-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'auth-service remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'auth-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
 -- job chat-service channel-inbound-retry cron '30 * * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -162,6 +177,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'routing-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job routing-service remote-call-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'routing-service remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'routing-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
 -- job routing-service routing-auto-close cron '15,45 * * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -312,6 +342,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'push-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'push-retention-cleanup');
+-- job push-service remote-call-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'push-service remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'push-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
 -- job ticket-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -447,6 +492,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'kb-ai-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job kb-ai-service remote-call-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'kb-ai-service remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'kb-ai-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
 -- job stats-service outbox-housekeeping cron '0 17 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -462,6 +522,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'stats-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'outbox-housekeeping');
+-- job stats-service remote-call-sweep cron '*/10 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'stats-service remote-call-sweep', NOW(), NOW(), 'kefu', '',
+       'CRON', '*/10 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'stats-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'remote-call-sweep');
 -- job stats-service stats-alerts cron '30 * * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
@@ -507,21 +582,6 @@ FROM xxl_job_group g
 WHERE g.app_name = 'stats-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'stats-daily-report');
--- job stats-service stats-remote-call-sweep cron '*/15 * * * * ?' route FIRST block SERIAL_EXECUTION
-INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
-                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
-                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
-                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
-                          child_jobid, trigger_status)
-SELECT g.id, 'stats-service stats-remote-call-sweep', NOW(), NOW(), 'kefu', '',
-       'CRON', '*/15 * * * * ?', 'DO_NOTHING', 'FIRST',
-       'stats-remote-call-sweep', '', 'SERIAL_EXECUTION', 0,
-       0, 'BEAN', '', 'GLUE code init', NOW(),
-       '', 1
-FROM xxl_job_group g
-WHERE g.app_name = 'stats-service'
-  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
-                  WHERE i.job_group = g.id AND i.executor_handler = 'stats-remote-call-sweep');
 -- job stats-service stats-retention-cleanup cron '0 40 3 * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,

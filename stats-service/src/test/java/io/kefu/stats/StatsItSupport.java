@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @KefuIntegrationTest(classes = StatsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kefu.jobs.local.stats-daily-close.cron=", "kefu.jobs.local.stats-retention-cleanup.cron=", "kefu.jobs.local.stats-alerts.cron=",
-                "kefu.jobs.local.stats-daily-report.cron=", "kefu.jobs.local.stats-remote-call-sweep.cron="})
+                "kefu.jobs.local.stats-daily-report.cron=", "kefu.jobs.local.remote-call-sweep.cron="})
 @org.springframework.context.annotation.Import(io.kefu.statstest.StandInLogin.class)
 public abstract class StatsItSupport {
 

@@ -43,7 +43,7 @@ class DeliverySendsOnceIT extends ChannelItSupport {
     @Autowired
     MessageSending sending;
     @Autowired
-    DeliveryJobs jobs;
+    io.kefu.common.remote.RemoteCallsAutoConfiguration.RemoteCallSweep jobs;
     @Autowired
     RabbitTemplate rabbit;
     @Autowired

@@ -11,7 +11,6 @@ import java.util.UUID;
 import com.xxl.job.core.context.XxlJobHelper;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import io.kefu.common.config.LiveProperties;
-import io.kefu.common.remote.RemoteCalls;
 import io.kefu.stats.StatsProperties;
 import io.kefu.stats.notify.Notices;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * yesterday's figures — the same overview the API and the dashboard show — go to the tenant's admins by
  * email through push-service. Enqueued as remote calls keyed by tenant, day and recipient, so running the
  * job again (or on two instances) sends each report once; push-service is called after the commit, never
- * inside a transaction. {@code stats-remote-call-sweep} retries the calls push-service could not take.
+ * inside a transaction. common's {@code remote-call-sweep} retries the calls push-service could not take.
  */
 @Component
 class DailyReports {
@@ -32,16 +31,14 @@ class DailyReports {
     private final Notices notices;
     private final StatsViews views;
     private final LiveProperties<StatsProperties> properties;
-    private final RemoteCalls remoteCalls;
     private final Clock clock;
     private final TransactionTemplate tx;
 
-    DailyReports(Notices notices, StatsViews views, LiveProperties<StatsProperties> properties, RemoteCalls remoteCalls, Clock clock,
+    DailyReports(Notices notices, StatsViews views, LiveProperties<StatsProperties> properties, Clock clock,
             PlatformTransactionManager transactions) {
         this.notices = notices;
         this.views = views;
         this.properties = properties;
-        this.remoteCalls = remoteCalls;
         this.clock = clock;
         this.tx = new TransactionTemplate(transactions);
     }
@@ -62,14 +59,6 @@ class DailyReports {
         }
         XxlJobHelper.log("enqueued " + enqueued + " daily reports");
         return enqueued;
-    }
-
-    @XxlJob("stats-remote-call-sweep")
-    public RemoteCalls.Swept sweep() {
-        RemoteCalls.Swept swept = remoteCalls.sweep();
-        XxlJobHelper.log("made {} due calls, settled {} lost outcomes, resent {}, deleted {}", swept.made(), swept.lost(), swept.resent(),
-                swept.purged());
-        return swept;
     }
 
     /** The report's text: every figure of the dictionary, in the dashboard's words. */

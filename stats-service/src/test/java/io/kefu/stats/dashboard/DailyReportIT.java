@@ -48,6 +48,8 @@ class DailyReportIT extends StatsItSupport {
     @Autowired
     DailyReports reports;
     @Autowired
+    io.kefu.common.remote.RemoteCallsAutoConfiguration.RemoteCallSweep sweep;
+    @Autowired
     LiveProperties<NotifyProperties> notify;
     @Autowired
     ConfigurableEnvironment configurable;
@@ -109,7 +111,7 @@ class DailyReportIT extends StatsItSupport {
 
         // the job again (the next hour, another instance): nothing new is enqueued nor sent
         assertThat(reports.sendReports()).isZero();
-        reports.sweep();
+        sweep.sweep();
         Thread.sleep(500);
         assertThat(sendsTo("boss@example.com")).hasSize(1);
         // push's 400 is final: not retried by the sweep

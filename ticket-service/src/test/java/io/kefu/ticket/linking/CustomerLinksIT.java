@@ -46,8 +46,6 @@ class CustomerLinksIT extends TicketItSupport {
     ConfigurableEnvironment env;
     @Autowired
     ApplicationContext context;
-    @Autowired
-    LinkJobs jobs;
 
     UUID template;
     UUID chatCustomer;
