@@ -1,16 +1,16 @@
 package io.kefu.auth.login;
 
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import io.kefu.auth.config.AuthProperties;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
-import org.redisson.api.RScript;
+import io.kefu.common.input.WindowCounter;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.LongCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,19 +27,14 @@ import org.springframework.stereotype.Component;
 class WeChatLoginLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(WeChatLoginLimiter.class);
-    private static final String INCR = """
-            local n = redis.call('incr', KEYS[1])
-            if n == 1 then redis.call('pexpire', KEYS[1], 61000) end
-            return n""";
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    private final RedissonClient redisson;
+    private final WindowCounter counter;
     private final LiveProperties<AuthProperties> properties;
-    private final Clock clock;
 
     WeChatLoginLimiter(RedissonClient redisson, LiveProperties<AuthProperties> properties, Clock clock) {
-        this.redisson = redisson;
+        this.counter = new WindowCounter(redisson, clock);
         this.properties = properties;
-        this.clock = clock;
     }
 
     /** Counts one login of {@code openid} in mini-program {@code appId}; 429 {@code rate-limited} beyond the ceiling. */
@@ -48,18 +43,13 @@ class WeChatLoginLimiter {
         if (ceiling == 0) {
             return;
         }
-        long millis = clock.millis();
-        long minute = millis / 60_000;
-        String key = "kefu:auth:wechat-login:" + appId + ":" + openid + ":" + minute;
-        Long count;
-        try {
-            count = redisson.getScript(LongCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, INCR, RScript.ReturnType.LONG, List.of(key));
-        } catch (RuntimeException e) {
-            log.warn("WeChat login limit of {} not checked (Redis): {}", appId, e.toString());
+        OptionalLong count = counter.increment("kefu:auth:wechat-login:" + appId + ":" + openid, MINUTE);
+        if (count.isEmpty()) {
+            log.warn("WeChat login limit of {} not checked (Redis did not answer)", appId);
             return;
         }
-        if (count != null && count > ceiling) {
-            long retryAfter = Math.max(1, (60_000 - millis % 60_000 + 999) / 1000);
+        if (count.getAsLong() > ceiling) {
+            long retryAfter = counter.secondsLeft(MINUTE);
             throw new KefuProblemException(ProblemType.RATE_LIMITED,
                     "More than " + ceiling + " sign-ins a minute for this WeChat user; retry after " + retryAfter + " s",
                     Map.of("retryAfter", retryAfter));

@@ -1,14 +1,13 @@
 package io.kefu.common.input;
 
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
+import java.util.OptionalLong;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
-import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.LongCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +24,14 @@ public class CallbackLimiter {
     public static final ProblemType RATE_LIMITED = ProblemType.RATE_LIMITED;
 
     private static final Logger log = LoggerFactory.getLogger(CallbackLimiter.class);
-    private static final String INCR = """
-            local n = redis.call('incr', KEYS[1])
-            if n == 1 then redis.call('pexpire', KEYS[1], 2000) end
-            return n""";
+    private static final Duration SECOND = Duration.ofSeconds(1);
 
-    private final RedissonClient redisson;
+    private final WindowCounter counter;
     private final LiveProperties<CallbackProperties> properties;
-    private final Clock clock;
 
     public CallbackLimiter(RedissonClient redisson, LiveProperties<CallbackProperties> properties, Clock clock) {
-        this.redisson = redisson;
+        this.counter = new WindowCounter(redisson, clock);
         this.properties = properties;
-        this.clock = clock;
     }
 
     /** Counts one signed callback of {@code account} on {@code platform}; 429 beyond the ceiling. */
@@ -47,17 +41,12 @@ public class CallbackLimiter {
         if (ceiling == 0) {
             return;
         }
-        long second = clock.millis() / 1000;
-        String key = props.keyPrefix() + ":" + platform + ":" + account + ":" + second;
-        Long count;
-        try {
-            count = redisson.getScript(LongCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, INCR, RScript.ReturnType.LONG,
-                    List.of(key));
-        } catch (RuntimeException e) {
-            log.warn("Callback limit of {} {} not checked (Redis): {}", platform, account, e.toString());
+        OptionalLong count = counter.increment(props.keyPrefix() + ":" + platform + ":" + account, SECOND);
+        if (count.isEmpty()) {
+            log.warn("Callback limit of {} {} not checked (Redis did not answer)", platform, account);
             return;
         }
-        if (count != null && count > ceiling) {
+        if (count.getAsLong() > ceiling) {
             throw new KefuProblemException(RATE_LIMITED, "More than " + ceiling + " callbacks a second for this account",
                     java.util.Map.of("retryAfter", 1));
         }
