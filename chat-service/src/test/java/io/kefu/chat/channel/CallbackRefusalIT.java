@@ -41,6 +41,9 @@ class CallbackRefusalIT extends ChannelItSupport {
         http("POST", "/callback/mp/" + mp.appId() + "?signature=" + WechatTestCrypto.sha1("not-the-token", Long.toString(ts), nonce)
                 + "&timestamp=" + ts + "&nonce=" + nonce, "text/xml", mpText("o" + hex(27), ts, "hi", msgId()), null);
         assertThat(postMpPlain(mp, mpText("o" + hex(27), now(), "hi", msgId()), now()).body()).isEqualTo("success");
+        // Counted once the request has completed, which may be just after the client has its answer.
+        io.kefu.chat.ChatItSupport.await("both callbacks counted",
+                () -> callbacks("refused", "403") >= refused + 1 && callbacks("accepted", "200") >= accepted + 1);
         assertThat(callbacks("refused", "403")).isEqualTo(refused + 1);
         assertThat(callbacks("accepted", "200")).isEqualTo(accepted + 1);
         assertThat(meters.find("kefu.websocket.sessions").gauge()).as("the sessions gauge").isNotNull();
