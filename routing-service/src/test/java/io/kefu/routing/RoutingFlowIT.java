@@ -66,7 +66,8 @@ class RoutingFlowIT extends RoutingItSupport {
         UUID agent = agentOnline("default", 5);
 
         await("assigned", WAIT, () -> "assigned".equals(routeStatus(jdbc, conversation)));
-        assertThat(queueWaits()).as("the wait is on kefu.routing.queue.wait").isGreaterThan(waitsBefore);
+        // Timed once the assignment has committed, which can be just after the row says so.
+        await("the wait is on kefu.routing.queue.wait", WAIT, () -> queueWaits() > waitsBefore);
         assertThat(agentOf(conversation)).isEqualTo(agent);
         assertThat(outbox(jdbc, "routing.conversation.assigned.v1", conversation)).isEqualTo(1);
         assertThat(jdbc.queryForObject("select current_load from agent where staff_id = ?", Integer.class, agent)).isEqualTo(1);
