@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test test-unit stop build services status bench bench-open bench-kb xxl-job-sql
+.PHONY: run test test-unit stop build services status bench bench-open bench-kb xxl-job-sql nacos-config
 
 ## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services build
@@ -21,6 +21,10 @@ test-unit:
 ## xxl-job-sql: regenerate deploy/xxl-job/initdb/2-kefu-jobs.sql from the @XxlJob handlers and kefu.jobs.local crons
 xxl-job-sql:
 	@$(JDK) $(MVN) -q -pl deploy -am verify -Dtest=XxlJobRegistrationTest -Dsurefire.failIfNoSpecifiedTests=false -Dkefu.jobs.write=true
+
+## nacos-config: regenerate deploy/nacos/<service>.yaml from the live properties records, their metadata and defaults
+nacos-config:
+	@$(JDK) $(MVN) -q -pl deploy -am verify -Dtest=NacosFilesCarryTheLiveSettingsTest -Dsurefire.failIfNoSpecifiedTests=false -Dkefu.nacos.write=true
 
 ## stop: stop what `make run` started
 stop:

@@ -14,15 +14,15 @@ import org.springframework.validation.annotation.Validated;
  * {@code kefu.chat.realtime.*}. Origins, frame limits, heartbeats and the presence keys apply at start;
  * the presence and token-check timings are hot.
  *
- * @param allowedOrigins     origin patterns for the WebSocket handshake; mini-programs send no Origin
- * @param messageSizeLimit   largest inbound STOMP message (bytes)
- * @param heartbeat          server and expected client heartbeat interval
+ * @param allowedOrigins     origin patterns for the WebSocket handshake; mini-programs send no Origin. At start.
+ * @param messageSizeLimit   largest inbound STOMP message (bytes). At start.
+ * @param heartbeat          server and expected client heartbeat interval. At start.
  * @param presenceTtl        a session not refreshed for this long counts as gone (an instance that died)
  * @param presenceRefresh    how often an instance keeps its sessions counting; shorter than the TTL
  * @param presenceSweep      how often every instance looks for users whose sessions all lapsed
  * @param presenceClaimLease how long a claimed announcement may stay unconfirmed before a sweep takes it
  *                           over (its instance died, or publishing failed)
- * @param presenceKeys       prefix of the presence keys in Redis; every instance of a fleet uses the same
+ * @param presenceKeys       prefix of the presence keys in Redis; every instance of a fleet uses the same. At start.
  * @param tokenCheck         how often the tokens of sessions that send nothing are checked (expiry, revocation)
  * @param connectTimeout     a socket that has not sent a valid CONNECT (with its token) within this long is closed
  *                           (1008 policy violation); bounds idle unauthenticated sockets and half-sent frames. At start.

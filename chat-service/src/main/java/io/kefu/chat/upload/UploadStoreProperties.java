@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code kefu.chat.upload.*}: which store holds uploads, read at start only (the client is built once).
  *
  * @param store {@code local} (the directory {@code storage-dir}; one instance, or a volume they all mount)
- *              or {@code s3} (an S3-compatible object store every instance reads)
- * @param s3    the object store, when {@code store} is {@code s3}
+ *              or {@code s3} (an S3-compatible object store every instance reads). At start.
+ * @param s3    the object store, when {@code store} is {@code s3}. At start.
  */
 @ConfigurationProperties("kefu.chat.upload")
 public record UploadStoreProperties(@DefaultValue("local") String store, @DefaultValue S3 s3) {

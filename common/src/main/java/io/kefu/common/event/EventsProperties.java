@@ -11,14 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param domain              first segment of this service's event types and of its exchange
  *                            ({@code chat} → {@code kefu.chat}); defaults to the application name
- *                            without {@code -service}
+ *                            without {@code -service}. At start.
  * @param relayBatchSize      outbox rows the relay sends per round, all in flight together
  * @param relayPollInterval   how often the relay looks for work when no commit woke it
  * @param confirmTimeout      how long the relay waits for the broker's publisher confirms
  * @param retryInitialBackoff first wait after a failed publish; doubles per attempt
  * @param retryMaxBackoff     cap of that wait
  * @param amqpMaxPriority     {@code x-max-priority} of the consumer queues; event priorities 0-10
- *                            are folded into bands 0..amqpMaxPriority (RabbitMQ advises few levels)
+ *                            are folded into bands 0..amqpMaxPriority (RabbitMQ advises few levels). At start (queues are declared with it)
  * @param outboxRetention     how long published outbox rows and inbox ids are kept
  */
 @ConfigurationProperties("kefu.events")

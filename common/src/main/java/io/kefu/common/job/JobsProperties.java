@@ -16,14 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code XXL_JOB_ADMIN_ADDRESSES}) the {@code @XxlJob} handlers register with the XXL-JOB admin,
  * which schedules them; otherwise they run on the local crons below, one instance per tick.
  *
- * @param adminAddresses   XXL-JOB admin URL(s), comma separated; empty means local schedule
- * @param accessToken      token shared with the admin
- * @param appname          executor name registered with the admin (default: application name)
- * @param executorPort     port of the embedded executor server (each service its own)
- * @param executorAddress  address the admin calls back; empty lets XXL-JOB choose ip:port
- * @param logPath          where XXL-JOB writes job logs
- * @param logRetentionDays days of job logs kept
- * @param zone             the business time zone every cron is read in, locally and by the admin
+ * @param adminAddresses   XXL-JOB admin URL(s), comma separated; empty means local schedule. At start.
+ * @param accessToken      token shared with the admin. At start.
+ * @param appname          executor name registered with the admin (default: application name). At start.
+ * @param executorPort     port of the embedded executor server (each service its own). At start.
+ * @param executorAddress  address the admin calls back; empty lets XXL-JOB choose ip:port. At start.
+ * @param logPath          where XXL-JOB writes job logs. At start.
+ * @param logRetentionDays days of job logs kept. At start.
+ * @param zone             the business time zone every cron is read in, locally (live) and by the admin (at registration)
  * @param local            schedule per handler name: the one source of the crons, locally and in
  *                         {@code deploy/xxl-job/initdb/2-kefu-jobs.sql} (generated from it, checked by deploy's tests)
  */

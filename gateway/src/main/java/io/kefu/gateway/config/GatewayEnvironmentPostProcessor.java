@@ -19,6 +19,10 @@ import org.springframework.util.StringUtils;
  * parent that never arrives. Unset, nothing is exported and nothing warns.</li>
  * <li>{@code KEFU_LOG_FORMAT} ({@code ecs}, {@code logstash} or {@code gelf}) switches console logs to
  * Boot's structured JSON, which carries the trace and span ids.</li>
+ * <li>Nacos config (data id {@code gateway.yaml}) only when {@code NACOS_SERVER_ADDR} is set, as in the
+ * services: without a server an enabled client fails the start or retries gRPC forever, so it is off
+ * and the {@code optional:nacos:} import is skipped. A change there rebinds {@link LiveGatewayProperties}
+ * and rebuilds the routes, like {@code POST /actuator/refresh}.</li>
  * </ul>
  */
 public class GatewayEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
@@ -31,6 +35,14 @@ public class GatewayEnvironmentPostProcessor implements EnvironmentPostProcessor
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> switches = new HashMap<>();
+        String nacos = environment.getProperty("NACOS_SERVER_ADDR");
+        boolean nacosOn = StringUtils.hasText(nacos);
+        switches.put("spring.cloud.nacos.config.enabled", nacosOn);
+        switches.put("spring.cloud.nacos.config.import-check.enabled", false);
+        switches.put("spring.cloud.nacos.discovery.enabled", false);
+        if (nacosOn) {
+            switches.put("spring.cloud.nacos.config.server-addr", nacos);
+        }
         String otlp = environment.getProperty("OTEL_EXPORTER_OTLP_ENDPOINT");
         if (StringUtils.hasText(otlp)) {
             String base = otlp.endsWith("/") ? otlp.substring(0, otlp.length() - 1) : otlp;

@@ -31,4 +31,18 @@ class GatewayEnvironmentPostProcessorTest {
         processor.postProcessEnvironment(json, new SpringApplication());
         assertThat(json.getProperty("logging.structured.format.console")).isEqualTo("ecs");
     }
+
+    @Test
+    void nacosConfigIsReadOnlyWhenAServerIsNamed() {
+        MockEnvironment none = new MockEnvironment();
+        processor.postProcessEnvironment(none, new SpringApplication());
+        assertThat(none.getProperty("spring.cloud.nacos.config.enabled")).isEqualTo("false");
+        assertThat(none.getProperty("spring.cloud.nacos.discovery.enabled")).isEqualTo("false");
+
+        MockEnvironment some = new MockEnvironment().withProperty("NACOS_SERVER_ADDR", "nacos:8848");
+        processor.postProcessEnvironment(some, new SpringApplication());
+        assertThat(some.getProperty("spring.cloud.nacos.config.enabled")).isEqualTo("true");
+        assertThat(some.getProperty("spring.cloud.nacos.config.server-addr")).isEqualTo("nacos:8848");
+        assertThat(some.getProperty("spring.cloud.nacos.discovery.enabled")).as("the gateway routes by URL, never by discovery").isEqualTo("false");
+    }
 }
