@@ -14,6 +14,10 @@ import io.kefu.testsupport.TestTokens;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,7 +40,18 @@ import tools.jackson.databind.json.JsonMapper;
         "kefu.kbai.retrieval.tenants[" + KbAiItSupport.FAILING_MODEL_TENANT + "].draft=0.0",
         "kefu.kbai.retrieval.tenants[" + KbAiItSupport.LOW_BAND_TENANT + "].auto=1.0",
         "kefu.kbai.retrieval.tenants[" + KbAiItSupport.LOW_BAND_TENANT + "].draft=1.0"})
+@Import(KbAiItSupport.TestClock.class)
 public abstract class KbAiItSupport {
+
+    /** The service's clock: real time unless a test moves it (and puts it back, see {@link #clock}). */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class TestClock {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return new MutableClock();
+        }
+    }
 
     /** Every item found is in the middle band (auto threshold 1.0, draft threshold 0). */
     public static final String DRAFT_BAND_TENANT = "0d0d0d0d-0000-4000-8000-00000000d1a1";
@@ -52,6 +67,9 @@ public abstract class KbAiItSupport {
     protected JdbcTemplate jdbc;
     @Autowired
     protected Environment environment;
+    /** Shared by every test of the context: a test that moves it resets it in {@code @AfterEach}. */
+    @Autowired
+    protected MutableClock clock;
 
     @DynamicPropertySource
     static void testIssuer(DynamicPropertyRegistry registry) {

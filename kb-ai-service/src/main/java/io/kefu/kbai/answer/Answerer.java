@@ -46,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The tenant's rules ({@link TenantRules}, auth's config) apply on top of the bands: a blacklisted
  * customer or word goes to a person before any retrieval; with auto mode off the top band becomes a
  * draft (whitelisted customers excepted); outside business hours the notices say when people are back;
+ * a tenant auth disabled gets nothing (the question is withdrawn before retrieval);
  * an automatic answer waits for the reply delay — on a timer, with the claim's lease stretched past it,
  * so no thread and no transaction is held meanwhile (a restart leaves the claim to the retry job).
  */
@@ -112,6 +113,11 @@ class Answerer {
         TenantRules rules = TenantRules.NONE;
         try {
             rules = tenantRules.of(row.tenantId());
+            if (!rules.active()) {
+                // disabled in auth: nothing for it — no retrieval, no model call, no message, no draft
+                answers.withdraw(id, attempt, clock.instant());
+                return;
+            }
             outcome = attempt > properties.get().maxAttempts()
                     ? new Outcome("handed_off", new Evidence(Band.FALLBACK, List.of()), Intent.OTHER, null, "kb", 0, 0, "model_failed",
                             "gave up after " + (attempt - 1) + " attempts")
@@ -205,8 +211,7 @@ class Answerer {
     private void record(AnswerRow row, int attempt, Outcome o, TenantRules rules) {
         Evidence e = o.evidence();
         AnswerProperties p = properties.get();
-        boolean open = rules.hours().openAt(clock.instant().atZone(p.zone()).toLocalTime());
-        String offHours = open ? null : p.offHoursMessage().replace("{hours}", rules.hours().text());
+        String offHours = replies.offHoursNotice(rules, clock.instant());
         Evidence.Item best = e.best();
         String band = e.band().code();
         List<Object> items = new ArrayList<>();

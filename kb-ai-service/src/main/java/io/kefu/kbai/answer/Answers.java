@@ -89,6 +89,27 @@ public class Answers {
                 .param("now", Timestamp.from(now)).param("id", id).param("attempt", attempt).update() == 1;
     }
 
+    /** Attempt {@code attempt} finds its tenant disabled: the question is closed without an answer; false when decided meanwhile. */
+    boolean withdraw(UUID id, int attempt, Instant now) {
+        return jdbc.sql("""
+                update ai_answer set status = 'withdrawn', failure = 'tenant disabled', decided_at = ?, lease_until = null, version = version + 1
+                where id = ? and status = 'pending' and attempts = ?""").params(Timestamp.from(now), id, attempt).update() == 1;
+    }
+
+    /**
+     * The tenant was disabled: its questions still being answered (or waiting for the reply delay) and its
+     * drafts leave for good — the conditional record of a running attempt, a reviewer's send and the
+     * review job all expect {@code pending}/{@code draft} and find neither. Returns how many.
+     */
+    int withdrawAll(UUID tenantId, Instant now) {
+        return jdbc.sql("""
+                update ai_answer set verdict = case when status = 'draft' then 'tenant_disabled' else verdict end,
+                    reviewed_at = case when status = 'draft' then :now else reviewed_at end, decided_at = coalesce(decided_at, :now),
+                    status = 'withdrawn', failure = 'tenant disabled', lease_until = null, version = version + 1
+                where tenant_id = :tenant and status in ('pending', 'draft')""")
+                .param("now", Timestamp.from(now)).param("tenant", tenantId).update();
+    }
+
     public static AnswerRow row(ResultSet rs, int i) throws SQLException {
         Timestamp claimedUntil = rs.getTimestamp("claimed_until");
         return new AnswerRow(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class), rs.getObject("conversation_id", UUID.class),

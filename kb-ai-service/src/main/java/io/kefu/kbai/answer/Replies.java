@@ -1,12 +1,14 @@
 package io.kefu.kbai.answer;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.event.EventPublisher;
 import io.kefu.kbai.events.AnswerSent;
 import io.kefu.kbai.events.ConversationHandedOff;
+import io.kefu.kbai.tenant.TenantRules;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +29,20 @@ public class Replies {
         this.events = events;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    /**
+     * The notice for a customer outside the tenant's business hours ({@code off-hours-message} with the
+     * hours), or null while people are at work.
+     */
+    public @Nullable String offHoursNotice(TenantRules rules, Instant at) {
+        AnswerProperties p = properties.get();
+        return rules.hours().openAt(at.atZone(p.zone()).toLocalTime()) ? null : p.offHoursMessage().replace("{hours}", rules.hours().text());
+    }
+
+    /** When people are next at work for the tenant, seen from {@code at}: {@code at} while open. */
+    public Instant reviewersBackAt(TenantRules rules, Instant at) {
+        return rules.hours().openFrom(at.atZone(properties.get().zone())).toInstant();
     }
 
     /** An AI message to the customer; origin auto, reviewed, fallback or holding. */

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The AI's daily figures per tenant (seed 001): KB hit rate = questions whose best item scored at or
- * above the lower threshold ÷ questions; AI accuracy = drafts a reviewer sent unchanged ÷ drafts a
- * reviewer judged (sent as is, edited or rejected — the job's time-outs judge nothing). A day is a day
+ * above the lower threshold ÷ questions (a question withdrawn unanswered, its tenant disabled, is none);
+ * AI accuracy = drafts a reviewer sent unchanged ÷ drafts a reviewer judged (sent as is, edited or rejected — the job's time-outs judge nothing). A day is a day
  * in the tenant's zone, counted by when the question came.
  */
 @Component
@@ -48,7 +48,7 @@ class DailyFigures {
         }
         return jdbc.sql("""
                 select (created_at at time zone :zone)::date d,
-                    count(*) filter (where status <> 'pending') questions,
+                    count(*) filter (where status <> 'pending' and band is not null) questions,
                     count(*) filter (where kb_hit) hits,
                     count(*) filter (where origin = 'auto') auto_sent,
                     count(*) filter (where draft is not null) drafted,

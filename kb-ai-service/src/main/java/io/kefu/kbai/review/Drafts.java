@@ -70,17 +70,26 @@ class Drafts {
     /**
      * Drafts that must leave the queue now: on a windowed channel whose customer wrote before
      * {@code windowCutoff} (claimed or not: the window does not wait), or unclaimed (or with an expired
-     * claim) and older than {@code staleBefore}.
+     * claim) and waiting for review since before {@code staleBefore} (from its creation, or from the
+     * tenant's opening it was deferred to).
      */
     List<AnswerRow> overdue(Instant now, Instant staleBefore, Instant windowCutoff, List<String> windowChannels, int limit) {
         return jdbc.sql("select " + Answers.COLUMNS_SQL + """
                  from ai_answer where status = 'draft' and (
                     (channel = any(:channels) and customer_wrote_at < :windowCutoff)
-                    or (created_at < :staleBefore and (claimed_until is null or claimed_until < :now)))
+                    or (coalesce(review_from, created_at) < :staleBefore and (claimed_until is null or claimed_until < :now)))
                 order by created_at limit :limit""")
                 .param("channels", windowChannels.toArray(String[]::new)).param("windowCutoff", Timestamp.from(windowCutoff))
                 .param("staleBefore", Timestamp.from(staleBefore)).param("now", Timestamp.from(now)).param("limit", limit)
                 .query(Answers::row).list();
+    }
+
+    /**
+     * The draft's time ran out while the tenant is closed: its review clock starts again at {@code from},
+     * when reviewers are back. Not conditional on the version: a claim meanwhile does not mind.
+     */
+    boolean deferReview(UUID id, Instant from) {
+        return jdbc.sql("update ai_answer set review_from = ? where id = ? and status = 'draft'").params(Timestamp.from(from), id).update() == 1;
     }
 
     /** The job takes a draft out of the queue; false when a reviewer acted first. */

@@ -86,29 +86,31 @@ class Reviews {
             if (!drafts.reject(tenantId, id, reviewer, reason, now)) {
                 throw conflict(tenantId, id, reviewer);
             }
-            handOff(row, "rejected", reviewer, now);
+            handOff(row, "rejected", reviewer, now, null);
         });
         return drafts.get(tenantId, id);
     }
 
-    /** The job's verdicts (timed_out, window_closing): same exit, no reviewer. */
-    boolean escalate(AnswerRow row, String verdict) {
+    /** The job's verdicts (timed_out, window_closing): same exit, no reviewer; {@code notice} as in {@link #handOff}. */
+    boolean escalate(AnswerRow row, String verdict, @Nullable String notice) {
         Instant now = clock.instant();
         Boolean done = tx.execute(status -> {
             if (!drafts.escalate(row.id(), row.version(), verdict, now)) {
                 return false;
             }
-            handOff(row, verdict, null, now);
+            handOff(row, verdict, null, now, notice);
             return true;
         });
         return Boolean.TRUE.equals(done);
     }
 
-    private void handOff(AnswerRow row, String verdict, @Nullable UUID reviewer, Instant now) {
+    /** {@code notice}: what the customer reads instead of the usual notice (outside business hours), or null. */
+    private void handOff(AnswerRow row, String verdict, @Nullable UUID reviewer, Instant now, @Nullable String notice) {
         String reason = "timed_out".equals(verdict) ? "review_timeout" : verdict;
         events.publish(new AnswerReviewed(row.id(), row.conversationId(), verdict, row.bandOr("draft"), row.score(), reviewer, now),
                 row.tenantId().toString(), row.conversationId().toString());
-        replies.handOff(row, reason, row.intent() == null ? "other" : row.intent(), row.bandOr("draft"), row.score(), row.kbHit(), false);
+        replies.handOff(row, reason, row.intent() == null ? "other" : row.intent(), row.bandOr("draft"), row.score(), row.kbHit(), false,
+                notice);
     }
 
     private KefuProblemException conflict(UUID tenantId, UUID id, UUID reviewer) {

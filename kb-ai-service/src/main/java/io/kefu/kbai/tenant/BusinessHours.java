@@ -2,6 +2,7 @@ package io.kefu.kbai.tenant;
 
 import java.text.Normalizer;
 import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -85,6 +86,28 @@ public final class BusinessHours {
     public boolean openAt(LocalTime time) {
         int minute = time.getHour() * 60 + time.getMinute();
         return ranges.isEmpty() || ranges.stream().anyMatch(r -> r.contains(minute));
+    }
+
+    /**
+     * When people are next at work, seen from {@code at} (in the tenant's zone): {@code at} itself when
+     * open now, else the start of the next range (today's or tomorrow's). The review queue's time-out
+     * counts from there, since no reviewer can act before.
+     */
+    public ZonedDateTime openFrom(ZonedDateTime at) {
+        if (openAt(at.toLocalTime())) {
+            return at;
+        }
+        ZonedDateTime next = null;
+        for (Range r : ranges) {
+            ZonedDateTime start = at.toLocalDate().atTime(LocalTime.of(r.from() / 60, r.from() % 60)).atZone(at.getZone());
+            if (!start.isAfter(at)) {
+                start = at.toLocalDate().plusDays(1).atTime(LocalTime.of(r.from() / 60, r.from() % 60)).atZone(at.getZone());
+            }
+            if (next == null || start.isBefore(next)) {
+                next = start;
+            }
+        }
+        return next == null ? at : next;
     }
 
     /** False when the text was not understood (then always open). */

@@ -18,6 +18,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class TenantRuleBook {
 
+    /** auth's status of a disabled tenant ({@code TenantService.disable}, or a PUT with this status). */
+    public static final String DISABLED = "disabled";
+
     private final JdbcClient jdbc;
 
     TenantRuleBook(JdbcClient jdbc) {
@@ -25,10 +28,11 @@ public class TenantRuleBook {
     }
 
     public TenantRules of(UUID tenantId) {
-        return jdbc.sql("select auto_mode, blacklist, whitelist, business_hours, reply_delay from ai_tenant_rule where tenant_id = ?")
+        return jdbc.sql("select status, auto_mode, blacklist, whitelist, business_hours, reply_delay from ai_tenant_rule where tenant_id = ?")
                 .param(tenantId)
                 .query((rs, i) -> new TenantRules(rs.getBoolean("auto_mode"), strings(rs.getArray("blacklist")), strings(rs.getArray("whitelist")),
-                        BusinessHours.parse(rs.getString("business_hours")), rs.getInt("reply_delay")))
+                        BusinessHours.parse(rs.getString("business_hours")), rs.getInt("reply_delay"),
+                        !DISABLED.equals(rs.getString("status"))))
                 .optional().orElse(TenantRules.NONE);
     }
 

@@ -22,10 +22,13 @@ import org.jspecify.annotations.Nullable;
  *                      their top-band answers go out even when {@code autoMode} is off
  * @param hours         when people work (replies needing a person outside them say when they are back)
  * @param replyDelay    seconds after the customer's message before an automatic answer goes out
+ * @param active        false when auth disabled the tenant: the AI answers nothing for it (no retrieval, no model
+ *                      call, no message, no draft)
  */
-public record TenantRules(boolean autoMode, List<String> blacklist, List<String> whitelist, BusinessHours hours, int replyDelay) {
+public record TenantRules(boolean autoMode, List<String> blacklist, List<String> whitelist, BusinessHours hours, int replyDelay,
+        boolean active) {
 
-    public static final TenantRules NONE = new TenantRules(true, List.of(), List.of(), BusinessHours.ALWAYS, 0);
+    public static final TenantRules NONE = new TenantRules(true, List.of(), List.of(), BusinessHours.ALWAYS, 0, true);
 
     public TenantRules {
         blacklist = blacklist.stream().map(TenantRules::normalise).filter(s -> !s.isEmpty()).toList();

@@ -9,6 +9,7 @@ import io.kefu.common.event.EventHandlers;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -16,7 +17,9 @@ import org.springframework.messaging.Message;
 /**
  * kb-ai's consumer of auth's tenant changes (exchange kefu.auth, group {@code kb-ai}): the tenant's
  * business hours, reply delay, black/white lists and auto mode, kept in {@link TenantRuleBook} for the
- * answer policy. The record is kb-ai's own view of auth's event.
+ * answer policy. The record is kb-ai's own view of auth's event. auth publishes the same event when it
+ * disables a tenant ({@code DELETE /api/admin/tenants/{id}}, or a PUT with {@code status: disabled}):
+ * then {@link TenantDisabled} tells the answer package to withdraw the tenant's open questions.
  */
 @Configuration(proxyBeanMethods = false)
 class TenantRulesConsumer {
@@ -29,15 +32,20 @@ class TenantRulesConsumer {
     }
 
     @Bean
-    Consumer<Message<byte[]>> tenantRules(EventHandlers handlers, TenantRuleBook book, Clock clock) {
+    Consumer<Message<byte[]>> tenantRules(EventHandlers handlers, TenantRuleBook book, ApplicationEventPublisher disabled, Clock clock) {
         return handlers.consumer("kb-ai")
                 .on("auth.tenant.configured.v1", TenantConfigured.class, (data, envelope) -> {
                     String hours = data.businessHours() == null || data.businessHours().isBlank() ? null : data.businessHours().strip();
                     if (!BusinessHours.parse(hours).understood()) {
                         log.warn("tenant {}: business hours '{}' not understood; the AI treats the tenant as always open", data.tenantId(), hours);
                     }
-                    book.keep(data.tenantId(), data.status() == null ? "active" : data.status(), data.autoMode(), list(data.blacklist()),
-                            list(data.whitelist()), hours, Math.clamp(data.replyDelay(), 0, 600), data.version(), clock.instant());
+                    String status = data.status() == null ? "active" : data.status();
+                    boolean kept = book.keep(data.tenantId(), status, data.autoMode(), list(data.blacklist()), list(data.whitelist()), hours,
+                            Math.clamp(data.replyDelay(), 0, 600), data.version(), clock.instant());
+                    if (kept && TenantRuleBook.DISABLED.equals(status)) {
+                        // the answer package withdraws the tenant's open questions in this same transaction
+                        disabled.publishEvent(new TenantDisabled(data.tenantId(), data.version()));
+                    }
                 })
                 .build();
     }

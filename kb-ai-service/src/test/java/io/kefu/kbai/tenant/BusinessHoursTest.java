@@ -1,6 +1,9 @@
 package io.kefu.kbai.tenant;
 
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +48,22 @@ class BusinessHoursTest {
         assertThat(typo.openAt(LocalTime.of(3, 0))).isTrue();
         assertThat(BusinessHours.parse("25:00-26:00").understood()).isFalse();
         assertThat(BusinessHours.parse("09:00-18:00 except sundays").understood()).isFalse();
+    }
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+    private static ZonedDateTime at(int day, int hour, int minute) {
+        return LocalDateTime.of(2026, 11, day, hour, minute).atZone(SHANGHAI);
+    }
+
+    @Test
+    void theNextOpeningIsNowWhenOpenElseTheNextRangeStartTodayOrTomorrow() {
+        BusinessHours hours = BusinessHours.parse("09:00-12:00,13:30-18:00");
+        assertThat(hours.openFrom(at(30, 10, 0))).isEqualTo(at(30, 10, 0));
+        assertThat(hours.openFrom(at(30, 2, 0))).isEqualTo(at(30, 9, 0));
+        assertThat(hours.openFrom(at(30, 12, 15))).isEqualTo(at(30, 13, 30));
+        assertThat(hours.openFrom(at(30, 18, 0))).as("closing time is closed").isEqualTo(LocalDateTime.of(2026, 12, 1, 9, 0).atZone(SHANGHAI));
+        assertThat(BusinessHours.parse("22:00-06:00").openFrom(at(30, 12, 0))).isEqualTo(at(30, 22, 0));
+        assertThat(BusinessHours.parse(null).openFrom(at(30, 3, 0))).isEqualTo(at(30, 3, 0));
     }
 }
