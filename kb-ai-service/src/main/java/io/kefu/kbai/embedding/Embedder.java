@@ -2,14 +2,13 @@ package io.kefu.kbai.embedding;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallzhv15.BgeSmallZhV15EmbeddingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -18,11 +17,17 @@ import org.springframework.stereotype.Component;
 /**
  * Chinese sentence vectors from bge-small-zh-v1.5, in process (ONNX Runtime, no network).
  *
- * <p>Memory: LangChain4j keeps the model in one static ONNX session per JVM (~550 MB resident with the
- * runtime's arenas), so a second application context in the same JVM (the two-instance test) shares
- * it. It is loaded on first use, and warmed at start by {@code IndexSync} so that no customer waits
- * for it. Batch embedding (imports) runs on {@code threads} workers; a query is embedded on the
- * caller's thread. Vectors are L2-normalised, so a dot product is the cosine.
+ * <p>Memory: one ONNX session per JVM ({@link BgeEncoder}, static, ~550 MB resident with the runtime's
+ * arenas), so a second application context in the same JVM (the two-instance test) shares it. It is
+ * loaded on first use, and warmed at start by {@code IndexSync} so that no customer waits for it.
+ *
+ * <p>Speed: a run of the model uses one thread (ONNX Runtime's intra-op pool of 1, idle threads not
+ * spinning). Parallelism comes from the callers instead: a query is embedded on the caller's thread,
+ * so concurrent questions use the cores side by side without each run also splitting itself across
+ * them (on 2 cores, two runs × two threads fought each other and every other process); batch
+ * embedding (imports) runs batches of up to 32 texts of similar length on {@code ≤ 2} workers.
+ * Measured: {@code EmbeddingThroughputBenchmark}, README "Figures". Vectors are L2-normalised, so a dot
+ * product is the cosine.
  *
  * <p>No query instruction prefix: questions are matched against questions (symmetric), and the
  * prefix only lowers every cosine by ~0.07 (../shared/STACK.md).
@@ -32,10 +37,13 @@ public class Embedder implements DisposableBean {
 
     public static final String MODEL = "bge-small-zh-v1.5";
     public static final int DIMENSIONS = 512;
+    /** Texts per task of a batch embedding: a task is a few model runs ({@link BgeEncoder#BATCH} each). */
+    static final int TASK = 128;
     private static final Logger log = LoggerFactory.getLogger(Embedder.class);
+    private static volatile BgeEncoder shared;
 
     private final ExecutorService batchWorkers;
-    private volatile EmbeddingModel model;
+    private final AtomicLong textsEmbedded = new AtomicLong();
 
     public Embedder() {
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
@@ -47,17 +55,18 @@ public class Embedder implements DisposableBean {
         });
     }
 
-    private EmbeddingModel model() {
-        EmbeddingModel m = model;
+    private static BgeEncoder model() {
+        BgeEncoder m = shared;
         if (m == null) {
-            synchronized (this) {
-                if (model == null) {
+            synchronized (Embedder.class) {
+                if (shared == null) {
                     long started = System.nanoTime();
-                    model = new BgeSmallZhV15EmbeddingModel(batchWorkers);
-                    model.embed("预热");
+                    BgeEncoder loaded = new BgeEncoder(1);
+                    loaded.embed(List.of("预热"));
+                    shared = loaded;
                     log.info("Loaded {} in {} ms", MODEL, (System.nanoTime() - started) / 1_000_000);
                 }
-                m = model;
+                m = shared;
             }
         }
         return m;
@@ -79,7 +88,8 @@ public class Embedder implements DisposableBean {
                 return hit;
             }
         }
-        float[] v = normalised(model().embed(text).content().vector());
+        float[] v = model().embed(List.of(text)).getFirst();
+        textsEmbedded.incrementAndGet();
         synchronized (cache) {
             cache.put(text, v);
         }
@@ -94,17 +104,40 @@ public class Embedder implements DisposableBean {
         }
     };
 
+    /** The vectors of {@code texts}, in order: tasks of {@link #TASK} texts on the batch workers. */
     public List<float[]> embedAll(List<String> texts) {
         if (texts.isEmpty()) {
             return List.of();
         }
-        List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
-        List<Embedding> embeddings = model().embedAll(segments).content();
-        List<float[]> out = new ArrayList<>(embeddings.size());
-        for (Embedding e : embeddings) {
-            out.add(normalised(e.vector()));
+        BgeEncoder encoder = model();
+        textsEmbedded.addAndGet(texts.size());
+        if (texts.size() <= TASK) {
+            return encoder.embed(texts);
+        }
+        List<Future<List<float[]>>> tasks = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += TASK) {
+            List<String> slice = texts.subList(from, Math.min(texts.size(), from + TASK));
+            tasks.add(batchWorkers.submit(() -> encoder.embed(slice)));
+        }
+        List<float[]> out = new ArrayList<>(texts.size());
+        try {
+            for (Future<List<float[]>> task : tasks) {
+                out.addAll(task.get());
+            }
+        } catch (InterruptedException e) {
+            tasks.forEach(t -> t.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding", e);
+        } catch (ExecutionException e) {
+            tasks.forEach(t -> t.cancel(true));
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         return out;
+    }
+
+    /** Texts this instance ran through the model so far (cache hits and reused vectors not counted). */
+    public long textsEmbedded() {
+        return textsEmbedded.get();
     }
 
     public static double dot(float[] a, float[] b) {
@@ -113,22 +146,6 @@ public class Embedder implements DisposableBean {
             s += a[i] * b[i];
         }
         return s;
-    }
-
-    private static float[] normalised(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        norm = Math.sqrt(norm);
-        if (norm == 0) {
-            return v;
-        }
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / norm);
-        }
-        return out;
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Imports many items at once (bulk JSON, CSV, XLSX): each row is checked on its own; good rows are
- * embedded (before any transaction), then written in one transaction as upserts keyed by the
+ * embedded (before any transaction; only phrasings without a stored vector, in batches), then written in one transaction as upserts keyed by the
  * normalised question, so importing the same question again updates its item instead of adding a
  * second one. A rejected row is reported with its reason and nothing of it is stored; a row is never
  * half-stored. Within one file a repeated question is rejected as a duplicate of its first row.
@@ -29,7 +29,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ItemImport {
 
     public static final int MAX_ROWS = 10_000;
-    private static final int EMBED_BATCH = 256;
 
     private final KnowledgeItems items;
     private final Embedder embedder;
@@ -72,25 +71,27 @@ public class ItemImport {
                 good.add(i);
             }
         }
-        // Embed outside any transaction, in batches.
-        Map<Integer, byte[]> vectors = new HashMap<>();
-        List<String> texts = new ArrayList<>();
-        List<int[]> owners = new ArrayList<>(); // [row index, phrasing count]
-        for (int i : good) {
-            List<String> phrasings = rows.get(i).draft().phrasingsWithQuestion();
-            if (texts.size() + phrasings.size() > EMBED_BATCH && !texts.isEmpty()) {
-                embed(texts, owners, vectors);
-            }
-            texts.addAll(phrasings);
-            owners.add(new int[] {i, phrasings.size()});
+        // Embed outside any transaction, and only what is new: a phrasing the tenant's stored item already has a
+        // vector for keeps it (re-importing a file with a changed answer runs no model), and a text repeated
+        // across rows is embedded once.
+        List<String> keys = good.stream().map(i -> rows.get(i).draft().questionKey()).toList();
+        Map<String, float[]> vectorOf = keys.isEmpty() ? new HashMap<>() : items.vectorsByText(tenantId, keys, Embedder.MODEL);
+        List<String> missing = good.stream().flatMap(i -> rows.get(i).draft().phrasingsWithQuestion().stream()).distinct()
+                .filter(t -> !vectorOf.containsKey(t)).toList();
+        List<float[]> computed = embedder.embedAll(missing);
+        for (int i = 0; i < missing.size(); i++) {
+            vectorOf.put(missing.get(i), computed.get(i));
         }
-        embed(texts, owners, vectors);
+        Map<Integer, byte[]> vectors = new HashMap<>();
+        for (int i : good) {
+            vectors.put(i, Vectors.pack(rows.get(i).draft().phrasingsWithQuestion().stream().map(vectorOf::get).toList()));
+        }
 
         Instant now = clock.instant();
         List<UUID> changed = new ArrayList<>();
         if (!good.isEmpty()) {
             tx.executeWithoutResult(s -> {
-                Map<String, UUID> existing = existing(tenantId, good.stream().map(i -> rows.get(i).draft().questionKey()).toList());
+                Map<String, UUID> existing = existing(tenantId, keys);
                 List<Object[]> batch = new ArrayList<>(good.size());
                 for (int i : good) {
                     ItemDraft d = rows.get(i).draft();
@@ -143,20 +144,6 @@ public class ItemImport {
                     }, tenantId, chunk.toArray(String[]::new));
         }
         return out;
-    }
-
-    private void embed(List<String> texts, List<int[]> owners, Map<Integer, byte[]> vectors) {
-        if (texts.isEmpty()) {
-            return;
-        }
-        List<float[]> all = embedder.embedAll(texts);
-        int at = 0;
-        for (int[] owner : owners) {
-            vectors.put(owner[0], Vectors.pack(all.subList(at, at + owner[1])));
-            at += owner[1];
-        }
-        texts.clear();
-        owners.clear();
     }
 
     private static @Nullable Timestamp ts(@Nullable Instant t) {

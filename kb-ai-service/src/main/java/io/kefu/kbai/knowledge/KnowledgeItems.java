@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import io.kefu.kbai.embedding.Vectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -155,6 +158,31 @@ public class KnowledgeItems {
             logChange(tenantId, List.of(id));
         }
         return n == 1;
+    }
+
+    /**
+     * The stored vector of every phrasing of the tenant's items with these question keys, by text, where
+     * it was made by {@code model}. A vector depends only on the text and the model, so an import may reuse
+     * it for the same text whatever else changed.
+     */
+    Map<String, float[]> vectorsByText(UUID tenantId, List<String> questionKeys, String model) {
+        Map<String, float[]> out = new HashMap<>();
+        for (int from = 0; from < questionKeys.size(); from += 1000) {
+            List<String> chunk = questionKeys.subList(from, Math.min(questionKeys.size(), from + 1000));
+            template.query("select question, similar_questions, embedding from kb_item where tenant_id = ? and question_key = any(?)"
+                    + " and embedding_model = ?", rs -> {
+                        List<String> texts = new ArrayList<>();
+                        texts.add(rs.getString(1));
+                        texts.addAll(strings(rs.getArray(2)));
+                        float[][] vectors = Vectors.unpack(rs.getBytes(3));
+                        if (vectors.length == texts.size()) {
+                            for (int i = 0; i < vectors.length; i++) {
+                                out.putIfAbsent(texts.get(i), vectors[i]);
+                            }
+                        }
+                    }, tenantId, chunk.toArray(String[]::new), model);
+        }
+        return out;
     }
 
     void logChange(UUID tenantId, Collection<UUID> itemIds) {

@@ -14,6 +14,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import io.kefu.kbai.KbAiItSupport;
+import io.kefu.kbai.embedding.Embedder;
 import io.kefu.kbai.retrieval.KnowledgeSearch;
 import org.apache.poi.xssf.usermodel.XSSFRow;
 import org.apache.poi.xssf.usermodel.XSSFSheet;
@@ -29,6 +30,8 @@ class KnowledgeImportIT extends KbAiItSupport {
 
     @Autowired
     KnowledgeSearch search;
+    @Autowired
+    Embedder embedder;
 
     final UUID tenant = UUID.randomUUID();
     final String supervisor = supervisor(tenant);
@@ -195,6 +198,33 @@ class KnowledgeImportIT extends KbAiItSupport {
             tooMany.add(Map.of("question", "q" + i, "answer", "a"));
         }
         assertThat(call("POST", "/api/kb/items/bulk", tooMany, supervisor).status()).isEqualTo(400);
+    }
+
+    @Test
+    void aReImportEmbedsOnlyPhrasingsItHasNoVectorForAndSearchStillFindsThem() {
+        List<Map<String, Object>> rows = List.of(
+                Map.of("question", "发票怎么开？", "answer", "在订单页申请。", "similarQuestions", List.of("能开发票吗", "开票流程")),
+                Map.of("question", "支持分期吗？", "answer", "支持花呗分期。", "similarQuestions", List.of("能分期付款吗")));
+        long before = embedder.textsEmbedded();
+        assertThat(call("POST", "/api/kb/items/bulk", rows, supervisor).body().get("created").asInt()).isEqualTo(2);
+        assertThat(embedder.textsEmbedded() - before).isEqualTo(5);
+
+        // the same phrasings, new answers: no model run
+        before = embedder.textsEmbedded();
+        Response same = call("POST", "/api/kb/items/bulk", List.of(
+                Map.of("question", "发票怎么开？", "answer", "在订单页点“申请开票”。", "similarQuestions", List.of("能开发票吗", "开票流程")),
+                Map.of("question", "支持分期吗？", "answer", "支持花呗和信用卡分期。", "similarQuestions", List.of("能分期付款吗"))), supervisor);
+        assertThat(same.body().get("updated").asInt()).isEqualTo(2);
+        assertThat(embedder.textsEmbedded() - before).isZero();
+
+        // one new phrasing (and one shared by both rows): only it is embedded, once
+        before = embedder.textsEmbedded();
+        call("POST", "/api/kb/items/bulk", List.of(
+                Map.of("question", "发票怎么开？", "answer", "在订单页点“申请开票”。", "similarQuestions", List.of("能开发票吗", "增值税专票怎么开")),
+                Map.of("question", "支持分期吗？", "answer", "支持花呗和信用卡分期。", "similarQuestions", List.of("增值税专票怎么开"))), supervisor);
+        assertThat(embedder.textsEmbedded() - before).isEqualTo(1);
+        assertThat(search.search(tenant, "增值税专票怎么开", 1).hits().getFirst().answer()).isIn("在订单页点“申请开票”。", "支持花呗和信用卡分期。");
+        assertThat(search.search(tenant, "能开发票吗", 1).hits().getFirst().answer()).isEqualTo("在订单页点“申请开票”。");
     }
 
     @Test
