@@ -50,7 +50,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
  * a summary per operation, the RFC 9457 problem responses each can answer, 201 on creates, and no
  * {@code /internal/**} (service-to-service only). The server is the relative {@code /}: read through
  * the gateway's Swagger UI, "Try it out" calls the gateway that served the document, not the service's
- * own address (which a browser cannot reach and CORS would refuse anyway).
+ * own address (which a browser cannot reach and CORS would refuse anyway). Worked examples of the seed
+ * APIs come from each service's {@code openapi/examples.json} ({@link OpenApiExamples}).
  */
 @AutoConfiguration
 @ConditionalOnClass(GlobalOpenApiCustomizer.class)
@@ -102,6 +103,7 @@ public class OpenApiAutoConfiguration {
         List<String> open = new ArrayList<>(OPEN);
         customizers.orderedStream().forEach(c -> open.addAll(c.publicPaths()));
         AntPathMatcher matcher = new AntPathMatcher();
+        OpenApiExamples examples = OpenApiExamples.load();
         return openApi -> {
             if (openApi.getPaths() == null) {
                 return;
@@ -121,6 +123,7 @@ public class OpenApiAutoConfiguration {
                 boolean isPublic = open.stream().anyMatch(pattern -> matcher.match(pattern, path));
                 item.readOperationsMap().forEach((method, operation) -> shape(path, method, operation, isPublic));
             });
+            examples.apply(openApi);
         };
     }
 

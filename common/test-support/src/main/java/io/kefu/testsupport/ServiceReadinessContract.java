@@ -230,6 +230,60 @@ public abstract class ServiceReadinessContract {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The worked examples of the service's seed APIs ({@code openapi/examples.json}, common's OpenApiExamples)
+     * are in its document and match it: each names a documented operation, its request uses only the
+     * fields of the operation's request schema, and each example answer is a documented status.
+     */
+    @Test
+    void theWorkedExamplesOfTheSeedApisAreInTheDocumentAndUseItsFields() throws Exception {
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        org.springframework.core.io.ClassPathResource file = new org.springframework.core.io.ClassPathResource("openapi/examples.json");
+        assertThat(file.exists()).as("openapi/examples.json: worked examples of the service's seed APIs").isTrue();
+        tools.jackson.databind.JsonNode examples;
+        try (var in = file.getInputStream()) {
+            examples = json.readTree(in);
+        }
+        assertThat(examples.size()).as("examples").isPositive();
+        tools.jackson.databind.JsonNode doc = json.readTree(get("/v3/api-docs").body());
+        List<String> problems = new java.util.ArrayList<>();
+        examples.properties().forEach(e -> {
+            String[] parts = e.getKey().split(" ", 2);
+            tools.jackson.databind.JsonNode operation = parts.length < 2 ? null
+                    : doc.path("paths").path(parts[1]).get(parts[0].toLowerCase(java.util.Locale.ROOT));
+            if (operation == null) {
+                problems.add(e.getKey() + ": no such operation in the document");
+                return;
+            }
+            tools.jackson.databind.JsonNode request = e.getValue().get("request");
+            if (request != null) {
+                tools.jackson.databind.JsonNode media = operation.path("requestBody").path("content").path("application/json");
+                if (!media.has("example")) {
+                    problems.add(e.getKey() + ": the request example is not in the document (no JSON body?)");
+                }
+                tools.jackson.databind.JsonNode schema = resolve(doc, media.path("schema"));
+                if (request.isObject() && schema.has("properties")) {
+                    request.propertyNames().forEach(field -> {
+                        if (!schema.path("properties").has(field)) {
+                            problems.add(e.getKey() + ": request field '" + field + "' is not in the schema " + schema.path("properties").propertyNames());
+                        }
+                    });
+                }
+            }
+            e.getValue().path("responses").propertyNames().forEach(status -> {
+                if (!operation.path("responses").has(status)) {
+                    problems.add(e.getKey() + ": example answer " + status + " is not a documented status " + operation.path("responses").propertyNames());
+                }
+            });
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    private static tools.jackson.databind.JsonNode resolve(tools.jackson.databind.JsonNode doc, tools.jackson.databind.JsonNode schema) {
+        String ref = schema.path("$ref").asString("");
+        return ref.startsWith("#/components/schemas/") ? doc.path("components").path("schemas").path(ref.substring("#/components/schemas/".length())) : schema;
+    }
+
     protected HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
