@@ -2,13 +2,11 @@ package io.kefu.ticket.linking;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,11 +57,13 @@ class PhoneCodes {
     private final ClientLinks links;
     private final RemoteCalls remoteCalls;
     private final CodeSms sms;
+    private final CodeSecrets secrets;
     private final LiveProperties<LinkProperties> properties;
     private final Clock clock;
 
-    PhoneCodes(JdbcClient jdbc, TransactionTemplate tx, ClientLinks links, RemoteCalls remoteCalls, CodeSms sms,
+    PhoneCodes(JdbcClient jdbc, TransactionTemplate tx, ClientLinks links, RemoteCalls remoteCalls, CodeSms sms, CodeSecrets secrets,
             LiveProperties<LinkProperties> properties, Clock clock) {
+        this.secrets = secrets;
         this.jdbc = jdbc;
         this.tx = tx;
         this.links = links;
@@ -106,10 +106,10 @@ class PhoneCodes {
             jdbc.sql("""
                             insert into phone_code (id, tenant_id, chat_customer_id, phone, code_hash, matched, attempts, created_at, expires_at)
                             values (?, ?, ?, ?, ?, ?, 0, ?, ?)""")
-                    .params(id, caller.tenantId(), caller.userId(), digits, hash(id, code), !candidates.isEmpty(), Timestamp.from(now),
+                    .params(id, caller.tenantId(), caller.userId(), digits, secrets.hash(id, code), !candidates.isEmpty(), Timestamp.from(now),
                             Timestamp.from(now.plus(p.codeTtl()))).update();
             if (!candidates.isEmpty()) {
-                remoteCalls.enqueue(sms, id.toString(), new CodeSms.Sms(caller.tenantId(), id, template, digits, code));
+                remoteCalls.enqueue(sms, id.toString(), new CodeSms.Sms(caller.tenantId(), id, template, digits, secrets.seal(code)));
             }
             return new Requested(true, p.codeTtl().toSeconds(), p.resendAfter().toSeconds());
         });
@@ -135,7 +135,7 @@ class PhoneCodes {
                     .query((rs, i) -> new Attempted(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3), rs.getString(4)))
                     .optional().orElse(null);
             if (attempted == null || !attempted.matched()
-                    || !MessageDigest.isEqual(hash(attempted.id(), given).getBytes(StandardCharsets.US_ASCII),
+                    || !MessageDigest.isEqual(secrets.hash(attempted.id(), given).getBytes(StandardCharsets.US_ASCII),
                             attempted.hash().getBytes(StandardCharsets.US_ASCII))) {
                 return null;
             }
@@ -182,13 +182,5 @@ class PhoneCodes {
             throw Inputs.invalid("phone", "a mainland mobile number of 11 digits");
         }
         return digits;
-    }
-
-    private static String hash(UUID id, String code) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest((id + ":" + code).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

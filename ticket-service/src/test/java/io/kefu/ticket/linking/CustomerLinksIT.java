@@ -126,6 +126,51 @@ class CustomerLinksIT extends TicketItSupport {
     }
 
     @Test
+    void noLiveCodeCanBeReadFromTheDatabaseWhileItsSmsIsRetriedNorAfterItWasSent() throws Exception {
+        customerOf(providerA, "杭州云帆科技");
+        // push is down at first: the call stays in kefu_remote_call, pending, while the code is live
+        PUSH.stubFor(post(urlEqualTo("/internal/push/send")).willReturn(aResponse().withStatus(503)));
+        assertThat(call("POST", "/api/customer-links/phone/code", Map.of("phone", "13800138000"), customerToken).status()).isEqualTo(202);
+        String code = sentCode("13800138000");
+        UUID codeId = jdbc.queryForObject("select id from phone_code where chat_customer_id = ?", UUID.class, chatCustomer);
+        await("the call back to pending after push's 503", WAIT, () -> Boolean.TRUE.equals(jdbc.queryForObject("""
+                select status = 'pending' and attempts >= 1 from kefu_remote_call where kind = 'ticket.link-code-sms' and call_key = ?""",
+                Boolean.class, codeId.toString())));
+        assertNoCodeInTheDatabase(codeId, code);
+
+        // push is back: the retry carries the same code, which proves the phone
+        PUSH.resetAll();
+        PUSH.stubFor(post(urlEqualTo("/internal/push/send")).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody("{\"requestId\":\"" + UUID.randomUUID() + "\"}")));
+        await("the call done", WAIT, () -> "done".equals(jdbc.queryForObject(
+                "select status from kefu_remote_call where kind = 'ticket.link-code-sms' and call_key = ?", String.class, codeId.toString())));
+        assertThat(sentCode("13800138000")).isEqualTo(code);
+        assertNoCodeInTheDatabase(codeId, code);
+        Response verified = call("POST", "/api/customer-links/phone/verify", Map.of("phone", "13800138000", "code", code), customerToken);
+        assertThat(verified.status()).as(verified.body().toString()).isEqualTo(200);
+    }
+
+    /**
+     * What a database reader sees: the call row (every column) holds no code, not even as a field of its
+     * payload, and the stored hash is keyed — not the SHA-256 of id and code that a million guesses would undo.
+     */
+    private void assertNoCodeInTheDatabase(UUID codeId, String code) throws Exception {
+        List<String> rows = jdbc.queryForList("select r::text from kefu_remote_call r where kind = 'ticket.link-code-sms' and call_key = ?",
+                String.class, codeId.toString());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.getFirst()).doesNotContain(code);
+        JsonNode payload = JSON.readTree(jdbc.queryForObject("select payload::text from kefu_remote_call where call_key = ?", String.class,
+                codeId.toString()));
+        assertThat(payload.propertyNames()).doesNotContain("code").contains("sealedCode");
+        assertThat(payload.get("sealedCode").asString()).isNotBlank();
+        String stored = jdbc.queryForObject("select code_hash from phone_code where id = ?", String.class, codeId);
+        assertThat(stored).doesNotContain(code);
+        String unkeyed = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest((codeId + ":" + code).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(stored).isNotEqualTo(unkeyed);
+    }
+
+    @Test
     void aNumberNoCustomerHasGetsTheSameAnswerAndNoSms() {
         customerOf(providerA, "有号码的客户");
         Response known = call("POST", "/api/customer-links/phone/code", Map.of("phone", "13800138000"), customer(UUID.randomUUID(), tenant));
