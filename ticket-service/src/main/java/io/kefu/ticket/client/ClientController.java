@@ -33,11 +33,11 @@ class ClientController {
     }
 
     @GetMapping
-    @Operation(summary = "Customers the caller may see (status, keyword, region filters)")
+    @Operation(summary = "Customers the caller may see (status, keyword, region filters; page, or after a cursor)")
     CustomerPage list(@RequestParam(required = false) Integer page, @RequestParam(required = false) Integer pageSize,
             @RequestParam(required = false) String status, @RequestParam(required = false) String keyword,
-            @RequestParam(required = false) String region) {
-        return clients.list(Caller.require(), status, keyword, region, Paging.of(page, pageSize));
+            @RequestParam(required = false) String region, @RequestParam(required = false) String after) {
+        return clients.list(Caller.require(), status, keyword, region, Paging.of(page, pageSize, after));
     }
 
     @GetMapping("/{id}")

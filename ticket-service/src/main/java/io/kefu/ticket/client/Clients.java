@@ -37,6 +37,9 @@ public class Clients {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern PHONE = Pattern.compile("^[+0-9][0-9 \\-]{2,30}$");
+    /** A customer's open tickets: an index-only count on ticket (client_id, ...) include (status). */
+    private static final String UNRESOLVED =
+            "(select count(*) from ticket t where t.client_id = c.id and t.status in ('open', 'processing'))";
 
     /** The seed's customer (§4.1), as a provider's mini-program reads it. */
     public record CustomerView(UUID id, String name, @Nullable String contactPerson, @Nullable String phone, @Nullable String email,
@@ -45,7 +48,8 @@ public class Clients {
             @Nullable Instant lastActiveTime, Instant createdAt, Instant updatedAt) {
     }
 
-    public record CustomerPage(List<CustomerView> customers, long total, int page, int pageSize) {
+    /** {@code page} is null when the list was read on from a cursor ({@code after}); {@code nextCursor} reads on from this page. */
+    public record CustomerPage(List<CustomerView> customers, long total, @Nullable Integer page, int pageSize, @Nullable String nextCursor) {
     }
 
     /** What an admin sends; dates and the provider id as text so that a bad one is a 400 naming the field. */
@@ -117,7 +121,7 @@ public class Clients {
         List<Object> args = new ArrayList<>();
         String where = scope(caller, args) + " and c.id = ?";
         args.add(id);
-        return query(where, args, "", today()).stream().findFirst().orElseThrow(() -> notFound(id));
+        return query(where, args, today()).stream().findFirst().orElseThrow(() -> notFound(id));
     }
 
     /** The customer if the caller may see it; a 404 otherwise (another provider's or tenant's ids are not confirmed). */
@@ -160,10 +164,19 @@ public class Clients {
         }
         long total = jdbc.sql("select count(*) from client c where " + where).params(args).query(Long.class).single();
         List<Object> pageArgs = new ArrayList<>(args);
+        String keyset = paging.keyset("c", pageArgs);
         pageArgs.add(paging.pageSize());
         pageArgs.add(paging.offset());
-        List<CustomerView> rows = query(where.toString(), pageArgs, " order by c.created_at desc, c.id limit ? offset ?", today);
-        return new CustomerPage(rows, total, paging.page(), paging.pageSize());
+        // Deferred join: the page's ids from the covering index (the offset skips index entries, not rows),
+        // then the page's 20 rows with their provider and open-ticket counts.
+        List<CustomerView> rows = jdbc.sql("""
+                select c.*, p.name as provider_name, %s as unresolved
+                from (select c.id, c.created_at from client c where %s%s order by c.created_at desc, c.id limit ? offset ?) page
+                join client c on c.id = page.id join provider p on p.id = c.provider_id
+                order by page.created_at desc, page.id""".formatted(UNRESOLVED, where, keyset))
+                .params(pageArgs).query((rs, i) -> view(rs, today, days)).list();
+        return new CustomerPage(rows, total, paging.pageNumber(), paging.pageSize(),
+                paging.next(rows, r -> io.kefu.ticket.provider.PageCursor.of(r.createdAt(), r.id())));
     }
 
     /** The customer's name, for messages about them; null when unknown. */
@@ -185,12 +198,11 @@ public class Clients {
         };
     }
 
-    private List<CustomerView> query(String where, List<Object> args, String tail, LocalDate today) {
+    private List<CustomerView> query(String where, List<Object> args, LocalDate today) {
         int days = properties.get().expiringDays();
         return jdbc.sql("""
-                select c.*, p.name as provider_name,
-                       (select count(*) from ticket t where t.client_id = c.id and t.status in ('open', 'processing')) as unresolved
-                from client c join provider p on p.id = c.provider_id where """ + " " + where + tail)
+                select c.*, p.name as provider_name, %s as unresolved
+                from client c join provider p on p.id = c.provider_id where %s""".formatted(UNRESOLVED, where))
                 .params(args).query((rs, i) -> view(rs, today, days)).list();
     }
 

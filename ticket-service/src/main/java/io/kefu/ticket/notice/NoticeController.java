@@ -32,10 +32,10 @@ class NoticeController {
     }
 
     @GetMapping
-    @Operation(summary = "The provider's messages, newest first (type, readStatus filters)")
+    @Operation(summary = "The provider's messages, newest first (type, readStatus filters; page, or after a cursor)")
     MessagePage list(@RequestParam(required = false) Integer page, @RequestParam(required = false) Integer pageSize,
-            @RequestParam(required = false) String type, @RequestParam(required = false) String readStatus) {
-        return notices.list(Caller.require(), type, readStatus, Paging.of(page, pageSize));
+            @RequestParam(required = false) String type, @RequestParam(required = false) String readStatus, @RequestParam(required = false) String after) {
+        return notices.list(Caller.require(), type, readStatus, Paging.of(page, pageSize, after));
     }
 
     @GetMapping("/{id}")

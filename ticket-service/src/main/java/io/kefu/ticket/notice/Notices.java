@@ -32,7 +32,9 @@ public class Notices {
             java.time.Instant createdAt) {
     }
 
-    public record MessagePage(List<MessageView> messages, long total, int page, int pageSize, long unread) {
+    /** {@code page} is null when the list was read on from a cursor ({@code after}); {@code nextCursor} reads on from this page. */
+    public record MessagePage(List<MessageView> messages, long total, @Nullable Integer page, int pageSize, long unread,
+            @Nullable String nextCursor) {
     }
 
     private final NoticeRepository notices;
@@ -78,15 +80,20 @@ public class Notices {
         }
         long total = jdbc.sql("select count(*)" + where).params(args).query(Long.class).single();
         List<Object> pageArgs = new ArrayList<>(args);
+        String keyset = paging.keyset(null, pageArgs);
         pageArgs.add(paging.pageSize());
         pageArgs.add(paging.offset());
-        List<MessageView> rows = jdbc.sql("select *" + where + " order by created_at desc, id limit ? offset ?").params(pageArgs)
+        // Deferred join, as the ticket and customer lists: the page's ids from the covering index, then its rows.
+        List<MessageView> rows = jdbc.sql("select n.* from (select id, created_at" + where + keyset
+                + " order by created_at desc, id limit ? offset ?) page join notice n on n.id = page.id order by page.created_at desc, page.id")
+                .params(pageArgs)
                 .query((rs, i) -> new MessageView(rs.getObject("id", UUID.class), rs.getObject("provider_id", UUID.class),
                         rs.getString("type"), rs.getString("title"), rs.getString("content"), rs.getObject("related_customer_id", UUID.class),
                         rs.getString("related_customer_name"), rs.getObject("related_ticket_id", UUID.class), rs.getString("read_status"),
                         rs.getTimestamp("created_at").toInstant()))
                 .list();
-        return new MessagePage(rows, total, paging.page(), paging.pageSize(), unread(caller.tenantId(), provider));
+        return new MessagePage(rows, total, paging.pageNumber(), paging.pageSize(), unread(caller.tenantId(), provider),
+                paging.next(rows, r -> io.kefu.ticket.provider.PageCursor.of(r.createdAt(), r.id())));
     }
 
     @Transactional(readOnly = true)

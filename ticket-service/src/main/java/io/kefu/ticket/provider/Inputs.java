@@ -2,6 +2,7 @@ package io.kefu.ticket.provider;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -91,10 +92,21 @@ public final class Inputs {
         throw invalid(field, "must be one of " + accepted + ", not " + abbreviate(value));
     }
 
-    /** page from 1, pageSize 1..{@value #MAX_PAGE_SIZE}; defaults 1 and 20. */
-    public record Paging(int page, int pageSize) {
+    /**
+     * page from 1, pageSize 1..{@value #MAX_PAGE_SIZE}; defaults 1 and 20. Or, instead of {@code page}, a
+     * keyset {@code after} cursor (the {@code nextCursor} of the previous answer): both at once is a 400.
+     */
+    public record Paging(int page, int pageSize, @Nullable PageCursor after) {
+
+        public Paging(int page, int pageSize) {
+            this(page, pageSize, null);
+        }
 
         public static Paging of(@Nullable Integer page, @Nullable Integer pageSize) {
+            return of(page, pageSize, null);
+        }
+
+        public static Paging of(@Nullable Integer page, @Nullable Integer pageSize, @Nullable String after) {
             int p = page == null ? 1 : page;
             int size = pageSize == null ? 20 : pageSize;
             if (p < 1 || p > 1_000_000) {
@@ -103,11 +115,35 @@ public final class Inputs {
             if (size < 1 || size > MAX_PAGE_SIZE) {
                 throw invalid("pageSize", "must be between 1 and " + MAX_PAGE_SIZE);
             }
-            return new Paging(p, size);
+            if (after == null || after.isBlank()) {
+                return new Paging(p, size);
+            }
+            if (page != null) {
+                throw invalid("after", "give page or after, not both");
+            }
+            if (after.length() > 200) {
+                throw invalid("after", "not a cursor of this list (use nextCursor as answered)");
+            }
+            return new Paging(1, size, PageCursor.parse(after));
         }
 
         public long offset() {
-            return (long) (page - 1) * pageSize;
+            return after == null ? (long) (page - 1) * pageSize : 0;
+        }
+
+        /** The page number to answer: none when reading on from a cursor. */
+        public @Nullable Integer pageNumber() {
+            return after == null ? page : null;
+        }
+
+        /** The keyset condition for the table alias (empty without a cursor); its arguments go to {@code args}. */
+        public String keyset(@Nullable String alias, List<Object> args) {
+            return after == null ? "" : after.condition(alias, args);
+        }
+
+        /** The cursor after the last row of a full page; null when the page was short (nothing follows). */
+        public <T> @Nullable String next(List<T> rows, Function<T, PageCursor> position) {
+            return rows.size() < pageSize || rows.isEmpty() ? null : position.apply(rows.getLast()).encode();
         }
     }
 

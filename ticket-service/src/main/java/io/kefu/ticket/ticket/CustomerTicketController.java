@@ -26,7 +26,7 @@ class CustomerTicketController {
     @GetMapping("/api/customers/{id}/tickets")
     @Operation(summary = "The tickets of one customer (status filter)")
     TicketPage tickets(@PathVariable UUID id, @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer pageSize,
-            @RequestParam(required = false) String status) {
-        return queries.ofCustomer(Caller.require(), id, status, Paging.of(page, pageSize));
+            @RequestParam(required = false) String status, @RequestParam(required = false) String after) {
+        return queries.ofCustomer(Caller.require(), id, status, Paging.of(page, pageSize, after));
     }
 }

@@ -48,12 +48,12 @@ class TicketController {
     }
 
     @GetMapping
-    @Operation(summary = "Tickets the caller may see (status, type, escalationStatus, keyword, customerId filters)")
+    @Operation(summary = "Tickets the caller may see (status, type, escalationStatus, keyword, customerId filters; page, or after a cursor)")
     TicketPage list(@RequestParam(required = false) Integer page, @RequestParam(required = false) Integer pageSize,
             @RequestParam(required = false) String status, @RequestParam(required = false) String type,
             @RequestParam(required = false) String escalationStatus, @RequestParam(required = false) String keyword,
-            @RequestParam(required = false) UUID customerId) {
-        return queries.list(Caller.require(), status, type, escalationStatus, keyword, customerId, Paging.of(page, pageSize));
+            @RequestParam(required = false) UUID customerId, @RequestParam(required = false) String after) {
+        return queries.list(Caller.require(), status, type, escalationStatus, keyword, customerId, Paging.of(page, pageSize, after));
     }
 
     @GetMapping("/{id}")

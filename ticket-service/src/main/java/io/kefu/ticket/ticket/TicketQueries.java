@@ -35,7 +35,8 @@ public class TicketQueries {
             @Nullable String assigneeName, String escalationStatus, Instant createdAt, Instant updatedAt, @Nullable Instant resolvedAt) {
     }
 
-    public record TicketPage(List<TicketSummary> tickets, long total, int page, int pageSize) {
+    /** {@code page} is null when the list was read on from a cursor ({@code after}); {@code nextCursor} reads on from this page. */
+    public record TicketPage(List<TicketSummary> tickets, long total, @Nullable Integer page, int pageSize, @Nullable String nextCursor) {
     }
 
     public record HistoryView(UUID id, @Nullable UUID operatorId, String operatorName, String operatorType, String action,
@@ -142,13 +143,21 @@ public class TicketQueries {
         }
         long total = jdbc.sql("select count(*) from ticket t where " + where).params(args).query(Long.class).single();
         List<Object> pageArgs = new ArrayList<>(args);
+        String keyset = paging.keyset("t", pageArgs);
         pageArgs.add(paging.pageSize());
         pageArgs.add(paging.offset());
+        // Deferred join: the page's ids come from the covering index (the offset skips index entries only,
+        // never table rows: a deep page of 200,000 tickets costs little more than the first), then only the
+        // page's rows are read. The keyword (title) is the one filter the index cannot answer.
         List<TicketSummary> rows = jdbc.sql("""
-                select t.*, c.name as client_name from ticket t left join client c on c.id = t.client_id
-                where """ + " " + where + " order by t.created_at desc, t.id limit ? offset ?")
+                select t.*, c.name as client_name
+                from (select t.id, t.created_at from ticket t where """ + " " + where + keyset + """
+                       order by t.created_at desc, t.id limit ? offset ?) page
+                join ticket t on t.id = page.id left join client c on c.id = t.client_id
+                order by page.created_at desc, page.id""")
                 .params(pageArgs).query((rs, i) -> summary(rs)).list();
-        return new TicketPage(rows, total, paging.page(), paging.pageSize());
+        return new TicketPage(rows, total, paging.pageNumber(), paging.pageSize(),
+                paging.next(rows, r -> io.kefu.ticket.provider.PageCursor.of(r.createdAt(), r.id())));
     }
 
     /** GET /api/customers/{id}/tickets: the customer must be visible to the caller (404 otherwise). */
