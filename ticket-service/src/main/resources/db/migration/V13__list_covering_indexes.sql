@@ -15,8 +15,16 @@ create index ticket_provider_page on ticket (tenant_id, provider_id, created_at 
     include (client_id, status, type, escalation_status);
 -- One customer's tickets, and the open count of each customer on the customer list (status included).
 create index ticket_client_page on ticket (client_id, created_at desc, id) include (status, type, escalation_status);
+-- Partial: most tickets have no chat customer, and "chat_customer_id = ?" never matches a null.
 create index ticket_customer_page on ticket (tenant_id, chat_customer_id, created_at desc, id)
-    include (client_id, status, type, escalation_status);
+    include (client_id, status, type, escalation_status) where chat_customer_id is not null;
+-- Every list answers total, a count(*) over its filters: for staff's tenant-wide lists up to every ticket
+-- of the tenant. These keys repeat (a few dozen status/type/escalation combinations), so B-tree
+-- deduplication keeps the indexes near 1.5 MB for 200,000 tickets, and a filtered count reads only the
+-- matching posting lists (EXPLAIN on the benchmark's data: status=open&type=system_issue 150-250 ms -> <1 ms,
+-- escalated 325 ms -> 2-10 ms, unfiltered 270-680 ms seq scan -> 60-90 ms, all under load 25).
+create index ticket_tenant_count on ticket (tenant_id, status, type, escalation_status);
+create index ticket_provider_count on ticket (tenant_id, provider_id, status, type, escalation_status);
 
 drop index client_provider;
 drop index client_tenant;

@@ -156,6 +156,8 @@ class TicketListBenchmark extends TicketItSupport {
                 order by t.created_at desc, t.id limit 20 offset 9980) page join ticket t on t.id = page.id
                 left join client c on c.id = t.client_id order by page.created_at desc, page.id""".formatted(tenantId));
         statements.put("staff tickets count", "select count(*) from ticket t where t.tenant_id = %s".formatted(tenantId));
+        statements.put("staff tickets count status=open&type=system_issue",
+                "select count(*) from ticket t where t.tenant_id = %s and t.status = 'open' and t.type = 'system_issue'".formatted(tenantId));
         statements.put("staff resolved tickets page 500", """
                 select t.*, c.name as client_name from (select t.id, t.created_at from ticket t where t.tenant_id = %s and t.status = 'resolved'
                 order by t.created_at desc, t.id limit 20 offset 9980) page join ticket t on t.id = page.id
