@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.kbai.answer.AnswerPolicy.Action;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.kefu.kbai.answer.AnswerPolicy.Decision;
 import io.kefu.kbai.events.AnswerDrafted;
 import io.kefu.kbai.intent.Intent;
@@ -70,11 +71,13 @@ class Answerer {
     private final TenantRuleBook tenantRules;
     private final ScheduledExecutorService delays;
     private final Executor executor;
+    private final MeterRegistry meters;
 
     Answerer(Answers answers, KnowledgeLookup knowledge, IntentClassifier intents, AiSettings settings, ChatModels models,
             Transcript transcript, Replies replies, EventPublisher events, TransactionTemplate tx, LiveProperties<AnswerProperties> properties,
-            Clock clock, TenantRuleBook tenantRules, @Qualifier("answerExecutor") Executor executor) {
+            Clock clock, TenantRuleBook tenantRules, @Qualifier("answerExecutor") Executor executor, MeterRegistry meters) {
         this.tenantRules = tenantRules;
+        this.meters = meters;
         // The timer of the reply delays; it only hands a due answer to the executor. Not a bean: a
         // ScheduledExecutorService bean would replace Boot's task scheduler. Dropped at shutdown with what
         // it holds: those claims stay pending and the retry job answers them after their lease.
@@ -219,14 +222,14 @@ class Answerer {
             items.add(java.util.Map.of("itemId", i.itemId().toString(), "question", i.question(), "score", i.score()));
         }
         String itemsJson = JSON.writeValueAsString(items);
-        tx.executeWithoutResult(status -> {
+        Boolean decided = tx.execute(status -> {
             String answer = "sent".equals(o.status()) ? o.text() : null;
             String draft = "draft".equals(o.status()) ? o.text() : null;
-            boolean decided = answers.decide(row.id(), attempt, o.status(), e, o.intent().code(), itemsJson, draft, answer,
+            boolean done = answers.decide(row.id(), attempt, o.status(), e, o.intent().code(), itemsJson, draft, answer,
                     "sent".equals(o.status()) ? "auto" : null, o.model(), o.inputTokens(), o.outputTokens(), o.reason(), o.failure(),
                     clock.instant());
-            if (!decided) {
-                return; // answered meanwhile by another attempt
+            if (!done) {
+                return false; // answered meanwhile by another attempt
             }
             switch (o.status()) {
                 case "sent" -> replies.send(row, o.text(), "auto", band, e.score(), best == null ? null : best.itemId(), o.model());
@@ -240,7 +243,16 @@ class Answerer {
                 }
                 default -> replies.handOff(row, o.reason(), o.intent().code(), band, e.score(), e.kbHit(), true, offHours);
             }
+            return true;
         });
+        if (Boolean.TRUE.equals(decided)) {
+            // Ops' view of the answer policy: how questions split between the bands and what became of them.
+            meters.counter("kefu.ai.answers", "band", band, "outcome", switch (o.status()) {
+                case "sent" -> "sent";
+                case "draft" -> "drafted";
+                default -> "handed_off";
+            }).increment();
+        }
     }
 
     private static String speaker(String senderType) {

@@ -34,8 +34,12 @@ class AnswerFlowIT extends AiTestSupport {
     @Autowired
     AnswerJobs jobs;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void aQuestionTheKbAnswersIsSentAtOnceAsTheKbAnswerWithItsItemAndScore() {
+        double autoSentBefore = autoSent();
         UUID tenant = UUID.randomUUID();
         faq(tenant);
         UUID conversation = UUID.randomUUID();
@@ -60,6 +64,15 @@ class AnswerFlowIT extends AiTestSupport {
         UUID marker = ask(tenant, conversation, "营业时间是几点");
         decided(marker);
         assertThat(events("kb.answer.sent.v1", conversation)).hasSize(2);
+        // counted per decided question, for ops' dashboards
+        long autoAnswers = events("kb.answer.sent.v1", conversation).stream().filter(ev -> "auto".equals(ev.path("origin").asString())).count();
+        // at least: answers of earlier tests in this context may still be landing
+        assertThat(autoSent() - autoSentBefore).as("kefu.ai.answers{band=auto,outcome=sent}").isGreaterThanOrEqualTo((double) autoAnswers).isPositive();
+    }
+
+    private double autoSent() {
+        io.micrometer.core.instrument.Counter c = meters.find("kefu.ai.answers").tag("band", "auto").tag("outcome", "sent").counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test
