@@ -6,14 +6,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The figures of issue 13, printed as {@code [bench]} lines (not a test: its name is outside the test
@@ -29,6 +40,9 @@ class PushBenchmark extends PushItSupport {
 
     static final int BATCH = 10_000;
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void printTheFigures() {
         int runs = Integer.getInteger("kefu.bench.runs", 5);
@@ -36,10 +50,13 @@ class PushBenchmark extends PushItSupport {
         WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        System.out.printf("[bench] load average %s%n", loadAverage());
+        wireMockAlone(200);
         List<Long> accepted = new ArrayList<>();
         List<Long> dispatched = new ArrayList<>();
         List<Long> urgent = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
+            Map<String, double[]> stepsBefore = steps();
             WIREMOCK.resetRequests(); // the journal of 10,000 requests a run is not needed
             UUID tenant = UUID.randomUUID();
             String admin = admin(tenant);
@@ -80,6 +97,8 @@ class PushBenchmark extends PushItSupport {
                     batchId, urgentIds.getFirst());
             System.out.printf("[bench] run %d: batch of %d accepted in %d ms, fully dispatched %d ms after the request; priority-9 accepted → sent "
                     + "(ms): %s; batch messages sent after the first priority-9: %d%n", run, BATCH, acceptMillis, dispatchMillis, latencies, stillQueued);
+            System.out.printf("[bench] run %d: load average %s; dispatch steps (lots, total ms, mean ms per lot): %s%n", run, loadAverage(),
+                    stepsSince(stepsBefore));
             accepted.add(acceptMillis);
             dispatched.add(dispatchMillis);
             urgent.addAll(latencies);
@@ -87,6 +106,76 @@ class PushBenchmark extends PushItSupport {
         System.out.printf("[bench] %d runs: batch accepted p50 %d ms, p99 %d ms; fully dispatched p50 %d ms, p99 %d ms; "
                         + "priority-9 accepted → sent (%d messages) p50 %d ms, p99 %d ms%n", runs, pct(accepted, 50), pct(accepted, 99),
                 pct(dispatched, 50), pct(dispatched, 99), urgent.size(), pct(urgent, 50), pct(urgent, 99));
+    }
+
+    /**
+     * The played provider alone, as a ceiling: {@code PushBenchmark.BATCH} Aliyun-shaped POSTs from
+     * {@code concurrency} virtual threads through one JDK HTTP/1.1 client, as the senders make them.
+     */
+    private static void wireMockAlone(int concurrency) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String body = "Action=SendSms&Format=JSON&PhoneNumbers=13900000000&SignName=%E5%AE%A2%E6%9C%8D&TemplateCode=SMS_123456"
+                + "&TemplateParam=%7B%22order_no%22%3A%22bulk%22%7D&Version=2017-05-25&Signature=abc";
+        for (int round = 1; round <= 2; round++) { // the first round warms the JIT and opens the connections
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger ok = new AtomicInteger();
+            long t0 = System.nanoTime();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < concurrency; t++) {
+                    threads.submit(() -> {
+                        while (next.getAndIncrement() < BATCH) {
+                            try {
+                                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(WIREMOCK.baseUrl() + "/"))
+                                        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                                if (r.statusCode() == 200) {
+                                    ok.incrementAndGet();
+                                }
+                            } catch (java.io.IOException e) {
+                                // counted as not ok
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("[bench] played provider alone (round %d): %d POSTs from %d concurrent clients in %d ms (%d ok, %.0f/s); load average %s%n",
+                    round, BATCH, concurrency, millis, ok.get(), ok.get() * 1000.0 / Math.max(1, millis), loadAverage());
+        }
+        WIREMOCK.resetRequests();
+    }
+
+    private Map<String, double[]> steps() {
+        Map<String, double[]> steps = new java.util.TreeMap<>();
+        for (Timer timer : meters.find("kefu.push.dispatch.step").timers()) {
+            steps.put(timer.getId().getTag("lane") + "." + timer.getId().getTag("step"), new double[] {timer.count(), timer.totalTime(TimeUnit.MILLISECONDS)});
+        }
+        for (Timer timer : meters.find("hikaricp.connections.acquire").timers()) {
+            steps.put("db-connection-wait", new double[] {timer.count(), timer.totalTime(TimeUnit.MILLISECONDS)});
+        }
+        return steps;
+    }
+
+    private String stepsSince(Map<String, double[]> before) {
+        StringBuilder out = new StringBuilder();
+        steps().forEach((step, now) -> {
+            double[] was = before.getOrDefault(step, new double[2]);
+            long lots = (long) (now[0] - was[0]);
+            double total = now[1] - was[1];
+            out.append(String.format("%s %d/%.0f/%.1f  ", step, lots, total, lots == 0 ? 0 : total / lots));
+        });
+        return out.toString().trim();
+    }
+
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private long sent(UUID batchId) {

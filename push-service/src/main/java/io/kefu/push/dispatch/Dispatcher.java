@@ -31,6 +31,8 @@ import io.kefu.push.template.Channel;
 import io.kefu.push.template.Template;
 import io.kefu.push.template.TemplateText;
 import io.kefu.push.template.Templates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +70,12 @@ class Dispatcher {
     private record Cached(Optional<Template> template, long loadedAt) {
     }
 
+    /** Time per lot spent in each step (claim, check, pace, send, record): where a batch's dispatch time goes. */
+    private final Map<String, Timer> steps = new HashMap<>();
+    private static final List<String> STEPS = List.of("claim", "check", "pace", "send", "record", "events");
+
     Dispatcher(Messages messages, Templates templates, Senders senders, Pacing pacing, EventPublisher events, TransactionTemplate tx,
-            LiveProperties<DispatchProperties> properties, Clock clock) {
+            LiveProperties<DispatchProperties> properties, Clock clock, MeterRegistry meters) {
         this.messages = messages;
         this.templates = templates;
         this.senders = senders;
@@ -81,6 +87,21 @@ class Dispatcher {
         for (Channel channel : Channel.values()) {
             active.put(channel, new AtomicInteger());
         }
+        for (String lane : List.of("bulk", "urgent")) {
+            for (String step : STEPS) {
+                steps.put(lane + step, Timer.builder("kefu.push.dispatch.step").tag("lane", lane).tag("step", step)
+                        .description("time a lot of deliveries (urgent: one) spends in one dispatch step").register(meters));
+            }
+        }
+    }
+
+    private long timed(String lane, String step, long since) {
+        return timed(lane, step, since, System.nanoTime());
+    }
+
+    private long timed(String lane, String step, long since, long until) {
+        steps.get(lane + step).record(until - since, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return until;
     }
 
     int active(Channel channel) {
@@ -89,7 +110,7 @@ class Dispatcher {
 
     /** One delivery from a dispatch queue (the urgent lane). Never throws: a failure to even claim leaves the row for the publish job. */
     void deliver(Channel channel, UUID messageId) {
-        deliverAll(channel, List.of(messageId));
+        deliverAll(channel, List.of(messageId), "urgent");
     }
 
     /**
@@ -98,6 +119,11 @@ class Dispatcher {
      * failure, a retry, a hold) is recorded on its own, as it happens. Never throws.
      */
     void deliverAll(Channel channel, List<UUID> messageIds) {
+        deliverAll(channel, messageIds, "bulk");
+    }
+
+    private void deliverAll(Channel channel, List<UUID> messageIds, String lane) {
+        long at = System.nanoTime();
         List<Messages.Claimed> claimed;
         try {
             claimed = tx.execute(s -> messages.claimAll(messageIds, clock.instant(), properties.get().lease()));
@@ -105,6 +131,7 @@ class Dispatcher {
             log.warn("claiming {} messages failed; the publish job sends them again: {}", messageIds.size(), e.toString());
             return;
         }
+        at = timed(lane, "claim", at);
         if (claimed == null || claimed.isEmpty()) {
             return;
         }
@@ -112,12 +139,16 @@ class Dispatcher {
         busy.addAndGet(claimed.size());
         List<Messages.Sent> sent = new ArrayList<>(claimed.size());
         try {
-            if (claimed.size() == 1) {
-                attempt(claimed.getFirst(), sent);
-            } else {
-                List<Future<?>> calls = new ArrayList<>(claimed.size());
-                for (Messages.Claimed c : claimed) {
-                    calls.add(calling.submit(() -> attempt(c, sent)));
+            List<Ready> checked = prepared(claimed);
+            at = timed(lane, "check", at);
+            List<Ready> ready = paced(checked);
+            at = timed(lane, "pace", at);
+            if (ready.size() == 1) {
+                attempt(ready.getFirst(), sent);
+            } else if (!ready.isEmpty()) {
+                List<Future<?>> calls = new ArrayList<>(ready.size());
+                for (Ready r : ready) {
+                    calls.add(calling.submit(() -> attempt(r, sent)));
                 }
                 for (Future<?> call : calls) {
                     try {
@@ -130,7 +161,8 @@ class Dispatcher {
                     }
                 }
             }
-            recordSent(sent);
+            timed(lane, "send", at);
+            recordSent(sent, lane);
         } catch (RuntimeException e) {
             log.warn("dispatch of {} messages failed before their outcome was recorded: {}", claimed.size(), e.toString());
         } finally {
@@ -138,40 +170,96 @@ class Dispatcher {
         }
     }
 
-    private void recordSent(List<Messages.Sent> sent) {
+    /** A claimed message that passed the checks: what to send and who sends it. */
+    private record Ready(Messages.Claimed claimed, Sender sender, Outgoing out) {
+    }
+
+    /** The claimed messages that can be sent; the others (template gone or changed, channel unconfigured) are recorded failed here. */
+    private List<Ready> prepared(List<Messages.Claimed> claimed) {
+        List<Ready> ready = new ArrayList<>(claimed.size());
+        for (Messages.Claimed c : claimed) {
+            try {
+                Ready r = prepare(c);
+                if (r != null) {
+                    ready.add(r);
+                }
+            } catch (RuntimeException e) {
+                log.warn("dispatch of message {} failed before an outcome was recorded: {}", c.id(), e.toString());
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * The messages pacing lets go now, checked for the whole lot in one Redis call; a held one goes back to
+     * scheduled until its rule's window ends (the attempt given back).
+     */
+    private List<Ready> paced(List<Ready> ready) {
+        if (ready.isEmpty()) {
+            return ready;
+        }
+        List<Optional<SendOutcome.Held>> held = pacing.holdAll(ready.stream().map(r -> new Pacing.Request(r.sender(), r.out())).toList());
+        List<Ready> go = new ArrayList<>(ready.size());
+        for (int i = 0; i < ready.size(); i++) {
+            Ready r = ready.get(i);
+            if (held.get(i).isEmpty()) {
+                go.add(r);
+                continue;
+            }
+            SendOutcome.Held h = held.get(i).get();
+            Instant now = clock.instant();
+            try {
+                tx.executeWithoutResult(s -> messages.schedule(r.claimed(), "held", "held by " + h.rule(), h.until(), false, now));
+            } catch (RuntimeException e) {
+                log.warn("holding message {} failed; its lease settles it: {}", r.claimed().id(), e.toString());
+            }
+        }
+        return go;
+    }
+
+    private void recordSent(List<Messages.Sent> sent, @Nullable String lane) {
         if (sent.isEmpty()) {
             return;
         }
+        long at = System.nanoTime();
+        long[] recorded = {at};
         Instant now = clock.instant();
         Map<UUID, Messages.Sent> byId = new HashMap<>();
         synchronized (sent) {
             sent.forEach(x -> byId.put(x.claimed().id(), x));
         }
         tx.executeWithoutResult(s -> {
-            for (UUID id : messages.sentAll(List.copyOf(byId.values()), now)) {
+            List<UUID> ids = messages.sentAll(List.copyOf(byId.values()), now);
+            recorded[0] = System.nanoTime();
+            for (UUID id : ids) {
                 Messages.Sent x = byId.get(id);
                 Messages.Claimed c = x.claimed();
                 events.publish(new MessageSent(c.id(), c.batchId(), c.templateId(), c.channel().wire(), x.provider(), c.attempts(),
                         x.sendMillis(), Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(), c.id().toString());
             }
         });
+        if (lane != null) {
+            timed(lane, "record", at, recorded[0]);
+            timed(lane, "events", recorded[0]);
+        }
     }
 
-    /** Checks, paces and sends one claimed message; a send is added to {@code sent} to be recorded with the others, anything else is recorded here. */
-    private void attempt(Messages.Claimed c, List<Messages.Sent> sent) {
+    /** Sends one checked and paced message; a send is added to {@code sent} to be recorded with the others, anything else is recorded here. */
+    private void attempt(Ready r, List<Messages.Sent> sent) {
         try {
-            Messages.Sent done = send(c);
+            Messages.Sent done = send(r);
             if (done != null) {
                 synchronized (sent) {
                     sent.add(done);
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("dispatch of message {} failed before an outcome was recorded: {}", c.id(), e.toString());
+            log.warn("dispatch of message {} failed before an outcome was recorded: {}", r.claimed().id(), e.toString());
         }
     }
 
-    private Messages.@Nullable Sent send(Messages.Claimed c) {
+    /** Checks one claimed message (template, variables, sender, configuration); null when it cannot be sent, recorded failed. */
+    private @Nullable Ready prepare(Messages.Claimed c) {
         Template template = template(c.templateId());
         if (template == null || !template.tenantId().equals(c.tenantId())) {
             fail(c, "-", MessageStatus.FAILED, "template " + c.templateId() + " no longer exists", null);
@@ -194,22 +282,21 @@ class Dispatcher {
             fail(c, "-", MessageStatus.FAILED, "no sender for " + template.channel().wire() + "/" + template.kind(), null);
             return null;
         }
-        String provider = sender.provider();
         String unconfigured = sender.unconfigured(out);
         if (unconfigured != null) {
-            fail(c, provider, MessageStatus.FAILED, unconfigured, null);
+            fail(c, sender.provider(), MessageStatus.FAILED, unconfigured, null);
             return null;
         }
-        Optional<SendOutcome.Held> held = pacing.hold(sender, out);
-        if (held.isPresent()) {
-            Instant now = clock.instant();
-            tx.executeWithoutResult(s -> messages.schedule(c, "held", "held by " + held.get().rule(), held.get().until(), false, now));
-            return null;
-        }
+        return new Ready(c, sender, out);
+    }
+
+    private Messages.@Nullable Sent send(Ready r) {
+        Messages.Claimed c = r.claimed();
+        String provider = r.sender().provider();
         long started = System.nanoTime();
         SendOutcome outcome;
         try {
-            outcome = sender.send(out);
+            outcome = r.sender().send(r.out());
         } catch (RuntimeException e) {
             outcome = new SendOutcome.Retry("sender error: " + e, null);
         }
@@ -217,14 +304,14 @@ class Dispatcher {
         if (outcome instanceof SendOutcome.Sent ok) {
             return new Messages.Sent(c, provider, ok.providerMessageId(), ok.response(), millis);
         }
-        record(c, template, provider, outcome, millis);
+        record(c, provider, outcome, millis);
         return null;
     }
 
-    private void record(Messages.Claimed c, Template template, String provider, SendOutcome outcome, int millis) {
+    private void record(Messages.Claimed c, String provider, SendOutcome outcome, int millis) {
         Instant now = clock.instant();
         switch (outcome) {
-            case SendOutcome.Sent sent -> recordSent(List.of(new Messages.Sent(c, provider, sent.providerMessageId(), sent.response(), millis)));
+            case SendOutcome.Sent sent -> recordSent(List.of(new Messages.Sent(c, provider, sent.providerMessageId(), sent.response(), millis)), null);
             case SendOutcome.Retry retry -> {
                 DispatchProperties p = properties.get();
                 if (c.attempts() >= p.maxAttempts()) {

@@ -7,8 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.kefu.common.config.LiveProperties;
@@ -28,19 +31,37 @@ import org.springframework.stereotype.Component;
 @Component
 public class Pacing {
 
+    /**
+     * A lot of messages in one call, in order, each exactly as if it had its own call: a message is counted
+     * against all its rules only if none of them is full (counts made by earlier messages of the lot
+     * included). ARGV: the number of messages, then per message its number of rules and per rule the
+     * index of its key in KEYS, its limit and its window's expiry. Answers per message 0 (go) or the
+     * 1-based index of the first full rule among its own.
+     */
     private static final String SCRIPT = """
-            for i = 1, #KEYS do
-              local used = tonumber(redis.call('GET', KEYS[i]) or '0')
-              if used >= tonumber(ARGV[2 * i - 1]) then
-                local ttl = redis.call('PTTL', KEYS[i])
-                if ttl < 0 then ttl = tonumber(ARGV[2 * i]) end
-                return {i, ttl}
+            local used = {}
+            local out = {}
+            local p = 2
+            for m = 1, tonumber(ARGV[1]) do
+              local n = tonumber(ARGV[p])
+              p = p + 1
+              local held = 0
+              for r = 0, n - 1 do
+                local k = tonumber(ARGV[p + 3 * r])
+                if used[k] == nil then used[k] = tonumber(redis.call('GET', KEYS[k]) or '0') end
+                if held == 0 and used[k] >= tonumber(ARGV[p + 3 * r + 1]) then held = r + 1 end
               end
+              if held == 0 then
+                for r = 0, n - 1 do
+                  local k = tonumber(ARGV[p + 3 * r])
+                  used[k] = redis.call('INCR', KEYS[k])
+                  if used[k] == 1 then redis.call('PEXPIRE', KEYS[k], ARGV[p + 3 * r + 2]) end
+                end
+              end
+              out[m] = held
+              p = p + 3 * n
             end
-            for i = 1, #KEYS do
-              if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
-            end
-            return {0, 0}
+            return out
             """;
 
     private final RedissonClient redisson;
@@ -57,33 +78,59 @@ public class Pacing {
     record Rule(String name, String key, int limit, Duration window) {
     }
 
+    /** A message to pace and the sender that would send it. */
+    public record Request(Sender sender, Outgoing message) {
+    }
+
     /** Empty when {@code message} may go now (and is counted); otherwise the rule that holds it and until when. */
     public Optional<SendOutcome.Held> hold(Sender sender, Outgoing message) {
+        return holdAll(List.of(new Request(sender, message))).getFirst();
+    }
+
+    /**
+     * {@link #hold} for a lot of messages in one Redis call (one script, not one per message): answers, in
+     * the order of {@code lot}, empty for each message that may go now (and is counted) or the rule that
+     * holds it. The same as holding them one after the other: an earlier message's count can hold a later one.
+     */
+    public List<Optional<SendOutcome.Held>> holdAll(List<Request> lot) {
         PacingProperties p = properties.get();
-        if (!p.enabled()) {
-            return Optional.empty();
+        if (!p.enabled() || lot.isEmpty()) {
+            return Collections.nCopies(lot.size(), Optional.empty());
         }
-        List<Rule> rules = rules(p, sender, message);
-        Instant now = clock.instant();
-        long nowMs = now.toEpochMilli();
-        List<Object> keys = new ArrayList<>();
+        long nowMs = clock.instant().toEpochMilli();
+        Map<String, Integer> keyIndex = new LinkedHashMap<>();
+        List<List<Rule>> rulesOf = new ArrayList<>(lot.size());
         List<Object> args = new ArrayList<>();
-        for (Rule rule : rules) {
-            long window = rule.window().toMillis();
-            keys.add(rule.key() + ":" + (nowMs / window));
-            args.add(String.valueOf(rule.limit()));
-            args.add(String.valueOf(window - nowMs % window + 1000));
+        args.add(String.valueOf(lot.size()));
+        for (Request request : lot) {
+            List<Rule> rules = rules(p, request.sender(), request.message());
+            rulesOf.add(rules);
+            args.add(String.valueOf(rules.size()));
+            for (Rule rule : rules) {
+                long window = rule.window().toMillis();
+                String key = rule.key() + ":" + (nowMs / window);
+                args.add(String.valueOf(keyIndex.computeIfAbsent(key, k -> keyIndex.size() + 1)));
+                args.add(String.valueOf(rule.limit()));
+                args.add(String.valueOf(window - nowMs % window + 1000));
+            }
+        }
+        if (keyIndex.isEmpty()) {
+            return Collections.nCopies(lot.size(), Optional.empty());
         }
         List<Object> result = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, SCRIPT, RScript.ReturnType.LIST,
-                keys, args.toArray());
-        int full = ((Number) result.get(0)).intValue();
-        if (full == 0) {
-            return Optional.empty();
+                new ArrayList<>(keyIndex.keySet()), args.toArray());
+        List<Optional<SendOutcome.Held>> held = new ArrayList<>(lot.size());
+        for (int m = 0; m < lot.size(); m++) {
+            int full = ((Number) result.get(m)).intValue();
+            if (full == 0) {
+                held.add(Optional.empty());
+                continue;
+            }
+            Rule rule = rulesOf.get(m).get(full - 1);
+            long window = rule.window().toMillis();
+            held.add(Optional.of(new SendOutcome.Held(rule.name(), Instant.ofEpochMilli((nowMs / window + 1) * window))));
         }
-        Rule rule = rules.get(full - 1);
-        long window = rule.window().toMillis();
-        Instant until = Instant.ofEpochMilli((nowMs / window + 1) * window);
-        return Optional.of(new SendOutcome.Held(rule.name(), until));
+        return held;
     }
 
     static List<Rule> rules(PacingProperties p, Sender sender, Outgoing message) {

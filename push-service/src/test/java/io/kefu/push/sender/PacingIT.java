@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -79,6 +81,30 @@ class PacingIT extends PushItSupport {
         assertThat(held.get().until()).isAfter(Instant.now()).isBefore(Instant.now().plusSeconds(61));
         assertThat(instanceA.hold(sender, new Outgoing(UUID.randomUUID(), wecom.tenantId(), wecom, member + "-other", Map.of(), 1)))
                 .as("another member has their own budget").isEmpty();
+    }
+
+    @Test
+    void aLotPacedInOneCallIsHeldAsIfEachMessageWerePacedAfterTheOther() {
+        Pacing pacing = new Pacing(redisson, properties, Clock.systemUTC());
+        Template wecom = new Template(UUID.randomUUID(), UUID.randomUUID(), new Template.Spec("w", Channel.WECHAT, "wecom", null, "hi", TemplateStatus.ACTIVE,
+                null, null, null, null), Instant.now());
+        Sender sender = stub(Channel.WECHAT, "wecom");
+        String member = "member-" + UUID.randomUUID();
+        String other = "member-" + UUID.randomUUID();
+        List<Pacing.Request> lot = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            lot.add(new Pacing.Request(sender, new Outgoing(UUID.randomUUID(), wecom.tenantId(), wecom, i == 17 ? other : member, Map.of(), 1)));
+        }
+        List<Optional<SendOutcome.Held>> held = pacing.holdAll(lot);
+        assertThat(held).hasSize(35);
+        assertThat(held.subList(0, 31).stream().filter(Optional::isEmpty).count()).as("the first 30 to the member and the one to another go")
+                .isEqualTo(31);
+        assertThat(held.subList(31, 35)).as("the member's 31st and later are held, in the lot's order").allSatisfy(h ->
+                assertThat(h.orElseThrow().rule()).isEqualTo("wecom app 30/min per member"));
+        assertThat(pacing.hold(sender, new Outgoing(UUID.randomUUID(), wecom.tenantId(), wecom, member, Map.of(), 1)))
+                .as("the lot's counts are the ones a single call sees").isPresent();
+        assertThat(pacing.hold(sender, new Outgoing(UUID.randomUUID(), wecom.tenantId(), wecom, other, Map.of(), 1)))
+                .as("the other member has a budget of their own, counted once by the lot").isEmpty();
     }
 
     private UUID send(String admin, UUID template, String number) {
