@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * {@code kefu.push.dispatch.*}, hot.
  *
  * @param pools          consumers (senders working at once) per channel; changed live
- * @param batchSize      deliveries a bulk consumer takes, claims and records at once (its prefetch): one statement per step for
+ * @param batchSize      deliveries a bulk consumer takes, claims and records at once (it prefetches two lots): one statement per step for
  *                       the lot instead of one per message; bounded, so bands 1-3 still take turns by priority
  * @param urgentPool     consumers per channel of the urgent lane (priority 9-10), one delivery each: never busy with a batch
  * @param lease          how long a claimed message may be "sending" before the lease job looks at it

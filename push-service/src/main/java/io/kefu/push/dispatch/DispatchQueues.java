@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * Two queues per channel. The bulk queue {@code kefu.push.dispatch.<channel>} is a classic priority
  * queue (x-max-priority {@link PriorityBands#MAX}) for priorities 0-8: its consumers take
- * {@code batch-size} deliveries at a time (prefetch = batch size), which the dispatcher claims, sends and
- * records as a lot; a bounded lot, so higher bands still go first at each take. The urgent lane
+ * {@code batch-size} deliveries at a time (prefetch two lots), which the dispatcher claims, sends and
+ * records as a lot; a bounded lot, so higher bands still go first at each take (behind at most one prefetched lot). The urgent lane
  * {@code kefu.push.dispatch.<channel>.urgent} takes priority 9-10 with consumers of its own, one
  * delivery each: an urgent message never waits for a consumer busy with a batch. Pool sizes change live
  * ({@code kefu.push.dispatch.pools.*}, {@code urgent-pool}) and are exported as gauges
@@ -155,7 +155,7 @@ public class DispatchQueues implements SmartLifecycle {
         DispatchProperties p = properties.get();
         containers.forEach((channel, container) -> {
             resize(container, p.pool(channel.wire()));
-            container.setPrefetchCount(p.batchSize());
+            container.setPrefetchCount(bulkPrefetch(p));
             container.setBatchSize(p.batchSize());
         });
         urgentContainers.values().forEach(container -> resize(container, p.urgentPool()));
@@ -178,7 +178,7 @@ public class DispatchQueues implements SmartLifecycle {
         for (Channel channel : Channel.values()) {
             Queue queue = QueueBuilder.durable(queue(channel)).maxPriority(PriorityBands.MAX).build();
             admin.declareQueue(queue);
-            SimpleMessageListenerContainer bulk = container(queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), p.batchSize());
+            SimpleMessageListenerContainer bulk = container(queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), bulkPrefetch(p));
             // A lot of deliveries handled together: claimed in one statement, sent side by side, recorded in one statement.
             bulk.setConsumerBatchEnabled(true);
             bulk.setBatchSize(p.batchSize());
@@ -196,6 +196,16 @@ public class DispatchQueues implements SmartLifecycle {
             urgentContainers.put(channel, lane);
         }
         running = true;
+    }
+
+    /**
+     * Two lots per bulk consumer: the next lot is already on its way while the consumer works on the one it
+     * holds, instead of being asked for only after the ack. Prefetched deliveries are not claimed, so a
+     * crash leaves them to the broker to redeliver (they never become unknown); the price is that a message
+     * of a higher band waits behind at most one more lot per consumer.
+     */
+    static int bulkPrefetch(DispatchProperties p) {
+        return 2 * p.batchSize();
     }
 
     private SimpleMessageListenerContainer container(String queue, String threads, int consumers, int prefetch) {

@@ -110,7 +110,8 @@ public class Messages {
     /**
      * queued → sending for each of {@code ids} in one statement (a bulk consumer's deliveries); the ones
      * another delivery has, or that are no longer queued, are left out. Rows are locked in id order, so two
-     * lots holding the same ids (a redelivery) wait for each other instead of deadlocking.
+     * lots holding the same ids (a redelivery) wait for each other instead of deadlocking. One statement:
+     * called outside a transaction (autocommit) it is committed by the time it returns.
      */
     public List<Claimed> claimAll(List<UUID> ids, Instant now, Duration lease) {
         if (ids.isEmpty()) {

@@ -22,13 +22,36 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProviderHttp {
 
+    /** Set while an urgent-lane message (priority 9-10) is being sent on this thread. */
+    private static final ThreadLocal<Boolean> URGENT = ThreadLocal.withInitial(() -> false);
+
     private final HttpClient client;
+    /**
+     * The urgent lane's own client: its connections and its selector thread are not shared with the
+     * hundreds of bulk calls a batch keeps in flight, so an urgent call never queues behind them.
+     */
+    private final HttpClient urgentClient;
     private final LiveProperties<SenderProperties> properties;
 
     ProviderHttp(LiveProperties<SenderProperties> properties) {
         this.properties = properties;
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5))
+        this.client = newClient();
+        this.urgentClient = newClient();
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** Runs {@code send} (a sender's call for an urgent-lane message) with the provider calls it makes on the urgent client. */
+    public static <T> T urgent(java.util.function.Supplier<T> send) {
+        URGENT.set(true);
+        try {
+            return send.get();
+        } finally {
+            URGENT.remove();
+        }
     }
 
     /** An answer with a 2xx status, or the outcome to record instead. */
@@ -50,7 +73,7 @@ public class ProviderHttp {
 
     private Answer send(HttpRequest request) {
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = (URGENT.get() ? urgentClient : client).send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             String body = response.body() == null ? "" : response.body();
             if (status == 429 || status >= 500) {
