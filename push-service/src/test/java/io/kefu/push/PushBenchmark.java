@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,10 +28,13 @@ import io.kefu.common.config.LiveProperties;
 import io.kefu.push.sender.SenderProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The figures of issue 13, printed as {@code [bench]} lines (not a test: its name is outside the test
@@ -61,16 +65,22 @@ class PushBenchmark extends PushItSupport {
         Runtime.getRuntime().addShutdownHook(new Thread(PROVIDER::stop));
     }
 
-    @DynamicPropertySource
-    static void tunedProvider(DynamicPropertyRegistry registry) {
-        registry.add("kefu.push.senders.aliyun.base-url", PROVIDER::baseUrl);
-    }
+    @Autowired
+    ConfigurableEnvironment environment;
+    @Autowired
+    ApplicationEventPublisher publisher;
 
     @Autowired
     LiveProperties<SenderProperties> senders;
 
     @Autowired
     MeterRegistry meters;
+
+    @AfterEach
+    void backToTheTestsProvider() {
+        environment.getPropertySources().remove("push-benchmark");
+        publisher.publishEvent(new EnvironmentChangeEvent(Set.of("kefu.push.senders.aliyun.base-url")));
+    }
 
     @Test
     void printTheFigures() {
@@ -83,6 +93,10 @@ class PushBenchmark extends PushItSupport {
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
         System.out.printf("[bench] load average %s%n", loadAverage());
+        // Hot config, as a Nacos refresh would do it (the context stays the one the ITs share).
+        environment.getPropertySources().addFirst(new MapPropertySource("push-benchmark",
+                Map.of("kefu.push.senders.aliyun.base-url", PROVIDER.baseUrl())));
+        publisher.publishEvent(new EnvironmentChangeEvent(Set.of("kefu.push.senders.aliyun.base-url")));
         assertThat(senders.get().aliyun().baseUrl()).as("the batch goes to the tuned played provider").isEqualTo(PROVIDER.baseUrl());
         wireMockAlone(WIREMOCK, "as the tests configure it (40 container threads, request journal on)", 200);
         wireMockAlone(PROVIDER, "as this benchmark configures it (100 container threads, asynchronous responses, no request journal)", 200);
