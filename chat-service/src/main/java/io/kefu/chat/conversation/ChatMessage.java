@@ -161,6 +161,44 @@ class ChatMessage implements Persistable<UUID> {
         return channel;
     }
 
+    UUID tenantId() {
+        return tenantId;
+    }
+
+    @Nullable UUID senderId() {
+        return senderId;
+    }
+
+    @Nullable String extra() {
+        return extra;
+    }
+
+    @Nullable String clientMsgId() {
+        return clientMsgId;
+    }
+
+    @Nullable String channelMsgId() {
+        return channelMsgId;
+    }
+
+    MessageStatus status() {
+        return status;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    @Nullable Instant sentAt() {
+        return sentAt;
+    }
+
+    /** Inserted by SQL ({@link MessageRows}) rather than persisted: the database's {@code seq} for it. */
+    void inserted(long seq) {
+        this.seq = seq;
+        this.fresh = false;
+    }
+
     @Nullable String failureCode() {
         return failureCode;
     }

@@ -1,5 +1,6 @@
 package io.kefu.chat.conversation;
 
+import java.sql.SQLException;
 import java.util.function.Supplier;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -23,6 +24,8 @@ class ConflictRetry {
 
     static final int ATTEMPTS = 4;
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private final TransactionTemplate tx;
 
     ConflictRetry(TransactionTemplate tx) {
@@ -37,10 +40,28 @@ class ConflictRetry {
             try {
                 return tx.execute(status -> change.get());
             } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
-                if (attempt == ATTEMPTS) {
+                if (attempt == ATTEMPTS || !lostARace(e)) {
                     throw e;
                 }
             }
         }
     }
+
+    /**
+     * A version conflict or a unique index is a race the next try can take the other way; any other
+     * refusal of the database (a value too long, a check, a NUL character) fails the same way every
+     * time, so it is not tried again (it was, four transactions for one bad frame).
+     */
+    static boolean lostARace(RuntimeException e) {
+        if (e instanceof OptimisticLockingFailureException) {
+            return true;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return UNIQUE_VIOLATION.equals(sql.getSQLState());
+            }
+        }
+        return true; // no SQL state to tell: as before, one more try
+    }
+
 }

@@ -31,41 +31,38 @@ import tools.jackson.databind.JsonNode;
 public class MessageSending {
 
     private final ConversationRepository conversations;
-    private final MessageRepository messages;
     private final ConversationOpening opening;
     private final ConversationQueries queries;
     private final SendRateLimiter rateLimiter;
     private final EventPublisher events;
     private final ApplicationEventPublisher notices;
     private final ConflictRetry retry;
+    private final MessageRows rows;
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    MessageSending(ConversationRepository conversations, MessageRepository messages, ConversationOpening opening,
+    MessageSending(ConversationRepository conversations, ConversationOpening opening,
             ConversationQueries queries, SendRateLimiter rateLimiter, EventPublisher events, ApplicationEventPublisher notices,
-            ConflictRetry retry, JdbcTemplate jdbc, Clock clock) {
+            ConflictRetry retry, MessageRows rows, JdbcTemplate jdbc, Clock clock) {
         this.conversations = conversations;
-        this.messages = messages;
         this.opening = opening;
         this.queries = queries;
         this.rateLimiter = rateLimiter;
         this.events = events;
         this.notices = notices;
         this.retry = retry;
+        this.rows = rows;
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
     /**
      * Stores a customer's message that came through a WeChat callback. Idempotent on the channel's
-     * message id: WeChat's retries return the message stored the first time.
+     * message id: WeChat's retries return the message stored the first time (the insert finds it, and
+     * the attempt, with any conversation it opened, rolls back).
      */
     public MessageView acceptInbound(InboundMessage in) {
-        return retry.run(() -> {
-            var existing = messages.findByTenantIdAndChannelAndChannelMsgId(in.tenantId(), in.channel().code(), in.channelMsgId());
-            if (existing.isPresent()) {
-                return existing.get().view();
-            }
+        return once(() -> {
             Instant now = clock.instant();
             Opened opened = opening.openOrJoin(in.tenantId(), in.customerId(), in.source(), in.channel(), now);
             Conversation conversation = opened.conversation();
@@ -74,27 +71,26 @@ public class MessageSending {
             }
             ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, in.customerId(), SenderType.CUSTOMER, in.type(),
                     in.content(), json(in.extra()), in.channel(), true, null, in.channelMsgId(), now);
-            return storeCustomerMessage(conversation, message, opened.created(), in.channelUserId(), now);
+            return storeCustomerMessage(conversation, message, opened.created(), in.channelUserId(), now, null);
         });
     }
 
-    /** A signed-in customer or staff member sends a message (HTTP or STOMP). */
+    /**
+     * A signed-in customer or staff member sends a message (HTTP or STOMP). A retry of a send already
+     * stored (same sender and {@code clientMsgId}) returns the stored message, takes no permit of the
+     * rate limit and changes nothing: the insert finds the twin ({@link MessageRows}) and the attempt
+     * rolls back. The permit is taken after the insert, inside the transaction, so that only a message
+     * that is new counts; a refused one rolls back too.
+     */
     public MessageView send(KefuPrincipal sender, SendCommand command) {
         MessageType type = MessageType.find(command.type() == null ? "text" : command.type())
                 .filter(t -> t != MessageType.SYSTEM)
                 .orElseThrow(() -> invalid("type must be text, image, voice or file"));
-        if (command.clientMsgId() != null) {
-            var existing = messages.findBySenderIdAndClientMsgId(sender.userId(), command.clientMsgId());
-            if (existing.isPresent()) {
-                return existing.get().view(); // a retry of a send we already stored
-            }
-        }
-        rateLimiter.acquire(sender.userId());
         if (ConversationAccess.isCustomer(sender)) {
-            return retry.run(() -> sendAsCustomer(sender, command, type));
+            return once(() -> sendAsCustomer(sender, command, type));
         }
         if (ConversationAccess.isStaff(sender) && sender.tenantId() != null) {
-            return retry.run(() -> sendAsStaff(sender, command, type));
+            return once(() -> sendAsStaff(sender, command, type));
         }
         throw new KefuProblemException(ProblemType.FORBIDDEN, "Only customers and staff of a tenant send messages");
     }
@@ -109,7 +105,7 @@ public class MessageSending {
             if (!conversation.isOpen()) {
                 throw ConversationAccess.ended(conversationId);
             }
-            return storeOutbound(conversation, null, senderType, type, content, extra, null);
+            return storeOutbound(conversation, null, senderType, type, content, extra, null, null);
         });
     }
 
@@ -120,20 +116,47 @@ public class MessageSending {
      */
     public MessageView postAsProvider(UUID conversationId, UUID senderId, String content, @Nullable JsonNode extra,
             @Nullable String clientMsgId) {
-        if (clientMsgId != null) {
-            var existing = messages.findBySenderIdAndClientMsgId(senderId, clientMsgId);
-            if (existing.isPresent()) {
-                return existing.get().view();
-            }
-        }
-        rateLimiter.acquire(senderId);
-        return retry.run(() -> {
+        return once(() -> {
             Conversation conversation = conversations.findById(conversationId).orElseThrow(() -> ConversationAccess.notFound(conversationId));
             if (!conversation.isOpen()) {
                 throw ConversationAccess.ended(conversationId);
             }
-            return storeOutbound(conversation, senderId, SenderType.STAFF, MessageType.TEXT, content, extra, clientMsgId);
+            return storeOutbound(conversation, senderId, SenderType.STAFF, MessageType.TEXT, content, extra, clientMsgId, senderId);
         });
+    }
+
+    /**
+     * {@link ConflictRetry#run} that answers with the stored message when the insert found it. In a
+     * caller's transaction (which {@code run} joins) that transaction goes on: the paths that can run in
+     * one ({@link #postAsProvider}) only read before the insert.
+     */
+    private MessageView once(java.util.function.Supplier<MessageView> change) {
+        try {
+            return retry.run(change);
+        } catch (AlreadyStored e) {
+            return e.stored;
+        }
+    }
+
+    /** The message is stored already: thrown to roll the attempt back (a conversation it opened, a channel it moved). */
+    private static final class AlreadyStored extends RuntimeException {
+
+        private final transient MessageView stored;
+
+        AlreadyStored(MessageView stored) {
+            super(null, null, false, false);
+            this.stored = stored;
+        }
+    }
+
+    /** Inserts {@code message} unless it is stored already ({@link AlreadyStored}), then takes the sender's permit. */
+    private void insert(ChatMessage message, @Nullable UUID limitedSender) {
+        if (!rows.insertIfNew(message)) {
+            throw new AlreadyStored(rows.stored(message));
+        }
+        if (limitedSender != null) {
+            rateLimiter.acquire(limitedSender);
+        }
     }
 
     private MessageView sendAsCustomer(KefuPrincipal customer, SendCommand command, MessageType type) {
@@ -161,12 +184,12 @@ public class MessageSending {
         }
         ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, customer.userId(), SenderType.CUSTOMER, type,
                 command.content(), json(command.extra()), channel, true, command.clientMsgId(), null, now);
-        return storeCustomerMessage(conversation, message, opened.created(), null, now);
+        return storeCustomerMessage(conversation, message, opened.created(), null, now, customer.userId());
     }
 
     private MessageView storeCustomerMessage(Conversation conversation, ChatMessage message, boolean newConversation,
-            @Nullable String channelUserId, Instant now) {
-        messages.saveAndFlush(message);
+            @Nullable String channelUserId, Instant now, @Nullable UUID limitedSender) {
+        insert(message, limitedSender);
         touch(conversation, now, true);
         MessageView view = message.view();
         events.publish(new MessageReceived(message.id(), conversation.id(), conversation.customerId(), conversation.agentId(),
@@ -182,17 +205,17 @@ public class MessageSending {
         }
         Conversation conversation = queries.writable(staff, command.conversationId());
         return storeOutbound(conversation, staff.userId(), SenderType.STAFF, type, command.content(), command.extra(),
-                command.clientMsgId());
+                command.clientMsgId(), staff.userId());
     }
 
     private MessageView storeOutbound(Conversation conversation, @Nullable UUID senderId, SenderType senderType, MessageType type,
-            String content, @Nullable JsonNode extra, @Nullable String clientMsgId) {
+            String content, @Nullable JsonNode extra, @Nullable String clientMsgId, @Nullable UUID limitedSender) {
         Instant now = clock.instant();
         Channel channel = Channel.find(conversation.channel()).orElseThrow();
         // Realtime channels are ours to push (delivered/read come from the client's receipts); WeChat's must accept first.
         ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, senderId, senderType, type, content, json(extra), channel,
                 channel.realtime(), clientMsgId, null, now);
-        messages.saveAndFlush(message);
+        insert(message, limitedSender);
         touch(conversation, now, false);
         MessageView view = message.view();
         events.publish(new MessageSent(message.id(), conversation.id(), conversation.customerId(), senderId, message.senderType(),

@@ -11,13 +11,18 @@ import org.springframework.data.jpa.repository.Query;
 
 interface ConversationRepository extends JpaRepository<Conversation, UUID> {
 
-    /** The customer's open conversation with the tenant (a unique index allows one). */
-    default Optional<Conversation> findOpen(UUID tenantId, UUID customerId) {
-        return findInStatus(tenantId, customerId, ConversationStatus.OPEN);
-    }
-
-    @Query("select c from Conversation c where c.tenantId = ?1 and c.customerId = ?2 and c.status in ?3")
-    Optional<Conversation> findInStatus(UUID tenantId, UUID customerId, List<ConversationStatus> statuses);
+    /**
+     * The customer's open conversation with the tenant (a unique index allows one). Once per customer
+     * message, so plain SQL whose status list is the very predicate of the partial unique index
+     * {@code conversation_open_per_customer}. With the statuses as parameters (the JPQL {@code status in
+     * ?3} this replaces) PostgreSQL's generic plan of the prepared statement (which it moves to after a
+     * few runs) cannot prove that predicate and scanned {@code conversation_tenant_status} on
+     * {@code tenant_id} alone: every conversation of the tenant, ended ones included, per message. And
+     * Hibernate no longer expands and binds a list parameter on every call.
+     */
+    @Query(value = "select * from conversation where tenant_id = ?1 and customer_id = ?2 and status in ('waiting', 'active')",
+            nativeQuery = true)
+    Optional<Conversation> findOpen(UUID tenantId, UUID customerId);
 
     @Query("select c from Conversation c where c.customerId = ?1 order by c.startedAt desc")
     List<Conversation> findByCustomer(UUID customerId, Limit limit);

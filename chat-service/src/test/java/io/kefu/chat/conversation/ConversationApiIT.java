@@ -88,6 +88,22 @@ class ConversationApiIT extends ChatItSupport {
     }
 
     @Test
+    void aSendRetriedAfterItsConversationEndedReturnsTheStoredMessageAndOpensNoConversation() {
+        Map<String, Object> body = Map.of("content", "还在吗", "clientMsgId", "c-" + UUID.randomUUID());
+        Response first = send(customer, body);
+        UUID conversationId = UUID.fromString(first.body().path("conversationId").asString());
+        assertThat(http.call("POST", "/api/conversations/" + conversationId + "/end", null, customer.token()).status()).isEqualTo(200);
+
+        // The retry finds no open conversation and would open one; the insert finds the stored twin and the attempt rolls back.
+        Response retry = send(customer, body);
+
+        assertThat(retry.body().path("id").asString()).isEqualTo(first.body().path("id").asString());
+        assertThat(retry.body().path("conversationId").asString()).isEqualTo(conversationId.toString());
+        assertThat(jdbc.queryForObject("select count(*) from conversation where customer_id = ?", Long.class, customer.id())).isEqualTo(1);
+        assertThat(outbox("chat.conversation.opened.v1", conversationId)).isEqualTo(1);
+    }
+
+    @Test
     void theRecipientsAcknowledgementsSetDeliveredAndReadTimestampsWithoutGoingBackwards() {
         UUID conversationId = UUID.fromString(sendText(customer, null, "在吗").path("conversationId").asString());
         JsonNode reply = sendText(agent, conversationId, "您好，请讲");

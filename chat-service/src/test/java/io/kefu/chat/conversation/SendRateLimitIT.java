@@ -38,6 +38,28 @@ class SendRateLimitIT extends ChatItSupport {
         }
     }
 
+    @Test
+    void aRetriedSendTakesNoPermitAndIsAnsweredWithTheStoredMessageEvenAtTheLimit() throws Exception {
+        withLiveSettings(Map.of("kefu.chat.conversation.send-rate-permits", "2", "kefu.chat.conversation.send-rate-period", "60s"), () -> {
+            ChatHttp http = new ChatHttp(environment.getRequiredProperty("local.server.port", Integer.class));
+            Person customer = customer(UUID.randomUUID());
+            Map<String, Object> first = Map.of("content", "one", "clientMsgId", "c-" + UUID.randomUUID());
+            Response stored = http.call("POST", "/api/message/send", first, customer.token());
+            Response retried = http.call("POST", "/api/message/send", first, customer.token());
+            // The retry took no permit: a second new message still fits in a limit of two.
+            Response second = http.call("POST", "/api/message/send", Map.of("content", "two"), customer.token());
+            Response third = http.call("POST", "/api/message/send", Map.of("content", "three"), customer.token());
+            Response retriedAtTheLimit = http.call("POST", "/api/message/send", first, customer.token());
+
+            assertThat(stored.status()).isEqualTo(201);
+            assertThat(retried.body().path("id").asString()).isEqualTo(stored.body().path("id").asString());
+            assertThat(second.status()).isEqualTo(201);
+            assertThat(third.status()).isEqualTo(429);
+            assertThat(retriedAtTheLimit.body().path("id").asString()).isEqualTo(stored.body().path("id").asString());
+            assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isEqualTo(2);
+        });
+    }
+
     private void sendBeyondTheLimit() {
         ChatHttp http = new ChatHttp(environment.getRequiredProperty("local.server.port", Integer.class));
         Person customer = customer(UUID.randomUUID());
