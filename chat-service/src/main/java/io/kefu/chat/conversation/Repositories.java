@@ -12,16 +12,18 @@ import org.springframework.data.jpa.repository.Query;
 interface ConversationRepository extends JpaRepository<Conversation, UUID> {
 
     /**
-     * The customer's open conversation with the tenant (a unique index allows one). Once per customer
-     * message, so plain SQL whose status list is the very predicate of the partial unique index
-     * {@code conversation_open_per_customer}. With the statuses as parameters (the JPQL {@code status in
-     * ?3} this replaces) PostgreSQL's generic plan of the prepared statement (which it moves to after a
-     * few runs) cannot prove that predicate and scanned {@code conversation_tenant_status} on
-     * {@code tenant_id} alone: every conversation of the tenant, ended ones included, per message. And
-     * Hibernate no longer expands and binds a list parameter on every call.
+     * The customer's open conversation with the tenant (a unique index allows one), read once per
+     * customer message. The statuses are enum literals, which Hibernate renders inline through the
+     * converter: {@code status in ('waiting','active')}, the very predicate of the partial unique index
+     * {@code conversation_open_per_customer}. As parameters (the {@code status in ?3} this replaces)
+     * PostgreSQL's generic plan of the prepared statement could not prove that predicate and scanned
+     * {@code conversation_tenant_status} on {@code tenant_id} alone, every conversation of the tenant,
+     * ended ones included; and Hibernate expanded the list on every call. JPQL rather than native SQL:
+     * Hibernate caches its translation, while a native query's entity mapping was built afresh on
+     * every call (half of this method's CPU samples under load).
      */
-    @Query(value = "select * from conversation where tenant_id = ?1 and customer_id = ?2 and status in ('waiting', 'active')",
-            nativeQuery = true)
+    @Query("select c from Conversation c where c.tenantId = ?1 and c.customerId = ?2 and c.status in "
+            + "(io.kefu.chat.conversation.ConversationStatus.WAITING, io.kefu.chat.conversation.ConversationStatus.ACTIVE)")
     Optional<Conversation> findOpen(UUID tenantId, UUID customerId);
 
     @Query("select c from Conversation c where c.customerId = ?1 order by c.startedAt desc")
