@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import io.kefu.common.event.EventHandlers.EventConsumer;
+import io.kefu.common.event.EventHandlers.DeclaredConsumer;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -58,7 +58,7 @@ public class ConsumerBindings implements SmartInitializingSingleton {
         @SuppressWarnings("rawtypes")
         Map<String, Consumer> consumers = beans.getBeansOfType(Consumer.class, false, false);
         consumers.forEach((name, bean) -> {
-            if (bean instanceof EventConsumer consumer) {
+            if (bean instanceof DeclaredConsumer consumer) {
                 declared.put(name, consumer.declaration());
             }
         });

@@ -76,8 +76,10 @@ public class EventsAutoConfiguration {
     }
 
     @Bean
-    EventHandlers kefuEventHandlers(Inbox inbox, EventTracing tracing) {
-        return new EventHandlers(inbox, tracing);
+    EventHandlers kefuEventHandlers(Inbox inbox, EventTracing tracing, RabbitTemplate rabbit, Environment environment) {
+        // batch consumers dead-letter a refused event themselves, where the binder would (its dead-letter exchange, the queue's name)
+        return new EventHandlers(inbox, tracing, new DeadLetters(rabbit,
+                environment.getProperty("spring.cloud.stream.rabbit.default.consumer.dead-letter-exchange", "DLX")));
     }
 
     /** Dead-lettered events carry their consumer's reason (a forged event's, say) rather than the retry's "exhausted". */

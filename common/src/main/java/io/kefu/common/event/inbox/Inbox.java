@@ -4,6 +4,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import io.kefu.common.event.EventEnvelope;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,6 +49,62 @@ public class Inbox {
             return true;
         });
         return Boolean.TRUE.equals(ran);
+    }
+
+    /** The effect of one event of a batch. */
+    @FunctionalInterface
+    public interface Effect {
+        void run(EventEnvelope event);
+    }
+
+    /** An event of a batch whose effect refused it ({@link io.kefu.common.event.MalformedEventException}): it left no trace. */
+    public record Refused(EventEnvelope event, RuntimeException failure) {
+    }
+
+    /**
+     * The batch form of {@link #processOnce}: one transaction for the whole batch. The ids are recorded with one
+     * multi-row insert (in id order, so two batches sharing a redelivered id wait for each other rather than
+     * deadlock); each event this consumer had not processed runs, in the batch's order, under its own savepoint.
+     * An effect that throws {@link io.kefu.common.event.MalformedEventException} is rolled back to its savepoint
+     * with its id, and is returned so that the caller dead-letters it; any other failure rolls the whole batch
+     * back (nothing of it committed, so a retry of the batch runs it all again).
+     *
+     * @return the refused events; the others ran and committed, or were duplicates
+     */
+    public List<Refused> processBatch(String consumer, List<EventEnvelope> events, Effect effect) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Refused> refused = tx.execute(status -> {
+            Timestamp now = Timestamp.from(clock.instant());
+            List<EventEnvelope> sorted = events.stream().sorted(java.util.Comparator.comparing(EventEnvelope::id)).toList();
+            StringBuilder sql = new StringBuilder("insert into kefu_inbox (consumer, event_id, event_type, received_at) values ");
+            List<Object> args = new ArrayList<>();
+            for (int i = 0; i < sorted.size(); i++) {
+                sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+                args.addAll(List.of(consumer, sorted.get(i).id(), sorted.get(i).type(), now));
+            }
+            sql.append(" on conflict (consumer, event_id) do nothing returning event_id");
+            Set<String> fresh = new HashSet<>(jdbc.queryForList(sql.toString(), String.class, args.toArray()));
+            List<Refused> out = new ArrayList<>();
+            for (EventEnvelope event : events) {
+                if (!fresh.remove(event.id())) {
+                    continue; // processed before, or twice in this batch
+                }
+                // SQL savepoints on the transaction's connection: they need no nested-transaction support of the manager (JPA's has none)
+                jdbc.execute("savepoint kefu_inbox_event");
+                try {
+                    effect.run(event);
+                    jdbc.execute("release savepoint kefu_inbox_event");
+                } catch (io.kefu.common.event.MalformedEventException e) {
+                    jdbc.execute("rollback to savepoint kefu_inbox_event");
+                    jdbc.update("delete from kefu_inbox where consumer = ? and event_id = ?", consumer, event.id());
+                    out.add(new Refused(event, e));
+                }
+            }
+            return out;
+        });
+        return refused == null ? List.of() : refused;
     }
 
     /** Forgets ids older than the retention; a redelivery after that long is not expected. */
