@@ -1,6 +1,7 @@
 package io.kefu.stats.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -61,7 +62,7 @@ class ChatIngest {
     }
 
     @Bean
-    Consumer<Message<byte[]>> chatEvents(EventHandlers handlers, StoredEvents stored, Projection chatProjection) {
+    Consumer<Message<List<byte[]>>> chatEvents(EventHandlers handlers, StoredEvents stored, Projection chatProjection) {
         return chatProjection.consumer(handlers, stored);
     }
 }

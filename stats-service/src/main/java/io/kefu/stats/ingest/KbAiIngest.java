@@ -1,6 +1,7 @@
 package io.kefu.stats.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -102,7 +103,7 @@ class KbAiIngest {
     }
 
     @Bean
-    Consumer<Message<byte[]>> kbEvents(EventHandlers handlers, StoredEvents stored, Projection kbProjection) {
+    Consumer<Message<List<byte[]>>> kbEvents(EventHandlers handlers, StoredEvents stored, Projection kbProjection) {
         return kbProjection.consumer(handlers, stored);
     }
 }

@@ -1,6 +1,7 @@
 package io.kefu.stats.ingest;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -12,6 +13,7 @@ import io.kefu.common.event.MalformedEventException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One producer's event types, each with stats' own record of it and the effect on stats' facts.
@@ -56,10 +58,23 @@ final class Projection {
         return routes;
     }
 
-    Consumer<Message<byte[]>> consumer(EventHandlers handlers, StoredEvents stored) {
+    /**
+     * A batch consumer (see the bindings in application.yml): a backlog is ingested a batch per transaction, each
+     * event still once (inbox) and a refused one dead-lettered alone with its reason.
+     */
+    Consumer<Message<List<byte[]>>> consumer(EventHandlers handlers, StoredEvents stored) {
         EventHandlers.Builder builder = handlers.consumer("stats");
         routes.forEach((type, route) -> add(builder, type, route, stored));
-        return builder.build();
+        return builder.buildBatch(Projection::lockOrder);
+    }
+
+    /**
+     * What an event's transaction locks, for the batch's lock order: the conversation it is about (chat's, routing's
+     * and kb-ai's events all lock its row), else its subject (a ticket, a push message, an agent).
+     */
+    static String lockOrder(EventEnvelope envelope) {
+        JsonNode conversation = envelope.data() == null ? null : envelope.data().get("conversationId");
+        return conversation != null && conversation.isString() ? conversation.asString() : String.valueOf(envelope.subject());
     }
 
     private static <T> void add(EventHandlers.Builder builder, String type, Route<T> route, StoredEvents stored) {

@@ -1,6 +1,7 @@
 package io.kefu.stats.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -48,7 +49,7 @@ class PushIngest {
     }
 
     @Bean
-    Consumer<Message<byte[]>> pushEvents(EventHandlers handlers, StoredEvents stored, Projection pushProjection) {
+    Consumer<Message<List<byte[]>>> pushEvents(EventHandlers handlers, StoredEvents stored, Projection pushProjection) {
         return pushProjection.consumer(handlers, stored);
     }
 }

@@ -1,6 +1,7 @@
 package io.kefu.stats.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -64,7 +65,7 @@ class RoutingIngest {
     }
 
     @Bean
-    Consumer<Message<byte[]>> routingEvents(EventHandlers handlers, StoredEvents stored, Projection routingProjection) {
+    Consumer<Message<List<byte[]>>> routingEvents(EventHandlers handlers, StoredEvents stored, Projection routingProjection) {
         return routingProjection.consumer(handlers, stored);
     }
 }

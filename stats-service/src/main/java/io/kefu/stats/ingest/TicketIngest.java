@@ -1,6 +1,7 @@
 package io.kefu.stats.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -44,7 +45,7 @@ class TicketIngest {
     }
 
     @Bean
-    Consumer<Message<byte[]>> ticketEvents(EventHandlers handlers, StoredEvents stored, Projection ticketProjection) {
+    Consumer<Message<List<byte[]>>> ticketEvents(EventHandlers handlers, StoredEvents stored, Projection ticketProjection) {
         return ticketProjection.consumer(handlers, stored);
     }
 }

@@ -2,6 +2,7 @@ package io.kefu.stats.metric;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +23,15 @@ public final class ConversationMeasures {
     }
 
     public static List<Measure> derive(ConversationRow c, List<HumanReply> humanReplies) {
+        return derive(c, humanReplies, null, ZoneId.of("UTC"));
+    }
+
+    /**
+     * With the tenant's business hours (null when it has none), the three waits also get their business-hours
+     * value: the seconds of the same interval that fall inside the hours in the tenant's zone, observed at the
+     * same time and with the same agent as the calendar value.
+     */
+    public static List<Measure> derive(ConversationRow c, List<HumanReply> humanReplies, @Nullable BusinessHours hours, ZoneId zone) {
         List<Measure> out = new ArrayList<>();
         String key = c.conversationId().toString();
         if (c.openedAt() != null) {
@@ -48,12 +58,20 @@ public final class ConversationMeasures {
             if (wait != null) {
                 out.add(measure(c, Metric.QUEUE_WAIT, c.assignedAt(), wait, false, c.agentId()));
             }
+            // routing's waitedSeconds alone (stats never saw the queueing) has no start to place in the hours: no business value
+            if (hours != null && c.queuedAt() != null) {
+                out.add(measure(c, Metric.QUEUE_WAIT_BUSINESS, c.assignedAt(), hours.seconds(c.queuedAt(), c.assignedAt(), zone), false, c.agentId()));
+            }
         }
         Instant waitStart = c.humanWaitStartedAt();
         Optional<HumanReply> first = waitStart == null ? Optional.empty()
                 : humanReplies.stream().filter(r -> !r.sentAt().isBefore(waitStart)).min(Comparator.comparing(HumanReply::sentAt));
         first.ifPresent(r -> out.add(measure(c, Metric.FIRST_RESPONSE, r.sentAt(), seconds(waitStart, r.sentAt()), false,
                 r.agentId() != null ? r.agentId() : c.agentId())));
+        if (hours != null) {
+            first.ifPresent(r -> out.add(measure(c, Metric.FIRST_RESPONSE_BUSINESS, r.sentAt(), hours.seconds(waitStart, r.sentAt(), zone), false,
+                    r.agentId() != null ? r.agentId() : c.agentId())));
+        }
         if (c.endedAt() != null) {
             Instant end = c.endedAt();
             boolean assignedBeforeEnd = c.assignedAt() != null && !c.assignedAt().isAfter(end);
@@ -63,6 +81,9 @@ public final class ConversationMeasures {
             }
             if (c.openedAt() != null) {
                 out.add(measure(c, Metric.RESOLUTION, end, seconds(c.openedAt(), end), false, agentAtEnd(c)));
+                if (hours != null) {
+                    out.add(measure(c, Metric.RESOLUTION_BUSINESS, end, hours.seconds(c.openedAt(), end, zone), false, agentAtEnd(c)));
+                }
             }
             if (assignedBeforeEnd) {
                 out.add(measure(c, Metric.HANDLED, end, 1, false, agentAtEnd(c)));

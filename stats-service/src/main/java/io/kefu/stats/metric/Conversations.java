@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.kefu.common.config.LiveProperties;
+import io.kefu.stats.StatsProperties;
 import io.kefu.stats.metric.ConversationRow.HumanReply;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -24,9 +26,14 @@ public class Conversations {
     private final JdbcClient jdbc;
     private final Measurements measurements;
     private final ApplicationEventPublisher spring;
+    private final LiveProperties<StatsProperties> properties;
 
-    Conversations(JdbcClient jdbc, Measurements measurements, ApplicationEventPublisher spring) {
+    private record WithHours(ConversationRow row, @Nullable String hours) {
+    }
+
+    Conversations(JdbcClient jdbc, Measurements measurements, ApplicationEventPublisher spring, LiveProperties<StatsProperties> properties) {
         this.jdbc = jdbc;
+        this.properties = properties;
         this.measurements = measurements;
         this.spring = spring;
     }
@@ -129,6 +136,20 @@ public class Conversations {
         jdbc.sql("delete from measurement where tenant_id = ?").param(tenant).update();
         jdbc.sql("delete from ticket where tenant_id = ?").param(tenant).update();
         jdbc.sql("delete from push_message where tenant_id = ?").param(tenant).update();
+        jdbc.sql("delete from tenant_hours where tenant_id = ?").param(tenant).update();
+    }
+
+    /**
+     * auth told the tenant's business hours (its full config, versioned): the latest version is kept, a stale or
+     * redelivered one changes nothing. Conversations already measured keep their values until their next event
+     * (or a replay of the tenant, which applies the events in the order they were stored).
+     */
+    public void tenantHours(UUID tenant, @Nullable String hours, long version) {
+        jdbc.sql("""
+                insert into tenant_hours (tenant_id, business_hours, version) values (?, ?, ?)
+                on conflict (tenant_id) do update set business_hours = excluded.business_hours, version = excluded.version
+                where tenant_hours.version < excluded.version""")
+                .params(tenant, hours == null || hours.isBlank() ? null : hours.strip(), version).update();
     }
 
     private void ensure(UUID tenant, UUID conversation) {
@@ -136,12 +157,18 @@ public class Conversations {
     }
 
     private void refresh(UUID conversation) {
-        ConversationRow row = jdbc.sql("select * from conversation where conversation_id = ? for update").param(conversation)
-                .query(Conversations::row).single();
+        // the tenant's business hours come with the row (one round trip): the business-hours values use the hours known now
+        WithHours found = jdbc.sql("""
+                select c.*, h.business_hours from conversation c left join tenant_hours h on h.tenant_id = c.tenant_id
+                where c.conversation_id = ? for update of c""").param(conversation)
+                .query((rs, i) -> new WithHours(row(rs, i), rs.getString("business_hours"))).single();
+        ConversationRow row = found.row();
+        BusinessHours hours = BusinessHours.parse(found.hours());
         List<HumanReply> replies = jdbc.sql("select message_id, agent_id, sent_at from human_reply where conversation_id = ?").param(conversation)
                 .query((rs, i) -> new HumanReply(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()))
                 .list();
-        measurements.replaceConversation(row.tenantId(), conversation, ConversationMeasures.derive(row, replies));
+        measurements.replaceConversation(row.tenantId(), conversation, ConversationMeasures.derive(row, replies, hours,
+                properties.get().zoneOf(row.tenantId())));
         measurements.alignDimensions(row.tenantId(), conversation, row.groupName(), row.channel());
         boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
         spring.publishEvent(new FactsChanged(row.tenantId(), conversation, waiting ? row.queuedAt() : null, null, null));

@@ -34,7 +34,11 @@ public enum Metric {
     TICKET_RESOLVED("ticket.resolved", "SLA 达成率", Kind.RATE, false),
     TICKET_ESCALATED("ticket.escalated", "工单升级", Kind.COUNT, false),
     PUSH_SENT("push.sent", "消息发送", Kind.RATE, false),
-    PUSH_FAILED("push.failed", "发送失败", Kind.COUNT, false);
+    PUSH_FAILED("push.failed", "发送失败", Kind.COUNT, false),
+    // Business-hours values of the three waits: only for a tenant whose business hours stats knows (auth.tenant.configured.v1).
+    QUEUE_WAIT_BUSINESS("queue.wait.business", "排队等待（工作时间）", Kind.AVG_SECONDS, true),
+    FIRST_RESPONSE_BUSINESS("frt.business", "首次响应时长（工作时间）", Kind.AVG_SECONDS, true),
+    RESOLUTION_BUSINESS("resolution.business", "解决时长（工作时间）", Kind.AVG_SECONDS, true);
 
     /** How a metric's count/total/good become the figure shown. */
     public enum Kind {

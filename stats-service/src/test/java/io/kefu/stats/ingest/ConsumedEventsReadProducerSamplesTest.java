@@ -69,6 +69,13 @@ class ConsumedEventsReadProducerSamplesTest {
     }
 
     @Test
+    void authTenantConfiguredGivesTheBusinessHoursAndVersion() {
+        var configured = EventContracts.readSampleData(AUTH, "auth.tenant.configured.v1", AuthIngest.TenantConfigured.class);
+        assertThat(configured.businessHours()).isEqualTo("09:00-18:00");
+        assertThat(configured.version()).isEqualTo(3L);
+    }
+
+    @Test
     void kbAiEventsAreReadable() {
         var sent = EventContracts.readSampleData(KB, "kb.answer.sent.v1", KbAiIngest.AnswerSent.class);
         assertThat(sent.answerId()).isNotNull();
@@ -118,7 +125,7 @@ class ConsumedEventsReadProducerSamplesTest {
     @Test
     void everyConsumedTypeHasAProducerSample() {
         List<Projection> projections = List.of(new ChatIngest().chatProjection(null), new RoutingIngest().routingProjection(null, null, null),
-                new AuthIngest().authProjection(null), new KbAiIngest().kbProjection(null, null), new TicketIngest().ticketProjection(null),
+                new AuthIngest().authProjection(null, null), new KbAiIngest().kbProjection(null, null), new TicketIngest().ticketProjection(null),
                 new PushIngest().pushProjection(null));
         for (Projection p : projections) {
             for (String type : p.routes().keySet()) {
