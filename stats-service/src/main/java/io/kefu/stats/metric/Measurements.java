@@ -16,6 +16,8 @@ import io.kefu.stats.StatsProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The measurement table: written by the fact stores, read by {@link Figures} for days not yet
@@ -102,13 +104,47 @@ public class Measurements {
             return;
         }
         // Shared with other ingest transactions, exclusive with a day being closed (Rollups.closeDay): a close either
-        // sees this measurement or is undone here.
-        jdbc.sql("select pg_advisory_xact_lock_shared(?)").param(lockKey(tenant)).query().singleRow();
+        // sees this measurement or is undone here. Both are done once per transaction (a batch of events): the lock is
+        // held until the commit, so no close can mark a day reopened here closed again before then.
+        Set<Object> done = reopenedInThisTransaction();
+        if (done.add(tenant)) {
+            jdbc.sql("select pg_advisory_xact_lock_shared(?)").param(lockKey(tenant)).query().singleRow();
+        }
         ZoneId zone = properties.get().zoneOf(tenant);
         Set<LocalDate> days = new HashSet<>();
-        instants.forEach(i -> days.add(i.atZone(zone).toLocalDate()));
-        jdbc.sql("delete from closed_day where tenant_id = :tenant and day in (:days)").param("tenant", tenant).param("days", days).update();
+        instants.forEach(i -> {
+            LocalDate day = i.atZone(zone).toLocalDate();
+            if (done.add(tenant + "/" + day)) {
+                days.add(day);
+            }
+        });
+        if (!days.isEmpty()) {
+            jdbc.sql("delete from closed_day where tenant_id = :tenant and day in (:days)").param("tenant", tenant).param("days", days).update();
+        }
     }
+
+    /** Tenants locked and days reopened by the current transaction (none outside one: then nothing is remembered). */
+    private static Set<Object> reopenedInThisTransaction() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return new HashSet<>();
+        }
+        @SuppressWarnings("unchecked")
+        Set<Object> done = (Set<Object>) TransactionSynchronizationManager.getResource(REOPENED);
+        if (done == null) {
+            Set<Object> fresh = new HashSet<>();
+            TransactionSynchronizationManager.bindResource(REOPENED, fresh);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(REOPENED);
+                }
+            });
+            done = fresh;
+        }
+        return done;
+    }
+
+    private static final Object REOPENED = new Object();
 
     /** The advisory lock that orders closing a tenant's day against late measurements. */
     public static long lockKey(UUID tenant) {

@@ -3,7 +3,9 @@ package io.kefu.stats.metric;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,8 +20,18 @@ public class Tenants {
         this.jdbc = jdbc;
     }
 
+    /** Tenants whose row is committed (never deleted): their events need no insert. */
+    private final Set<UUID> known = ConcurrentHashMap.newKeySet();
+
     public void seen(UUID tenantId, Instant at) {
-        jdbc.sql("insert into tenant (tenant_id, first_seen_at) values (?, ?) on conflict do nothing").params(tenantId, Timestamp.from(at)).update();
+        if (known.contains(tenantId)) {
+            return;
+        }
+        // 0 rows: the row existed, committed (a concurrent insert is waited for), so it can be remembered
+        if (jdbc.sql("insert into tenant (tenant_id, first_seen_at) values (?, ?) on conflict do nothing").params(tenantId, Timestamp.from(at))
+                .update() == 0) {
+            known.add(tenantId);
+        }
     }
 
     public boolean exists(UUID tenantId) {
