@@ -97,9 +97,8 @@ class KbAiIngest {
 
     private static void record(Measurements measurements, Conversations conversations, EventEnvelope e, Metric metric, String key, Instant at,
             double value, boolean good, UUID conversation, @Nullable UUID agent) {
-        ConversationRow row = conversations.find(conversation);
-        measurements.record(tenant(e), new Measure(metric, key, at, value, good, conversation, agent, row == null ? null : row.groupName(),
-                row == null ? null : row.channel()));
+        ConversationRow row = conversations.lockForMeasure(tenant(e), conversation);
+        measurements.record(tenant(e), new Measure(metric, key, at, value, good, conversation, agent, row.groupName(), row.channel()));
     }
 
     @Bean

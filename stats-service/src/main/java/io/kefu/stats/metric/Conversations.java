@@ -122,6 +122,17 @@ public class Conversations {
         refresh(conversation);
     }
 
+    /**
+     * The conversation's row, locked to the end of the transaction (created bare if stats has not heard of it), for an
+     * observation keyed by an event that takes the conversation's dimensions: the transaction of another queue's batch
+     * that gives the conversation its channel or group either committed before (seen here) or waits for this one
+     * (and its alignment then sees this observation). Without the lock the two could miss each other.
+     */
+    public ConversationRow lockForMeasure(UUID tenant, UUID conversation) {
+        ensure(tenant, conversation);
+        return jdbc.sql("select * from conversation where conversation_id = ? for update").param(conversation).query(Conversations::row).single();
+    }
+
     public @Nullable ConversationRow find(UUID conversation) {
         return jdbc.sql("select * from conversation where conversation_id = ?").param(conversation).query(Conversations::row).optional()
                 .orElse(null);
