@@ -73,6 +73,7 @@ class Dispatcher {
 
     /** Time per lot spent in each step (claim, check, pace, send, record): where a batch's dispatch time goes. */
     private final Map<String, Timer> steps = new HashMap<>();
+    private final MeterRegistry meters;
     private static final List<String> STEPS = List.of("claim", "check", "pace", "send", "record", "events");
 
     Dispatcher(Messages messages, Templates templates, Senders senders, Pacing pacing, EventPublisher events, TransactionTemplate tx,
@@ -85,6 +86,7 @@ class Dispatcher {
         this.tx = tx;
         this.properties = properties;
         this.clock = clock;
+        this.meters = meters;
         for (Channel channel : Channel.values()) {
             active.put(channel, new AtomicInteger());
         }
@@ -219,7 +221,9 @@ class Dispatcher {
             SendOutcome.Held h = held.get(i).get();
             Instant now = clock.instant();
             try {
-                tx.executeWithoutResult(s -> messages.schedule(r.claimed(), "held", "held by " + h.rule(), h.until(), false, now));
+                if (Boolean.TRUE.equals(tx.execute(s -> messages.schedule(r.claimed(), "held", "held by " + h.rule(), h.until(), false, now)))) {
+                    counted(r.claimed(), "held");
+                }
             } catch (RuntimeException e) {
                 log.warn("holding message {} failed; its lease settles it: {}", r.claimed().id(), e.toString());
             }
@@ -238,8 +242,10 @@ class Dispatcher {
         synchronized (sent) {
             sent.forEach(x -> byId.put(x.claimed().id(), x));
         }
+        List<UUID> sentIds = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             List<UUID> ids = messages.sentAll(List.copyOf(byId.values()), now);
+            sentIds.addAll(ids);
             recorded[0] = System.nanoTime();
             for (UUID id : ids) {
                 Messages.Sent x = byId.get(id);
@@ -248,6 +254,7 @@ class Dispatcher {
                         x.sendMillis(), Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(), c.id().toString());
             }
         });
+        sentIds.forEach(id -> counted(byId.get(id).claimed(), "sent"));
         if (lane != null) {
             timed(lane, "record", at, recorded[0]);
             timed(lane, "events", recorded[0]);
@@ -329,23 +336,39 @@ class Dispatcher {
                 } else {
                     Duration wait = retry.after() != null && retry.after().compareTo(p.backoffMax()) <= 0 ? retry.after()
                             : p.backoffAfter(c.attempts());
-                    tx.executeWithoutResult(s -> messages.schedule(c, "retry", "attempt " + c.attempts() + " failed (" + retry.reason() + "), retry",
-                            now.plus(wait), true, now));
+                    if (Boolean.TRUE.equals(tx.execute(s -> messages.schedule(c, "retry", "attempt " + c.attempts() + " failed ("
+                            + retry.reason() + "), retry", now.plus(wait), true, now)))) {
+                        counted(c, "retry");
+                    }
                 }
             }
             case SendOutcome.Failed failed -> fail(c, provider, MessageStatus.FAILED, failed.reason(), null);
-            case SendOutcome.Held held -> tx.executeWithoutResult(s -> messages.schedule(c, "held", "held by " + held.rule(), held.until(), false, now));
+            case SendOutcome.Held held -> {
+                if (Boolean.TRUE.equals(tx.execute(s -> messages.schedule(c, "held", "held by " + held.rule(), held.until(), false, now)))) {
+                    counted(c, "held");
+                }
+            }
         }
     }
 
     private void fail(Messages.Claimed c, String provider, MessageStatus status, String reason, @Nullable String response) {
         Instant now = clock.instant();
-        tx.executeWithoutResult(s -> {
-            if (messages.fail(c, status, reason, response, now)) {
-                events.publish(new MessageFailed(c.id(), c.batchId(), c.templateId(), c.channel().wire(), provider, status.wire(),
-                        Messages.cut(reason, 500), c.attempts(), now), c.tenantId().toString(), c.id().toString());
+        Boolean failed = tx.execute(s -> {
+            if (!messages.fail(c, status, reason, response, now)) {
+                return false;
             }
+            events.publish(new MessageFailed(c.id(), c.batchId(), c.templateId(), c.channel().wire(), provider, status.wire(),
+                    Messages.cut(reason, 500), c.attempts(), now), c.tenantId().toString(), c.id().toString());
+            return true;
         });
+        if (Boolean.TRUE.equals(failed)) {
+            counted(c, status.wire());
+        }
+    }
+
+    /** Pushes by channel and outcome for ops (sent, failed, dead, retry, held), counted once the outcome is committed. */
+    private void counted(Messages.Claimed c, String outcome) {
+        meters.counter("kefu.push.messages", "channel", c.channel().wire(), "outcome", outcome).increment();
     }
 
     /** Templates change rarely and a batch reads the same one 10,000 times: cached for two seconds. */

@@ -26,6 +26,14 @@ import org.springframework.stereotype.Component;
 public class Messages {
 
     private static final String TRACE = "trace = trace || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('step', :step, 'at', to_jsonb(:now::timestamptz), 'detail', :detail::text))) ";
+    /**
+     * A captcha template's variables (the verification code) once the message is done with them: each value
+     * becomes {@code ******}, so a code sent or refused for good stays readable nowhere (the traces mask it too).
+     */
+    private static final String REDACTED_CAPTCHA = """
+            case when exists (select 1 from template t where t.id = m.template_id and t.kind = 'captcha')
+                 then (select coalesce(jsonb_object_agg(k, to_jsonb('******'::text)), '{}'::jsonb) from jsonb_object_keys(m.variables) as k)
+                 else m.variables end""";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -142,7 +150,7 @@ public class Messages {
         }
         String sql = """
                 update message m set status = 'sent', sent_at = ?, lease_until = null, provider_message_id = u.pid, provider_response = u.response,
-                       send_millis = u.millis, failure_reason = null, updated_at = ?,
+                       send_millis = u.millis, failure_reason = null, updated_at = ?, variables =\s""" + REDACTED_CAPTCHA + ",\n" + """
                        trace = m.trace || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('step', 'sent', 'at', to_jsonb(?::timestamptz),
                                                                                                  'detail', u.detail)))
                 from unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::text[]) as u(id, attempts, pid, response, millis, detail)
@@ -190,8 +198,8 @@ public class Messages {
     /** sending → failed (refused for good) or dead (retries exhausted). */
     public boolean fail(Claimed c, MessageStatus status, String reason, @Nullable String response, Instant now) {
         return jdbc.sql("""
-                update message set status = :status, lease_until = null, failure_reason = :reason, provider_response = :response,
-                       updated_at = :now, """ + TRACE + """
+                update message m set status = :status, lease_until = null, failure_reason = :reason, provider_response = :response,
+                       updated_at = :now, variables = case when :status = 'failed' then\s""" + REDACTED_CAPTCHA + " else m.variables end, " + TRACE + """
                 where id = :id and status = 'sending' and attempts = :attempts""")
                 .param("id", c.id()).param("attempts", c.attempts()).param("status", status.wire()).param("reason", cut(reason, 1000))
                 .param("response", response == null ? null : cut(response, 2000)).param("now", Timestamp.from(now))

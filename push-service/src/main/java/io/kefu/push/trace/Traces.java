@@ -33,37 +33,40 @@ class Traces {
     }
 
     Optional<Trace> find(UUID tenantId, UUID id) {
-        return jdbc.sql("select * from message where tenant_id = ? and id = ?").params(tenantId, id).query(Traces::row).optional();
+        return jdbc.sql(SELECT + " where m.tenant_id = ? and m.id = ?").params(tenantId, id).query(Traces::row).optional();
     }
 
     List<Trace> search(UUID tenantId, @Nullable UUID batchId, @Nullable String recipient, @Nullable String status, int page, int pageSize) {
-        StringBuilder sql = new StringBuilder("select * from message where tenant_id = ?");
+        StringBuilder sql = new StringBuilder(SELECT + " where m.tenant_id = ?");
         List<Object> params = new ArrayList<>(List.of(tenantId));
         where(sql, params, batchId, recipient, status);
-        sql.append(" order by created_at desc, id limit ? offset ?");
+        sql.append(" order by m.created_at desc, m.id limit ? offset ?");
         params.add(pageSize);
         params.add((long) (page - 1) * pageSize);
         return jdbc.sql(sql.toString()).params(params).query(Traces::row).list();
     }
 
     long count(UUID tenantId, @Nullable UUID batchId, @Nullable String recipient, @Nullable String status) {
-        StringBuilder sql = new StringBuilder("select count(*) from message where tenant_id = ?");
+        StringBuilder sql = new StringBuilder("select count(*) from message m where m.tenant_id = ?");
         List<Object> params = new ArrayList<>(List.of(tenantId));
         where(sql, params, batchId, recipient, status);
         return jdbc.sql(sql.toString()).params(params).query(Long.class).single();
     }
 
+    /** A message with its template's kind: a captcha's variables are never shown, even while it is in flight. */
+    private static final String SELECT = "select m.*, t.kind as template_kind from message m left join template t on t.id = m.template_id";
+
     private static void where(StringBuilder sql, List<Object> params, @Nullable UUID batchId, @Nullable String recipient, @Nullable String status) {
         if (batchId != null) {
-            sql.append(" and batch_id = ?");
+            sql.append(" and m.batch_id = ?");
             params.add(batchId);
         }
         if (recipient != null) {
-            sql.append(" and recipient = ?");
+            sql.append(" and m.recipient = ?");
             params.add(recipient);
         }
         if (status != null) {
-            sql.append(" and status = ?");
+            sql.append(" and m.status = ?");
             params.add(status);
         }
     }
@@ -71,10 +74,18 @@ class Traces {
     private static Trace row(ResultSet rs, int i) throws SQLException {
         return new Trace(rs.getObject("id", UUID.class), rs.getObject("batch_id", UUID.class), rs.getObject("template_id", UUID.class),
                 rs.getString("channel").toLowerCase(java.util.Locale.ROOT), rs.getString("recipient"), rs.getString("status"), rs.getInt("priority"),
-                rs.getInt("attempts"), JSON.readTree(rs.getString("variables")), instant(rs.getTimestamp("created_at")),
+                rs.getInt("attempts"), variables(rs.getString("variables"), rs.getString("template_kind")), instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("processed_at")), instant(rs.getTimestamp("sent_at")), instant(rs.getTimestamp("callback_at")),
                 instant(rs.getTimestamp("next_attempt_at")), (Integer) rs.getObject("send_millis"), rs.getString("provider_message_id"),
                 rs.getString("provider_response"), rs.getString("failure_reason"), JSON.readTree(rs.getString("trace")));
+    }
+
+    private static JsonNode variables(String json, @Nullable String templateKind) {
+        JsonNode variables = JSON.readTree(json);
+        if ("captcha".equals(templateKind) && variables instanceof tools.jackson.databind.node.ObjectNode object) {
+            object.propertyNames().forEach(name -> object.put(name, "******"));
+        }
+        return variables;
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp t) {

@@ -37,6 +37,8 @@ class DispatchSafetyIT extends PushItSupport {
     @Autowired
     DispatchJobs jobs;
     @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
     TransactionTemplate tx;
 
     final UUID tenant = UUID.randomUUID();
@@ -108,6 +110,8 @@ class DispatchSafetyIT extends PushItSupport {
 
     @Test
     void transientFailuresAreRetriedWithBackoff() {
+        double retriesBefore = pushes("retry");
+        double sentBefore = pushes("sent");
         String phone = "13511110004";
         WIREMOCK.stubFor(post(urlEqualTo("/")).atPriority(1).withRequestBody(containing("PhoneNumbers=" + phone))
                 .inScenario("flaky").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("busy")
@@ -127,6 +131,14 @@ class DispatchSafetyIT extends PushItSupport {
         Response trace = call("GET", "/api/messages/traces/" + id, null, admin);
         assertThat(trace.body().path("attempts").asInt()).isEqualTo(3);
         assertThat(trace.body().path("steps").toString()).contains("retry", "HTTP 503", "isv.BUSINESS_LIMIT_CONTROL");
+        // ops see it too (at least: other tests' messages may still be settling)
+        assertThat(pushes("retry") - retriesBefore).as("kefu.push.messages{channel=sms,outcome=retry}").isGreaterThanOrEqualTo(2);
+        assertThat(pushes("sent") - sentBefore).as("kefu.push.messages{channel=sms,outcome=sent}").isGreaterThanOrEqualTo(1);
+    }
+
+    private double pushes(String outcome) {
+        io.micrometer.core.instrument.Counter c = meters.find("kefu.push.messages").tag("channel", "sms").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test
@@ -134,8 +146,10 @@ class DispatchSafetyIT extends PushItSupport {
         String refused = "13511110005";
         WIREMOCK.stubFor(post(urlEqualTo("/")).atPriority(1).withRequestBody(containing("PhoneNumbers=" + refused))
                 .willReturn(aResponse().withStatus(200).withBody("{\"Code\":\"isv.MOBILE_NUMBER_ILLEGAL\",\"Message\":\"bad number\"}")));
+        double failedBefore = pushes("failed");
         UUID failed = send(refused);
         await("failed", Duration.ofMinutes(2), () -> "failed".equals(status(failed)));
+        assertThat(pushes("failed") - failedBefore).as("kefu.push.messages{channel=sms,outcome=failed}").isGreaterThanOrEqualTo(1);
         assertThat(requestsFor(refused)).isEqualTo(1);
 
         String down = "13511110006";
