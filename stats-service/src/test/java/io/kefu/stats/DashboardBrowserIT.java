@@ -67,7 +67,7 @@ class DashboardBrowserIT extends StatsItSupport {
     void today() {
         UUID x = UUID.randomUUID();
         UUID y = UUID.randomUUID();
-        Instant now = Instant.now();
+        Instant now = io.kefu.testsupport.TenantDay.nowWithAtLeast(java.time.Duration.ofMinutes(10)); // events go back 600 s
         agentStatus(rabbit, tenant, x, "李客服", "online", 1, now.minusSeconds(600));
         agentStatus(rabbit, tenant, y, "王客服", "busy", 5, now.minusSeconds(600));
         conversation(tenant, UUID.randomUUID(), "mp").opened(now.minusSeconds(300)).queued(now.minusSeconds(300))

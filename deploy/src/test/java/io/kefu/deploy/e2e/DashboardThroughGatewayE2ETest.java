@@ -104,7 +104,7 @@ class DashboardThroughGatewayE2ETest {
      */
     static void publishTheDay() throws Exception {
         UUID tenant = UUID.fromString(tenantId);
-        Instant now = Instant.now();
+        Instant now = io.kefu.testsupport.TenantDay.nowWithAtLeast(java.time.Duration.ofMinutes(15)); // events go back 900 s
         UUID agentId = UUID.fromString(agent.id());
         UUID served = UUID.randomUUID();
         UUID waiting = UUID.randomUUID();
