@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import io.kefu.testsupport.KefuIntegrationTest;
+import io.kefu.testsupport.MutableClock;
 import io.kefu.testsupport.TestTokens;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;

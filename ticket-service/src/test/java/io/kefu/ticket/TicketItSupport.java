@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import io.kefu.testsupport.KefuIntegrationTest;
+import io.kefu.testsupport.MutableClock;
 import io.kefu.testsupport.TestTokens;
 import io.kefu.ticket.provider.Providers;
 import org.jspecify.annotations.Nullable;

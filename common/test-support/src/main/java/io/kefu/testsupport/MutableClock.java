@@ -1,4 +1,4 @@
-package io.kefu.ticket;
+package io.kefu.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
