@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test test-unit stop build services status bench bench-open bench-kb xxl-job-sql nacos-config
+.PHONY: run test test-unit stop build services status bench bench-open bench-callbacks bench-start bench-kb xxl-job-sql nacos-config
 
 ## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services build
@@ -49,6 +49,14 @@ bench: services
 ## bench-open: open workload through the gateway with all eight services (fixed arrival rates stepping up; per-process CPU per message; -Dbench.jfr=true for hot spots)
 bench-open: services
 	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=OpenWorkloadBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)
+
+## bench-callbacks: signed, encrypted Official Account callbacks at fixed rates through the gateway with all eight services (answer p50/p95/p99, processing into messages, CPU per callback)
+bench-callbacks: services
+	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=CallbackBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)
+
+## bench-start: start-up time (wall and CPU s to ready) and idle resident memory of each service, for each way of launching it (deploy/local/startup-bench.sh)
+bench-start: services build
+	@$(JDK) deploy/local/startup-bench.sh $(SERVICES)
 
 ## bench-kb: kb-ai's figures, printed (10,000-item import with embeddings; search p50/p95/p99 on a 10,000-item tenant under 50 concurrent queries); KB_SCALE_IMPORT=1000 for a shorter import
 bench-kb: services

@@ -8,6 +8,9 @@ STATE=.kefu; LOGS=$STATE/logs; PIDS=$STATE/pids
 mkdir -p "$LOGS" "$PIDS"
 mapfile -t SERVICES < <(grep -vE '^\s*(#|$)' deploy/local/services.txt | awk '{print $1" "$2}')
 WAIT=${KEFU_START_TIMEOUT:-240}
+source deploy/local/jvm.sh
+# The JDK's AOT cache (see jvm.sh): trained once per build, then every start reads it. KEFU_AOT=off skips it.
+AOT=${KEFU_AOT:-on}
 
 # The gateway serves no actuator on its public port: its readiness there is /readyz.
 ready() { curl -fsS -m 2 "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 || curl -fsS -m 2 "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
@@ -28,12 +31,12 @@ start() { # module port
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "  port $port is taken by another process; stop it or set SERVER_PORT" >&2; return 1
   fi
-  jar=$(ls "$svc"/target/"$svc"-*.jar 2>/dev/null | grep -v plain | head -1)
+  jar=$(kefu_jar "$svc")
   [[ -n "$jar" ]] || { echo "  no jar for $svc: run 'make build'" >&2; return 1; }
-  # C1 only and the serial collector: these JVMs start much faster on two cores; fine for local use.
-  nohup "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m \
-    --enable-native-access=ALL-UNNAMED -Dkefu.log.dir="$LOGS" \
-    -jar "$jar" >"$LOGS/$svc.log" 2>&1 &
+  local launch="-jar $jar"
+  if [[ $AOT == on ]] && kefu_aot_current "$svc"; then launch="$(kefu_aot_flags "$svc") -jar $(kefu_aot_jar "$svc")"; fi
+  # shellcheck disable=SC2046,SC2086
+  nohup "$JAVA_HOME/bin/java" $(kefu_jvm_flags "$svc") -Dkefu.log.dir="$LOGS" $launch >"$LOGS/$svc.log" 2>&1 &
   echo $! >"$PIDS/$svc.pid"
   echo "  started $svc (pid $!, log $LOGS/$svc.log)"
 }
@@ -50,6 +53,12 @@ await() { # module port
 
 echo "Starting Kefu ($(date +%T))"
 n=${#SERVICES[@]}
+if [[ $AOT == on ]]; then # train what changed since the last build, two at a time; a service whose training fails starts without
+  for ((i = 0; i < n; i += 2)); do
+    for entry in "${SERVICES[@]:i:2}"; do read -r svc _ <<<"$entry"; running "$svc" || kefu_aot_prepare "$svc" & done
+    wait
+  done
+fi
 for ((i = 0; i < n; i += 2)); do
   wave=("${SERVICES[@]:i:2}")
   for entry in "${wave[@]}"; do read -r svc port <<<"$entry"; start "$svc" "$port"; done

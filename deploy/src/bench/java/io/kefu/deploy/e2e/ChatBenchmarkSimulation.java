@@ -71,8 +71,9 @@ public class ChatBenchmarkSimulation extends Simulation {
     final Suite suite = Suite.start();
 
     /** The running suite and the people of the run. */
-    record Suite(WireMockServer wechat, SuiteProcesses services, int gatewayPort, List<String> customerTokens,
-            List<String> agentTokens, double rabbitBaselinePerSecond, double rabbitBaselineP50Millis, double postgresBaselinePerSecond) {
+    record Suite(WireMockServer wechat, SuiteProcesses services, int gatewayPort, String superadminToken, String tenantId,
+            List<String> customerTokens, List<String> agentTokens, double rabbitBaselinePerSecond, double rabbitBaselineP50Millis,
+            double postgresBaselinePerSecond) {
 
         static Suite start() {
             try {
@@ -121,7 +122,7 @@ public class ChatBenchmarkSimulation extends Simulation {
                     customers.add(post(gatewayPort, "/api/auth/wechat", null, Map.of("code", "c" + i + "-" + UUID.randomUUID(), "appId", miniApp))
                             .path("accessToken").asString());
                 }
-                return new Suite(wechat, suite, gatewayPort, customers, agents,
+                return new Suite(wechat, suite, gatewayPort, superadmin, tenant, customers, agents,
                         rabbit[0], rabbit[1], postgres);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the benchmark suite", e);
