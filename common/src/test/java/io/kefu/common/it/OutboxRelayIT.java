@@ -1,16 +1,25 @@
 package io.kefu.common.it;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.kefu.common.config.LiveProperties;
 import io.kefu.common.event.EventEnvelope;
 import io.kefu.common.event.EventPublisher;
+import io.kefu.common.event.EventTracing;
+import io.kefu.common.event.EventType;
+import io.kefu.common.event.EventsProperties;
 import io.kefu.common.it.CommonItApplication.DemoHappened;
 import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuInfrastructure;
 import io.kefu.testsupport.TcpProxy;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,5 +152,119 @@ class OutboxRelayIT {
         assertThat(envelope(message).id()).isEqualTo(sent.id());
         await(Duration.ofSeconds(5), "row marked published", () -> jdbc.queryForObject(
                 "select published_at is not null from kefu_outbox where id = ?::uuid", Boolean.class, sent.id()));
+    }
+
+    @Test
+    void manyEventsAreStoredInOneCallWithTheirOwnEnvelopesAndAllReachTheBroker() throws Exception {
+        Tracer tracer = app.getBean(Tracer.class);
+        String prefix = "all-" + UUID.randomUUID() + "-";
+        List<EventPublisher.Publication> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            events.add(new EventPublisher.Publication(new DemoHappened(prefix + i, i, List.of("t" + i), null), "t-" + (i % 3),
+                    prefix + i, i % 11));
+        }
+        Span span = tracer.nextSpan().name("request").start();
+        List<EventEnvelope> stored;
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+            stored = inTransaction(app, () -> app.getBean(EventPublisher.class).publishAll(events));
+        } finally {
+            span.end();
+        }
+        assertThat(stored).hasSize(30);
+        assertThat(stored).extracting(EventEnvelope::id).doesNotHaveDuplicates();
+        assertThat(stored).allSatisfy(e -> assertThat(e.traceparent()).contains(span.context().traceId()));
+
+        // The relay sends each row on a channel of the cache and waits for the confirms after, so the broker's order is
+        // not the rows' (no more than for events published one by one): matched by id.
+        Map<String, Message> byId = new java.util.HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            Message message = listener.receive(queue.getName(), 15_000);
+            assertThat(message).as("event %d on the broker", i).isNotNull();
+            byId.put(envelope(message).id(), message);
+        }
+        assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(stored.stream().map(EventEnvelope::id).toList());
+        for (int i = 0; i < 30; i++) {
+            Message message = byId.get(stored.get(i).id());
+            EventEnvelope received = envelope(message);
+            assertThat(received.type()).isEqualTo("demo.happened.v1");
+            assertThat(received.source()).isEqualTo("kefu-common-it");
+            assertThat(received.tenantId()).isEqualTo("t-" + (i % 3));
+            assertThat(received.subject()).isEqualTo(prefix + i);
+            assertThat(received.priority()).isEqualTo(i % 11);
+            assertThat(received.traceparent()).isEqualTo(stored.get(i).traceparent());
+            assertThat(received.data().path("count").asInt()).isEqualTo(i);
+            assertThat(received.data().path("tags").get(0).asString()).isEqualTo("t" + i);
+            assertThat(message.getMessageProperties().getMessageId()).isEqualTo(stored.get(i).id());
+        }
+        await(Duration.ofSeconds(5), "rows marked published", () -> jdbc.queryForObject(
+                "select count(*) = 30 from kefu_outbox where envelope->>'subject' like ? and published_at is not null", Boolean.class,
+                prefix + "%"));
+        assertThat(jdbc.queryForList("select id::text from kefu_outbox where envelope->>'subject' like ? order by created_at", String.class,
+                prefix + "%")).as("created_at in the list's order, as when published one by one")
+                .containsExactlyElementsOf(stored.stream().map(EventEnvelope::id).toList());
+        Map<String, Object> row = jdbc.queryForMap("""
+                select event_type, exchange, routing_key, priority, created_at = next_attempt_at as due_at_once
+                from kefu_outbox where id = ?::uuid""", stored.get(7).id());
+        assertThat(row).containsEntry("event_type", "demo.happened.v1").containsEntry("exchange", "kefu.demo")
+                .containsEntry("routing_key", "happened.v1").containsEntry("priority", 7).containsEntry("due_at_once", true);
+        assertThat(jdbc.queryForObject("select created_at from kefu_outbox where id = ?::uuid", java.sql.Timestamp.class, stored.get(7).id())
+                .toInstant()).as("the envelope's time, whatever the zones").isEqualTo(stored.get(7).time());
+    }
+
+    @Test
+    void manyEventsWakeTheRelayOnceAfterTheCommitAndARolledBackListStoresNothing() throws Exception {
+        AtomicInteger wakeUps = new AtomicInteger();
+        @SuppressWarnings("unchecked")
+        EventPublisher counting = new EventPublisher(jdbc, (LiveProperties<EventsProperties>) app.getBean("kefuEventsProperties"),
+                "kefu-common-it", app.getBean(EventTracing.class), wakeUps::incrementAndGet, app.getBean(Clock.class));
+        String prefix = "wake-" + UUID.randomUUID() + "-";
+        List<EventPublisher.Publication> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(EventPublisher.Publication.of(new DemoHappened(prefix + i, i, List.of(), null), "t-1", prefix + i));
+        }
+        inTransaction(app, () -> {
+            counting.publishAll(events);
+            assertThat(wakeUps).as("not before the commit").hasValue(0);
+            return null;
+        });
+        assertThat(wakeUps).as("once for the list").hasValue(1);
+        List<EventEnvelope> received = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Message message = listener.receive(queue.getName(), 15_000);
+            assertThat(message).as("event %d on the broker", i).isNotNull();
+            received.add(envelope(message));
+        }
+        assertThat(received).extracting(EventEnvelope::subject)
+                .containsExactlyInAnyOrder(prefix + 0, prefix + 1, prefix + 2, prefix + 3, prefix + 4);
+        assertThat(received).extracting(EventEnvelope::priority).as("the type's own priority")
+                .containsOnly(EventPublisher.priorityOf(events.getFirst().event()));
+
+        String rolledBack = "all-rollback-" + UUID.randomUUID();
+        assertThatThrownBy(() -> inTransaction(app, () -> {
+            counting.publishAll(List.of(EventPublisher.Publication.of(new DemoHappened(rolledBack, 1, List.of(), null), "t-1", rolledBack),
+                    EventPublisher.Publication.of(new DemoHappened(rolledBack, 2, List.of(), null), "t-1", rolledBack)));
+            throw new IllegalStateException("business rule failed after the events were written");
+        })).hasMessageContaining("business rule failed");
+        assertThat(wakeUps).as("no wake-up for a rollback").hasValue(1);
+        assertThat(jdbc.queryForObject("select count(*) from kefu_outbox where envelope->>'subject' = ?", Integer.class, rolledBack)).isZero();
+    }
+
+    @Test
+    void aListWithAnotherDomainsEventIsRefusedWholeAndOutsideATransactionToo() {
+        String subject = "foreign-" + UUID.randomUUID();
+        assertThatThrownBy(() -> inTransaction(app, () -> app.getBean(EventPublisher.class).publishAll(List.of(
+                EventPublisher.Publication.of(new DemoHappened(subject, 1, List.of(), null), "t-1", subject),
+                EventPublisher.Publication.of(new ForeignHappened(subject), "t-1", subject)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("publishes only demo.* events, not billing.invoice.paid.v1");
+        assertThat(jdbc.queryForObject("select count(*) from kefu_outbox where envelope->>'subject' = ?", Integer.class, subject)).isZero();
+        assertThatThrownBy(() -> app.getBean(EventPublisher.class).publishAll(List.of(
+                EventPublisher.Publication.of(new DemoHappened(subject, 1, List.of(), null), "t-1", subject))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside the transaction");
+    }
+
+    @EventType("billing.invoice.paid.v1")
+    record ForeignHappened(String subject) {
     }
 }
