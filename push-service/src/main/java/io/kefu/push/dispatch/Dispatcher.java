@@ -247,12 +247,14 @@ class Dispatcher {
             List<UUID> ids = messages.sentAll(List.copyOf(byId.values()), now);
             sentIds.addAll(ids);
             recorded[0] = System.nanoTime();
-            for (UUID id : ids) {
+            // the lot's events in one statement, as its rows were recorded in one
+            events.publishAll(ids.stream().map(id -> {
                 Messages.Sent x = byId.get(id);
                 Messages.Claimed c = x.claimed();
-                events.publish(new MessageSent(c.id(), c.batchId(), c.templateId(), c.channel().wire(), x.provider(), c.attempts(),
-                        x.sendMillis(), Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(), c.id().toString());
-            }
+                return EventPublisher.Publication.of(new MessageSent(c.id(), c.batchId(), c.templateId(), c.channel().wire(), x.provider(),
+                        c.attempts(), x.sendMillis(), Duration.between(c.createdAt(), now).toMillis(), now), c.tenantId().toString(),
+                        c.id().toString());
+            }).toList());
         });
         sentIds.forEach(id -> counted(byId.get(id).claimed(), "sent"));
         if (lane != null) {
