@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.push.template.Channel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -21,9 +23,11 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -40,10 +44,12 @@ import org.springframework.stereotype.Component;
  * {@code kefu.push.pool.size} and {@code kefu.push.pool.active} per channel.
  *
  * <p>Publishing happens after the messages are committed, in chunks with publisher confirms; what is
- * not confirmed stays unpublished in the table and {@link DispatchJobs} publishes it again.
+ * not confirmed stays unpublished in the table and {@link DispatchJobs} publishes it again. The urgent
+ * lane has its own AMQP connection (consumers and publications) and its own publishing threads, so a
+ * priority-9 message shares neither with a batch in flight.
  */
 @Component
-public class DispatchQueues implements SmartLifecycle {
+public class DispatchQueues implements SmartLifecycle, DisposableBean {
 
     public static final String PREFIX = "kefu.push.dispatch.";
     private static final Logger log = LoggerFactory.getLogger(DispatchQueues.class);
@@ -58,6 +64,20 @@ public class DispatchQueues implements SmartLifecycle {
     private final Map<Channel, SimpleMessageListenerContainer> containers = new EnumMap<>(Channel.class);
     private final Map<Channel, SimpleMessageListenerContainer> urgentContainers = new EnumMap<>(Channel.class);
     private final Executor publisher = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * The urgent lane's publications: platform threads of their own, so an accepted priority-9 message is not
+     * queued on the virtual-thread carriers behind the hundreds of provider calls a batch keeps in flight.
+     */
+    private final ExecutorService urgentPublisher = Executors.newFixedThreadPool(2,
+            Thread.ofPlatform().name("push-urgent-publish-", 0).daemon(true).factory());
+    /**
+     * The urgent lane's own AMQP connection (its consumers and its publications), as it has its own HTTP
+     * client: on the shared one, a priority-9 id travels behind the bulk consumers' acks and the outbox
+     * relay's thousands of event publications (the broker reads a connection's frames in order and throttles
+     * a busy one as a whole). Null when the connection factory is not a caching one: the lane then shares it.
+     */
+    private final @Nullable CachingConnectionFactory urgentConnections;
+    private final RabbitTemplate urgentRabbit;
     private volatile boolean running;
 
     DispatchQueues(ConnectionFactory connections, RabbitTemplate rabbit, AmqpAdmin admin, LiveProperties<DispatchProperties> properties,
@@ -69,6 +89,8 @@ public class DispatchQueues implements SmartLifecycle {
         this.dispatcher = dispatcher;
         this.messages = messages;
         this.clock = clock;
+        this.urgentConnections = connections instanceof CachingConnectionFactory shared ? ownConnection(shared) : null;
+        this.urgentRabbit = urgentConnections == null ? rabbit : new RabbitTemplate(urgentConnections);
         for (Channel channel : Channel.values()) {
             Gauge.builder("kefu.push.pool.size", () -> poolSize(channel)).tag("channel", channel.wire())
                     .description("senders configured for the channel").register(meters);
@@ -86,13 +108,34 @@ public class DispatchQueues implements SmartLifecycle {
         return PriorityBands.band(priority) == PriorityBands.MAX ? queue(channel) + ".urgent" : queue(channel);
     }
 
-    /** Publishes now, from the caller's thread (the lists are short or the caller is a job). */
+    /** A connection like {@code shared} (same broker, credentials and confirms), opened on first use. */
+    private static CachingConnectionFactory ownConnection(CachingConnectionFactory shared) {
+        CachingConnectionFactory own = new CachingConnectionFactory(shared.getRabbitConnectionFactory());
+        own.setPublisherConfirmType(shared.isPublisherConfirms() ? CachingConnectionFactory.ConfirmType.CORRELATED
+                : shared.isSimplePublisherConfirms() ? CachingConnectionFactory.ConfirmType.SIMPLE : CachingConnectionFactory.ConfirmType.NONE);
+        own.setConnectionNameStrategy(factory -> "push-urgent-lane");
+        return own;
+    }
+
+    private static boolean urgent(Messages.Queued q) {
+        return PriorityBands.band(q.priority()) == PriorityBands.MAX;
+    }
+
+    /** Publishes now, from the caller's thread (the lists are short or the caller is a job); the urgent ones first, on their own connection. */
     public void publish(List<Messages.Queued> queued) {
+        List<Messages.Queued> urgent = queued.stream().filter(DispatchQueues::urgent).toList();
+        if (!urgent.isEmpty()) {
+            publish(urgent, urgentRabbit);
+        }
+        publish(urgent.isEmpty() ? queued : queued.stream().filter(q -> !urgent(q)).toList(), rabbit);
+    }
+
+    private void publish(List<Messages.Queued> queued, RabbitTemplate through) {
         int chunk = properties.get().publishChunk();
         for (int from = 0; from < queued.size(); from += chunk) {
             List<Messages.Queued> part = queued.subList(from, Math.min(queued.size(), from + chunk));
             try {
-                Boolean confirmed = rabbit.invoke(ops -> {
+                Boolean confirmed = through.invoke(ops -> {
                     for (Messages.Queued q : part) {
                         MessageProperties props = new MessageProperties();
                         props.setPriority(PriorityBands.band(q.priority()));
@@ -124,12 +167,23 @@ public class DispatchQueues implements SmartLifecycle {
                     new org.springframework.transaction.support.TransactionSynchronization() {
                         @Override
                         public void afterCommit() {
-                            publisher.execute(() -> publish(queued));
+                            inBackground(queued);
                         }
                     });
             return;
         }
-        publisher.execute(() -> publish(queued));
+        inBackground(queued);
+    }
+
+    private void inBackground(List<Messages.Queued> queued) {
+        List<Messages.Queued> urgent = queued.stream().filter(DispatchQueues::urgent).toList();
+        if (!urgent.isEmpty()) {
+            urgentPublisher.execute(() -> publish(urgent, urgentRabbit));
+        }
+        if (urgent.size() < queued.size()) {
+            List<Messages.Queued> bulk = urgent.isEmpty() ? queued : queued.stream().filter(q -> !urgent(q)).toList();
+            publisher.execute(() -> publish(bulk, rabbit));
+        }
     }
 
     /** Senders configured and busy per channel, for the dashboard's pool gauge. */
@@ -178,7 +232,7 @@ public class DispatchQueues implements SmartLifecycle {
         for (Channel channel : Channel.values()) {
             Queue queue = QueueBuilder.durable(queue(channel)).maxPriority(PriorityBands.MAX).build();
             admin.declareQueue(queue);
-            SimpleMessageListenerContainer bulk = container(queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), bulkPrefetch(p));
+            SimpleMessageListenerContainer bulk = container(connections, queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), bulkPrefetch(p));
             // A lot of deliveries handled together: claimed in one statement, sent side by side, recorded in one statement.
             bulk.setConsumerBatchEnabled(true);
             bulk.setBatchSize(p.batchSize());
@@ -190,7 +244,8 @@ public class DispatchQueues implements SmartLifecycle {
 
             Queue urgent = QueueBuilder.durable(queue(channel, 10)).build();
             admin.declareQueue(urgent);
-            SimpleMessageListenerContainer lane = container(urgent.getName(), "push-" + channel.wire() + "-urgent-", p.urgentPool(), 1);
+            SimpleMessageListenerContainer lane = container(urgentConnections == null ? connections : urgentConnections, urgent.getName(),
+                    "push-" + channel.wire() + "-urgent-", p.urgentPool(), 1);
             lane.setMessageListener(message -> dispatcher.deliver(channel, UUID.fromString(new String(message.getBody(), StandardCharsets.US_ASCII))));
             start(lane);
             urgentContainers.put(channel, lane);
@@ -208,7 +263,8 @@ public class DispatchQueues implements SmartLifecycle {
         return 2 * p.batchSize();
     }
 
-    private SimpleMessageListenerContainer container(String queue, String threads, int consumers, int prefetch) {
+    private static SimpleMessageListenerContainer container(ConnectionFactory connections, String queue, String threads, int consumers,
+            int prefetch) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
         container.setQueueNames(queue);
         container.setConcurrentConsumers(consumers);
@@ -231,6 +287,14 @@ public class DispatchQueues implements SmartLifecycle {
         all.addAll(urgentContainers.values());
         all.forEach(SimpleMessageListenerContainer::stop);
         running = false;
+    }
+
+    @Override
+    public void destroy() {
+        urgentPublisher.shutdown();
+        if (urgentConnections != null) {
+            urgentConnections.destroy();
+        }
     }
 
     @Override

@@ -93,9 +93,11 @@ class Requests {
         }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        Integer stored = tx.execute(s -> messages.insert(tenantId, null, template.id(), template.channel(), prio, key,
-                List.of(new Messages.NewMessage(id, recipient, null)), JSON.writeValueAsString(values), now));
-        if (stored == null || stored == 0) { // the same key won a race
+        // One statement: in autocommit (committed when it returns, one round trip fewer than begin/insert/commit), or
+        // part of the caller's transaction when there is one (chat's fallback, from an event handler).
+        int stored = messages.insert(tenantId, null, template.id(), template.channel(), prio, key,
+                List.of(new Messages.NewMessage(id, recipient, null)), JSON.writeValueAsString(values), now);
+        if (stored == 0) { // the same key won a race
             return new Accepted(messages.byIdempotencyKey(tenantId, key).orElse(id), "queued", true);
         }
         queues.publishLater(List.of(new Messages.Queued(id, template.channel(), prio)));
