@@ -37,6 +37,18 @@ class ProviderAccountsIT extends AuthItSupport {
         JsonNode data = JSON.readTree(envelope).path("data");
         EventContracts.assertMatchesSample(data, "auth.provider.registered.v1", Path.of("contracts/events"));
         assertThat(data.path("username").asString()).isEqualTo(username);
+
+        // A rename is announced with the full new state and the account's version (ticket-service keeps the name).
+        Response renamed = call("PUT", "/api/admin/providers/" + providerId, Map.of("name", "杭州某某数字科技", "username", username),
+                superadminToken());
+        assertThat(renamed.status()).as(renamed.body().toString()).isEqualTo(200);
+        String updated = jdbc.queryForObject("select envelope::text from kefu_outbox where event_type = ? and envelope->>'subject' = ?",
+                String.class, "auth.provider.updated.v1", providerId);
+        JsonNode changed = JSON.readTree(updated).path("data");
+        EventContracts.assertMatchesSample(changed, "auth.provider.updated.v1", Path.of("contracts/events"));
+        assertThat(changed.path("name").asString()).isEqualTo("杭州某某数字科技");
+        assertThat(changed.path("active").asBoolean()).isTrue();
+        assertThat(changed.path("version").asLong()).isGreaterThan(0);
     }
 
     @Test

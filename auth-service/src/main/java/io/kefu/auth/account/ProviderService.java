@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.kefu.auth.account.AccountDtos.AccountView;
 import io.kefu.auth.account.AccountDtos.ProviderRequest;
 import io.kefu.auth.events.ProviderRegistered;
+import io.kefu.auth.events.ProviderUpdated;
 import io.kefu.auth.tenant.TenantService;
 import io.kefu.auth.token.TokenService;
 import io.kefu.common.error.KefuProblemException;
@@ -67,8 +68,13 @@ public class ProviderService {
         AccountGuards.checkVersion(provider, request.version());
         boolean wasActive = provider.active;
         apply(provider, request);
-        provider.updatedAt = clock.instant();
+        Instant now = clock.instant();
+        provider.updatedAt = now;
         AccountGuards.saveWithUniqueUsername(accounts, provider);
+        String tenant = provider.tenantId.toString();
+        // After the flush, so the event carries the version the row now has.
+        events.publish(new ProviderUpdated(provider.id.toString(), tenant, provider.name, provider.username, provider.active,
+                provider.version, now), tenant, provider.id.toString());
         if (wasActive && !provider.active) {
             tokens.revokeAllFor(provider.id);
         }
