@@ -6,6 +6,7 @@ import io.kefu.common.config.LiveProperties;
 import io.kefu.ticket.client.ClientProperties;
 import io.kefu.ticket.linking.LinkProperties;
 import io.kefu.ticket.sla.SlaProperties;
+import io.kefu.ticket.ticket.StaffAlertProperties;
 import io.kefu.ticket.ticket.TicketProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +30,11 @@ class TicketConfiguration {
     @Bean
     LiveProperties<TicketProperties> ticketProperties(Environment environment) {
         return LiveProperties.bind(environment, TicketProperties.class);
+    }
+
+    @Bean
+    LiveProperties<StaffAlertProperties> staffAlertProperties(Environment environment) {
+        return LiveProperties.bind(environment, StaffAlertProperties.class);
     }
 
     @Bean

@@ -14,7 +14,8 @@ import org.springframework.messaging.Message;
 class StaffConsumer {
 
     /** What ticket-service reads of auth's staff created/updated events. */
-    record StaffProfile(UUID staffId, UUID tenantId, String name, boolean active, @Nullable String wecomUserId, @Nullable Long version) {
+    record StaffProfile(UUID staffId, UUID tenantId, String name, boolean active, @Nullable String wecomUserId, @Nullable String department,
+            @Nullable Long version) {
     }
 
     record StaffDeactivated(UUID staffId) {
@@ -30,6 +31,6 @@ class StaffConsumer {
     }
 
     private static void upsert(StaffDirectory staff, StaffProfile d) {
-        staff.upsert(d.staffId(), d.tenantId(), d.name(), d.wecomUserId(), d.active(), d.version() == null ? 1 : d.version());
+        staff.upsert(d.staffId(), d.tenantId(), d.name(), d.wecomUserId(), d.department(), d.active(), d.version() == null ? 1 : d.version());
     }
 }

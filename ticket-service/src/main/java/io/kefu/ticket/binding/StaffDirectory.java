@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The tenant's staff as auth announces them ({@code auth.staff.created.v1} / {@code updated.v1}):
- * their names, and the WeCom userid that binds a WeCom employee writing a staff command to a staff
+ * their names, department, and the WeCom userid that binds a WeCom employee writing a staff command to a staff
  * account. An older profile version never overwrites a newer one.
  */
 @Component
@@ -24,13 +24,14 @@ public class StaffDirectory {
         this.jdbc = jdbc;
     }
 
-    public void upsert(UUID id, UUID tenantId, String name, @Nullable String wecomUserId, boolean active, long version) {
+    public void upsert(UUID id, UUID tenantId, String name, @Nullable String wecomUserId, @Nullable String department, boolean active,
+            long version) {
         jdbc.sql("""
-                insert into staff (id, tenant_id, name, wecom_user_id, active, version) values (?, ?, ?, ?, ?, ?)
-                on conflict (id) do update set name = excluded.name, wecom_user_id = excluded.wecom_user_id, active = excluded.active,
-                                              version = excluded.version
+                insert into staff (id, tenant_id, name, wecom_user_id, department, active, version) values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (id) do update set name = excluded.name, wecom_user_id = excluded.wecom_user_id,
+                                              department = excluded.department, active = excluded.active, version = excluded.version
                 where staff.version <= excluded.version""")
-                .params(id, tenantId, name, wecomUserId, active, version).update();
+                .params(id, tenantId, name, wecomUserId, department, active, version).update();
     }
 
     public void deactivate(UUID id) {

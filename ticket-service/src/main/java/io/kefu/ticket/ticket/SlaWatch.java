@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Finds open tickets past an SLA target, records the breach once per target (history, event, the
- * provider's message) and escalates the ticket to the support staff if it was not already. Tickets
+ * provider's message, the support staff's alerts) and escalates the ticket to the support staff if it was not already. Tickets
  * are read with {@code for update skip locked} in the transaction that changes them, so two runs at
  * once split the work instead of doubling it; the breach flags make a re-run a no-op.
  */
@@ -29,14 +29,17 @@ class SlaWatch {
     private final Tickets tickets;
     private final SlaPolicy sla;
     private final EventPublisher events;
+    private final StaffAlerts alerts;
 
-    SlaWatch(JdbcClient jdbc, TicketRepository repository, HistoryRepository history, Tickets tickets, SlaPolicy sla, EventPublisher events) {
+    SlaWatch(JdbcClient jdbc, TicketRepository repository, HistoryRepository history, Tickets tickets, SlaPolicy sla, EventPublisher events,
+            StaffAlerts alerts) {
         this.jdbc = jdbc;
         this.repository = repository;
         this.history = history;
         this.tickets = tickets;
         this.sla = sla;
         this.events = events;
+        this.alerts = alerts;
     }
 
     /** One batch; returns the breaches recorded. */
@@ -73,6 +76,8 @@ class SlaWatch {
         if (!t.isEscalated()) {
             tickets.escalate(t, Operator.SYSTEM, "SLA " + target + " 超时（目标 " + goal.toMinutes() + " 分钟）", true);
         } else {
+            // Escalated before: the staff who have it hear of the missed target (escalating alerts them otherwise).
+            alerts.breached(t, target, goal.toMinutes());
             tickets.tell(t, "工单 SLA 超时：" + t.title, target + " 已超过目标 " + goal.toMinutes() + " 分钟。");
         }
         return 1;

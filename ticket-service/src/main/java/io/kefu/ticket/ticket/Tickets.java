@@ -53,10 +53,11 @@ public class Tickets {
     private final SlaPolicy sla;
     private final EventPublisher events;
     private final LiveProperties<TicketProperties> properties;
+    private final StaffAlerts alerts;
     private final Clock clock;
 
     Tickets(TicketRepository tickets, HistoryRepository history, Clients clients, Providers providers, Notices notices, SlaPolicy sla,
-            EventPublisher events, LiveProperties<TicketProperties> properties, Clock clock) {
+            EventPublisher events, LiveProperties<TicketProperties> properties, StaffAlerts alerts, Clock clock) {
         this.tickets = tickets;
         this.history = history;
         this.clients = clients;
@@ -65,6 +66,7 @@ public class Tickets {
         this.sla = sla;
         this.events = events;
         this.properties = properties;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -150,9 +152,13 @@ public class Tickets {
         escalate(ticket, operator(caller), why, false);
     }
 
-    /** Hands the ticket to the tenant's support staff: history, event (support is notified on it), provider's message. */
+    /**
+     * Hands the ticket to the tenant's support staff: history, event, the staff's alerts through push-service
+     * (after commit, once per staff member) and the provider's message.
+     */
     void escalate(Ticket ticket, Operator by, String reason, boolean automatic) {
         history.save(ticket.escalate(by, reason, properties.get().supportName(), clock.instant()));
+        alerts.escalated(ticket, reason, automatic);
         events.publish(new TicketEscalated(ticket.id, ticket.providerId, ticket.clientId, ticket.title, ticket.type.wire(), reason,
                 automatic, by.id(), ticket.updatedAt), ticket.tenantId.toString(), ticket.id.toString());
         tell(ticket, (automatic ? "工单已自动升级：" : "工单已升级：") + ticket.title,

@@ -21,6 +21,7 @@ class StaffEventsReadAuthSamplesTest {
         assertThat(created.tenantId()).isNotNull();
         assertThat(created.name()).isNotBlank();
         assertThat(created.wecomUserId()).isNotBlank();
+        assertThat(created.department()).isEqualTo("售后");
         assertThat(EventContracts.readSampleData(AUTH, "auth.staff.updated.v1", StaffProfile.class).version()).isEqualTo(2);
         assertThat(EventContracts.readSampleData(AUTH, "auth.staff.deactivated.v1", StaffDeactivated.class).staffId()).isNotNull();
     }
