@@ -155,10 +155,16 @@ public abstract class TicketItSupport {
     }
 
     protected Response call(String method, String path, @Nullable Object body, @Nullable String token) {
+        return call(method, path, body, token, Map.of());
+    }
+
+    /** A call with headers of its own (an integration key). */
+    protected Response call(String method, String path, @Nullable Object body, @Nullable String token, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         if (body != null) {
             request.header("Content-Type", "application/json").method(method,
                     HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)));

@@ -37,6 +37,8 @@ public final class AccessRules {
             path(HttpMethod.POST, "/api/auth/refresh"),
             path(HttpMethod.POST, "/api/staff/login"),
             path(HttpMethod.GET, "/.well-known/jwks.json"),
+            // The business's software reports usage with its tenant's integration key, not a token (ticket-service checks the key).
+            path(HttpMethod.POST, "/api/integration/customers/*/usage-signals"),
             path(null, "/callback/**"),
             path(null, "/ws/**"),
             path(null, "/actuator/health/**"),
@@ -80,6 +82,8 @@ public final class AccessRules {
                 // A chat customer reads and rates their own tickets, and reads their own projects (ticket-service scopes them).
                 .pathMatchers("/api/tickets", "/api/tickets/**", "/api/projects", "/api/projects/**")
                 .access(anyRole("provider", "agent", "customer"))
+                // The tenant's integration key is the admin's to create, read and delete (ticket-service).
+                .pathMatchers("/api/integration/**").access(anyRole("admin"))
                 .pathMatchers("/api/customers/**", "/api/messages/**", "/api/home/**")
                 .access(anyRole("provider", "agent"))
                 // The provider mini-program's chat (chat-service) and a chat customer's linking by phone (ticket-service).

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Usage the customer's software reports (through the business's backend, with an admin token):
+ * Usage the customer's software reports (through the business's backend, with the tenant's integration
+ * key or an admin token):
  * {@code login} (the customer used it), {@code feature} (a named feature was used), {@code ports}
  * (how many ports are in use now). Each batch recomputes the stored score and the last active time.
  */
@@ -39,9 +40,23 @@ public class UsageSignals {
         this.clock = clock;
     }
 
+    /** Signals reported with the tenant admin's token. */
     @Transactional
     public ScoreInfo record(Caller caller, UUID customerId, @Nullable List<Signal> signals) {
         caller.requireAdmin();
+        return store(caller, customerId, signals);
+    }
+
+    /**
+     * Signals reported by the business's software with the tenant's integration key: the key stands for
+     * its tenant's admin who made it, so a customer of another tenant is a 404 like any id not the caller's.
+     */
+    @Transactional
+    public ScoreInfo record(IntegrationKeys.Holder key, UUID customerId, @Nullable List<Signal> signals) {
+        return store(new Caller(key.createdBy(), key.tenantId(), Caller.Kind.STAFF, true), customerId, signals);
+    }
+
+    private ScoreInfo store(Caller caller, UUID customerId, @Nullable List<Signal> signals) {
         Clients.ClientRef client = clients.visible(caller, customerId);
         if (signals == null || signals.isEmpty() || signals.size() > 1000) {
             throw Inputs.invalid("signals", "between 1 and 1000 signals");
