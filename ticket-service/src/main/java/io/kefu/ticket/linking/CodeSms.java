@@ -1,21 +1,16 @@
 package io.kefu.ticket.linking;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.remote.RemoteCallKind;
 import io.kefu.common.remote.RemoteCallOutcome;
-import io.kefu.common.security.SecurityProperties;
+import io.kefu.ticket.push.PushInternal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Sends a linking code by SMS through push-service's {@code POST /internal/push/send}: a remote call
@@ -38,25 +33,14 @@ class CodeSms implements RemoteCallKind<CodeSms.Sms> {
     record Sms(UUID tenantId, UUID codeId, UUID templateId, String phone, @Nullable String sealedCode) {
     }
 
-    record PushSend(UUID tenantId, @com.fasterxml.jackson.annotation.JsonProperty("template_id") UUID templateId, String recipient,
-            Map<String, String> variables, int priority) {
-    }
-
-    private final RestClient push;
+    private final PushInternal push;
     private final LiveProperties<LinkProperties> properties;
     private final CodeSecrets secrets;
 
-    CodeSms(LiveProperties<LinkProperties> properties, LiveProperties<SecurityProperties> security, RestClient.Builder builder,
-            CodeSecrets secrets) {
-        this.secrets = secrets;
-        var factory = new JdkClientHttpRequestFactory();
-        factory.setReadTimeout(Duration.ofSeconds(5));
+    CodeSms(LiveProperties<LinkProperties> properties, PushInternal push, CodeSecrets secrets) {
         this.properties = properties;
-        // The URL and the internal token are read per call: both may change at run time.
-        this.push = builder.clone().requestFactory(factory).requestInterceptor((request, body, execution) -> {
-            request.getHeaders().set("X-Kefu-Internal-Token", security.get().internalToken());
-            return execution.execute(request, body);
-        }).build();
+        this.push = push;
+        this.secrets = secrets;
     }
 
     @Override
@@ -76,21 +60,8 @@ class CodeSms implements RemoteCallKind<CodeSms.Sms> {
         }
         // Opened here, in memory, for this one request; never logged (nor is the request body).
         String code = secrets.open(sms.sealedCode());
-        try {
-            push.post().uri(properties.get().pushUrl() + "/internal/push/send")
-                    .header("Idempotency-Key", "ticket-link-code:" + sms.codeId())
-                    .body(new PushSend(sms.tenantId(), sms.templateId(), sms.phone(), Map.of("code", code), 8))
-                    .retrieve().toBodilessEntity();
-            return RemoteCallOutcome.done();
-        } catch (RestClientResponseException e) {
-            HttpStatusCode status = e.getStatusCode();
-            // Only the status: push's answer (or the exception's message, which quotes it) might echo the
-            // variables, and the outcome is stored with the call.
-            if (status.is4xxClientError() && status.value() != 429) {
-                return RemoteCallOutcome.failed(String.valueOf(status.value()), "push-service refused the SMS");
-            }
-            return RemoteCallOutcome.retry(String.valueOf(status.value()), "push-service answered " + status.value());
-        }
+        return push.send(properties.get().pushUrl(), "ticket-link-code:" + sms.codeId(), sms.tenantId(), sms.templateId(), sms.phone(),
+                Map.of("code", code), 8, "the SMS");
     }
 
     @Override

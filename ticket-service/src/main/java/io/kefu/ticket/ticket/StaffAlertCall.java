@@ -1,22 +1,16 @@
 package io.kefu.ticket.ticket;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.remote.RemoteCallKind;
 import io.kefu.common.remote.RemoteCallOutcome;
-import io.kefu.common.security.SecurityProperties;
 import io.kefu.ticket.linking.LinkProperties;
+import io.kefu.ticket.push.PushInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientResponseException;
 
 /**
  * One alert to one support staff member through push-service's {@code POST /internal/push/send} (the
@@ -34,22 +28,12 @@ class StaffAlertCall implements RemoteCallKind<StaffAlertCall.Alert> {
     record Alert(UUID tenantId, UUID templateId, String recipient, Map<String, String> variables, int priority, String key) {
     }
 
-    record PushSend(UUID tenantId, @JsonProperty("template_id") UUID templateId, String recipient, Map<String, String> variables,
-            int priority) {
-    }
-
-    private final RestClient push;
+    private final PushInternal push;
     private final LiveProperties<LinkProperties> links;
 
-    StaffAlertCall(LiveProperties<LinkProperties> links, LiveProperties<SecurityProperties> security, RestClient.Builder builder) {
+    StaffAlertCall(LiveProperties<LinkProperties> links, PushInternal push) {
         this.links = links;
-        var factory = new JdkClientHttpRequestFactory();
-        factory.setReadTimeout(Duration.ofSeconds(5));
-        // The URL and the internal token are read per call: both may change at run time.
-        this.push = builder.clone().requestFactory(factory).requestInterceptor((request, body, execution) -> {
-            request.getHeaders().set("X-Kefu-Internal-Token", security.get().internalToken());
-            return execution.execute(request, body);
-        }).build();
+        this.push = push;
     }
 
     @Override
@@ -64,20 +48,8 @@ class StaffAlertCall implements RemoteCallKind<StaffAlertCall.Alert> {
 
     @Override
     public RemoteCallOutcome call(Alert alert, Attempt attempt) {
-        try {
-            push.post().uri(links.get().pushUrl() + "/internal/push/send")
-                    .header("Idempotency-Key", "ticket-staff-alert:" + alert.key())
-                    .body(new PushSend(alert.tenantId(), alert.templateId(), alert.recipient(), alert.variables(), alert.priority()))
-                    .retrieve().toBodilessEntity();
-            return RemoteCallOutcome.done();
-        } catch (RestClientResponseException e) {
-            HttpStatusCode status = e.getStatusCode();
-            if (status.is4xxClientError() && status.value() != 429) {
-                return RemoteCallOutcome.failed(String.valueOf(status.value()), "push-service refused the alert: "
-                        + abbreviate(e.getResponseBodyAsString()));
-            }
-            return RemoteCallOutcome.retry(String.valueOf(status.value()), "push-service answered " + status.value());
-        }
+        return push.send(links.get().pushUrl(), "ticket-staff-alert:" + alert.key(), alert.tenantId(), alert.templateId(), alert.recipient(),
+                alert.variables(), alert.priority(), "the alert");
     }
 
     @Override
@@ -92,9 +64,5 @@ class StaffAlertCall implements RemoteCallKind<StaffAlertCall.Alert> {
     @Override
     public LostOutcome whenOutcomeLost() {
         return LostOutcome.RESEND;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 }
