@@ -31,6 +31,8 @@ class TicketListBenchmark extends TicketItSupport {
     static final int TICKETS = 200_000;
     static final int WARMUP = Integer.getInteger("kefu.bench.warmup", 50);
     static final int SAMPLES = Integer.getInteger("kefu.bench.samples", 300);
+    /** {@code -Dkefu.bench.without-trigram=true}: the keyword searches as they were before V15, on the same code and data. */
+    static final boolean WITHOUT_TRIGRAM = Boolean.getBoolean("kefu.bench.without-trigram");
 
     @Test
     void listEndpointsWithTenThousandCustomersAndTwoHundredThousandTickets() throws Exception {
@@ -64,6 +66,9 @@ class TicketListBenchmark extends TicketItSupport {
         endpoints.put("provider GET /api/tickets?page=500", new Object[] {"/api/tickets?page=500&pageSize=20", tokenA});
         endpoints.put("provider GET /api/tickets?status=processing", new Object[] {"/api/tickets?status=processing", tokenA});
         endpoints.put("provider GET /api/tickets?keyword=登录", new Object[] {"/api/tickets?keyword=%E7%99%BB%E5%BD%95", tokenA});
+        endpoints.put("provider GET /api/tickets?keyword=报表导出", new Object[] {"/api/tickets?keyword=%E6%8A%A5%E8%A1%A8%E5%AF%BC%E5%87%BA", tokenA});
+        endpoints.put("staff    GET /api/tickets?keyword=导出失败 #1234", new Object[] {"/api/tickets?keyword=%E5%AF%BC%E5%87%BA%E5%A4%B1%E8%B4%A5%20%231234", admin});
+        endpoints.put("staff    GET /api/customers?keyword=1390000777", new Object[] {"/api/customers?keyword=1390000777", admin});
         endpoints.put("provider GET /api/customers/{id}/tickets", new Object[] {"/api/customers/" + someCustomer + "/tickets", tokenA});
         endpoints.put("provider GET /api/messages", new Object[] {"/api/messages?page=1&pageSize=20", tokenA});
         endpoints.put("provider GET /api/messages?page=50", new Object[] {"/api/messages?page=50&pageSize=20", tokenA});
@@ -73,11 +78,15 @@ class TicketListBenchmark extends TicketItSupport {
         report.append("ticket-service list benchmark: ").append(CUSTOMERS).append(" customers, ").append(TICKETS).append(" tickets, ")
                 .append(PROVIDERS).append(" providers in one tenant; seeded in ").append(seedMillis).append(" ms; ").append(SAMPLES)
                 .append(" sequential requests each after ").append(WARMUP).append(" warm-up\n");
+        if (WITHOUT_TRIGRAM) {
+            report.append("trigram indexes dropped after seeding (the plans before V15)\n");
+        }
         report.append("load average before: ").append(loadAverage()).append('\n');
         report.append(String.format("%-58s %8s %8s %8s %8s %8s%n", "endpoint", "p50 ms", "p95 ms", "p99 ms", "max ms", "total"));
         for (var e : endpoints.entrySet()) {
             String path = (String) e.getValue()[0];
-            String token = (String) e.getValue()[1];
+            // A fresh token per endpoint: on a loaded machine the whole run outlasts the tokens made before the seed.
+            String token = e.getValue()[1] == admin ? staff(tenant, "admin", "supervisor", "agent") : provider(providerA, tenant);
             for (int i = 0; i < WARMUP; i++) {
                 call("GET", path, null, token);
             }
@@ -135,6 +144,9 @@ class TicketListBenchmark extends TicketItSupport {
                 select gen_random_uuid(), ?, (?::uuid[])[1 + i % ?], (array['system_notification','customer_alert','ticket_update'])[1 + i % 3],
                        '消息 ' || i, '内容 ' || i, case when i % 3 = 0 then 'unread' else 'read' end, now() - i * interval '1 minute'
                 from generate_series(1, 20000) as i""", tenant, ids, ids.length);
+        if (WITHOUT_TRIGRAM) {
+            jdbc.execute("drop index ticket_title_trgm, client_name_trgm, client_contact_trgm, client_phone_trgm");
+        }
         // A steady-state table, as autovacuum leaves it: statistics, and the visibility map set so that
         // counts and page ids can come from the covering indexes alone (index-only scans).
         jdbc.execute("vacuum (analyze) client");
@@ -176,6 +188,26 @@ class TicketListBenchmark extends TicketItSupport {
                 select n.* from (select id, created_at from notice where tenant_id = %s and provider_id = %s
                 order by created_at desc, id limit 20 offset 980) page join notice n on n.id = page.id order by page.created_at desc, page.id"""
                 .formatted(tenantId, providerId));
+        // Keyword searches (V15's trigram indexes): the count and the page, as the lists issue them.
+        String providerTickets = "t.tenant_id = %s and t.provider_id = %s".formatted(tenantId, providerId);
+        for (String[] search : List.of(new String[] {"provider tickets keyword=登录", providerTickets, "登录"},
+                new String[] {"provider tickets keyword=报表导出", providerTickets, "报表导出"},
+                new String[] {"staff tickets keyword=导出失败 #1234", "t.tenant_id = " + tenantId, "导出失败 #1234"})) {
+            String where = search[1] + " and t.title ilike '%" + search[2] + "%'";
+            statements.put(search[0] + " count", "select count(*) from ticket t where " + where);
+            statements.put(search[0] + " page", """
+                    select t.*, c.name as client_name from (select t.id, t.created_at from ticket t where %s
+                    order by t.created_at desc, t.id limit 20 offset 0) page join ticket t on t.id = page.id
+                    left join client c on c.id = t.client_id order by page.created_at desc, page.id""".formatted(where));
+        }
+        for (String keyword : List.of("客户77", "1390000777")) {
+            String where = "c.tenant_id = %s and (c.name ilike '%%%s%%' or c.contact_person ilike '%%%s%%' or c.phone like '%%%s%%')"
+                    .formatted(tenantId, keyword, keyword, keyword);
+            statements.put("staff customers keyword=" + keyword + " count", "select count(*) from client c where " + where);
+            statements.put("staff customers keyword=" + keyword + " page", """
+                    select c.* from (select c.id, c.created_at from client c where %s order by c.created_at desc, c.id limit 20 offset 0) page
+                    join client c on c.id = page.id order by page.created_at desc, page.id""".formatted(where));
+        }
         StringBuilder out = new StringBuilder("\nplans (explain analyze, buffers):\n");
         statements.forEach((name, sql) -> {
             out.append("-- ").append(name).append('\n');
