@@ -87,15 +87,17 @@ public class Inbox {
             sql.append(" on conflict (consumer, event_id) do nothing returning event_id");
             Set<String> fresh = new HashSet<>(jdbc.queryForList(sql.toString(), String.class, args.toArray()));
             List<Refused> out = new ArrayList<>();
+            boolean open = false;
             for (EventEnvelope event : events) {
                 if (!fresh.remove(event.id())) {
                     continue; // processed before, or twice in this batch
                 }
-                // SQL savepoints on the transaction's connection: they need no nested-transaction support of the manager (JPA's has none)
-                jdbc.execute("savepoint kefu_inbox_event");
+                // SQL savepoints on the transaction's connection: they need no nested-transaction support of the manager (JPA's has
+                // none). The previous event's is released in the same round trip (one per event, not two); the commit releases the last.
+                jdbc.execute(open ? "release savepoint kefu_inbox_event; savepoint kefu_inbox_event" : "savepoint kefu_inbox_event");
+                open = true;
                 try {
                     effect.run(event);
-                    jdbc.execute("release savepoint kefu_inbox_event");
                 } catch (io.kefu.common.event.MalformedEventException e) {
                     jdbc.execute("rollback to savepoint kefu_inbox_event");
                     jdbc.update("delete from kefu_inbox where consumer = ? and event_id = ?", consumer, event.id());
