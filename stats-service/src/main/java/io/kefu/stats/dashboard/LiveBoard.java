@@ -2,14 +2,20 @@ package io.kefu.stats.dashboard;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.kefu.stats.metric.Agents;
+import io.kefu.stats.metric.ChangedFacts;
 import io.kefu.stats.metric.FactsChanged;
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.RBatch;
 import org.redisson.api.RMap;
 import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.springframework.stereotype.Component;
@@ -43,18 +49,34 @@ class LiveBoard {
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void changed(FactsChanged change) {
-        if (change.conversationId() != null) {
-            RScoredSortedSet<String> waiting = waiting(change.tenantId());
-            if (change.waitingSince() != null) {
-                waiting.add(change.waitingSince().toEpochMilli(), change.conversationId().toString());
-            } else {
-                waiting.remove(change.conversationId().toString());
+        changed(new ChangedFacts(List.of(change)));
+    }
+
+    /** A batch's changes: one Redis pipeline (sets, hashes, then one topic message per tenant), not a round trip per change. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void changed(ChangedFacts all) {
+        if (all.changes().isEmpty()) {
+            return;
+        }
+        RBatch batch = redis.createBatch();
+        Set<UUID> tenants = new LinkedHashSet<>();
+        for (FactsChanged change : all.changes()) {
+            if (change.conversationId() != null) {
+                RScoredSortedSetAsync<String> waiting = batch.getScoredSortedSet(key(change.tenantId(), "waiting"), StringCodec.INSTANCE);
+                if (change.waitingSince() != null) {
+                    waiting.addAsync(change.waitingSince().toEpochMilli(), change.conversationId().toString());
+                } else {
+                    waiting.removeAsync(change.conversationId().toString());
+                }
             }
+            if (change.staffId() != null && change.agentStatus() != null) {
+                batch.<String, String>getMap(key(change.tenantId(), "agents"), StringCodec.INSTANCE).fastPutAsync(change.staffId().toString(),
+                        change.agentStatus());
+            }
+            tenants.add(change.tenantId());
         }
-        if (change.staffId() != null && change.agentStatus() != null) {
-            statuses(change.tenantId()).fastPut(change.staffId().toString(), change.agentStatus());
-        }
-        redis.getTopic(TOPIC, StringCodec.INSTANCE).publishAsync(change.tenantId().toString());
+        tenants.forEach(tenant -> batch.getTopic(TOPIC, StringCodec.INSTANCE).publishAsync(tenant.toString()));
+        batch.execute();
     }
 
     Gauges gauges(UUID tenant, Instant now) {

@@ -58,17 +58,19 @@ class KbAiIngest {
                         UUID conversation = required(d.conversationId(), "conversationId", e);
                         Instant at = required(d.sentAt(), "sentAt", e);
                         String answer = required(d.answerId(), "answerId", e).toString();
-                        record(measurements, conversations, e, Metric.AI_AUTO_ANSWERED, answer, at, 1, true, conversation, null);
-                        record(measurements, conversations, e, Metric.KB_HIT, answer, at, 1, true, conversation, null);
+                        ConversationRow row = conversations.lockForMeasure(tenant(e), conversation);
+                        record(measurements, row, e, Metric.AI_AUTO_ANSWERED, answer, at, 1, true, conversation, null);
+                        record(measurements, row, e, Metric.KB_HIT, answer, at, 1, true, conversation, null);
                     }
                 })
                 .on("kb.answer.drafted.v1", AnswerDrafted.class, (d, e) -> {
                     UUID conversation = required(d.conversationId(), "conversationId", e);
                     Instant at = required(d.draftedAt(), "draftedAt", e);
                     String answer = required(d.answerId(), "answerId", e).toString();
-                    record(measurements, conversations, e, Metric.AI_DRAFTED, answer, at, 1, false, conversation, null);
                     boolean hit = required(d.kbHit(), "kbHit", e);
-                    record(measurements, conversations, e, Metric.KB_HIT, answer, at, hit ? 1 : 0, hit, conversation, null);
+                    ConversationRow row = conversations.lockForMeasure(tenant(e), conversation);
+                    record(measurements, row, e, Metric.AI_DRAFTED, answer, at, 1, false, conversation, null);
+                    record(measurements, row, e, Metric.KB_HIT, answer, at, hit ? 1 : 0, hit, conversation, null);
                 })
                 .on("kb.answer.reviewed.v1", AnswerReviewed.class, (d, e) -> {
                     String verdict = required(d.verdict(), "verdict", e);
@@ -77,7 +79,8 @@ class KbAiIngest {
                     String answer = required(d.answerId(), "answerId", e).toString();
                     if (JUDGEMENTS.contains(verdict)) {
                         boolean asIs = verdict.equals("sent_as_is");
-                        record(measurements, conversations, e, Metric.AI_ACCURACY, answer, at, asIs ? 1 : 0, asIs, conversation, d.reviewerId());
+                        record(measurements, conversations.lockForMeasure(tenant(e), conversation), e, Metric.AI_ACCURACY, answer, at,
+                                asIs ? 1 : 0, asIs, conversation, d.reviewerId());
                     } else if (!verdict.equals("timed_out") && !verdict.equals("window_closing")) {
                         throw new MalformedEventException(e.type() + " " + e.id() + " has an unknown verdict: " + verdict, null);
                     }
@@ -90,14 +93,15 @@ class KbAiIngest {
                         boolean hit = Boolean.TRUE.equals(d.kbHit());
                         // keyed by the event: a hand-off at the question may carry no answer id
                         String key = d.answerId() != null ? d.answerId().toString() : e.id();
-                        record(measurements, conversations, e, Metric.KB_HIT, key, at, hit ? 1 : 0, hit, conversation, null);
+                        record(measurements, conversations.lockForMeasure(tenant(e), conversation), e, Metric.KB_HIT, key, at, hit ? 1 : 0,
+                                hit, conversation, null);
                     }
                 });
     }
 
-    private static void record(Measurements measurements, Conversations conversations, EventEnvelope e, Metric metric, String key, Instant at,
+    /** An observation with the conversation's dimensions, read under its row lock (one look-up per event). */
+    private static void record(Measurements measurements, ConversationRow row, EventEnvelope e, Metric metric, String key, Instant at,
             double value, boolean good, UUID conversation, @Nullable UUID agent) {
-        ConversationRow row = conversations.lockForMeasure(tenant(e), conversation);
         measurements.record(tenant(e), new Measure(metric, key, at, value, good, conversation, agent, row.groupName(), row.channel()));
     }
 

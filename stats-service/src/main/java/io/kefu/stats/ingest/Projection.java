@@ -10,6 +10,7 @@ import io.kefu.common.event.EventEnvelope;
 import io.kefu.common.event.EventHandlers;
 import io.kefu.common.event.EventJson;
 import io.kefu.common.event.MalformedEventException;
+import io.kefu.stats.metric.Deferred;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import tools.jackson.core.JacksonException;
@@ -34,7 +35,8 @@ final class Projection {
             if (data == null) {
                 throw new MalformedEventException(envelope.type() + " " + envelope.id() + " has no data", null);
             }
-            handler.handle(data, envelope);
+            T read = data;
+            Deferred.event(() -> handler.handle(read, envelope));
         }
     }
 
@@ -78,10 +80,11 @@ final class Projection {
     }
 
     private static <T> void add(EventHandlers.Builder builder, String type, Route<T> route, StoredEvents stored) {
-        builder.on(type, route.dataType(), (data, envelope) -> {
+        // what the event defers (its stored row, its figures) is kept only if it was not refused
+        builder.on(type, route.dataType(), (data, envelope) -> Deferred.event(() -> {
             stored.store(envelope, tenant(envelope));
             route.handler().handle(data, envelope);
-        });
+        }));
     }
 
     static UUID tenant(EventEnvelope envelope) {

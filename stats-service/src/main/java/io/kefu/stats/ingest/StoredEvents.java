@@ -1,14 +1,16 @@
 package io.kefu.stats.ingest;
 
-import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import io.kefu.common.event.EventEnvelope;
 import io.kefu.common.event.EventJson;
+import io.kefu.stats.metric.Deferred;
 import io.kefu.stats.metric.Tenants;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -29,14 +31,33 @@ class StoredEvents {
         this.clock = clock;
     }
 
+    /** The batch's events, stored with one statement just before its commit, in the order they ran (a replay's order). */
+    private final Deferred<List<String[]>> pending = new Deferred<>(0, ArrayList::new, this::insert);
+
     void store(EventEnvelope envelope, UUID tenant) {
         tenants.seen(tenant, envelope.time());
+        String[] row = {envelope.id(), tenant.toString(), envelope.type(), envelope.time().toString(), envelope.subject(),
+                EventJson.mapper().writeValueAsString(envelope.data()), clock.instant().toString()};
+        pending.add(rows -> rows.add(row));
+    }
+
+    private void insert(List<String[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Object[] columns = new Object[7];
+        for (int c = 0; c < columns.length; c++) {
+            int column = c;
+            columns[c] = new SqlArrayValue("text", rows.stream().map(r -> r[column]).toArray());
+        }
         jdbc.sql("""
                 insert into stored_event (event_id, tenant_id, type, occurred_at, subject, data, received_at)
-                values (?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (event_id) do nothing""")
-                .params(envelope.id(), tenant, envelope.type(), Timestamp.from(envelope.time()), envelope.subject(),
-                        EventJson.mapper().writeValueAsString(envelope.data()), Timestamp.from(clock.instant()))
-                .update();
+                select id, t, type, at, subject, data::jsonb, received
+                from unnest(?::text[], ?::uuid[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[])
+                  with ordinality as v(id, t, type, at, subject, data, received, n)
+                order by n
+                on conflict (event_id) do nothing""")
+                .params(columns).update();
     }
 
     List<Stored> ofTenant(UUID tenant) {

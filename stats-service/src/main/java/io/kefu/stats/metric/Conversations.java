@@ -4,7 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.kefu.common.config.LiveProperties;
@@ -28,6 +32,9 @@ public class Conversations {
     private final ApplicationEventPublisher spring;
     private final LiveProperties<StatsProperties> properties;
 
+    /** Conversations (→ tenant) whose measures this transaction's events changed. */
+    private final Deferred<Map<UUID, UUID>> dirty = new Deferred<>(30, LinkedHashMap::new, this::refreshAll);
+
     private record WithHours(ConversationRow row, @Nullable String hours) {
     }
 
@@ -46,14 +53,14 @@ public class Conversations {
                   opened_at = case when ended_at is not null and :at > ended_at then opened_at else least(opened_at, :at) end
                 where conversation_id = :id""")
                 .param("customer", customer).param("channel", channel).param("at", ts(startedAt)).param("id", conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void aiRequested(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
         ensure(tenant, conversation);
         jdbc.sql("update conversation set customer_id = coalesce(customer_id, ?), ai_requested_at = least(ai_requested_at, ?) where conversation_id = ?")
                 .params(customer, ts(at), conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     /** kb-ai handed the conversation to a person (the first time counts). */
@@ -61,7 +68,7 @@ public class Conversations {
         ensure(tenant, conversation);
         jdbc.sql("update conversation set customer_id = coalesce(customer_id, ?), ai_handed_off_at = least(ai_handed_off_at, ?) where conversation_id = ?")
                 .params(customer, ts(at), conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void queued(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String group, Instant enqueuedAt) {
@@ -70,7 +77,7 @@ public class Conversations {
                 update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
                   queued_at = least(queued_at, ?) where conversation_id = ?""")
                 .params(customer, group, ts(enqueuedAt), conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void assigned(UUID tenant, UUID conversation, @Nullable UUID customer, UUID agent, @Nullable String group, @Nullable Long waitedSeconds,
@@ -82,21 +89,21 @@ public class Conversations {
                   waited_seconds = case when assigned_at is null or ? < assigned_at then ? else waited_seconds end,
                   assigned_at = least(assigned_at, ?) where conversation_id = ?""")
                 .params(customer, group, ts(at), agent, ts(at), waitedSeconds, ts(at), conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void transferred(UUID tenant, UUID conversation, @Nullable UUID toAgent, @Nullable String toGroup) {
         ensure(tenant, conversation);
         jdbc.sql("update conversation set agent_id = coalesce(?, agent_id), group_name = coalesce(?, group_name) where conversation_id = ?")
                 .params(toAgent, toGroup, conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void humanReplied(UUID tenant, UUID conversation, UUID messageId, @Nullable UUID agent, Instant at) {
         ensure(tenant, conversation);
         jdbc.sql("insert into human_reply (conversation_id, message_id, agent_id, sent_at) values (?, ?, ?, ?) on conflict do nothing")
                 .params(conversation, messageId, agent, ts(at)).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void ended(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable UUID agent, @Nullable String reason,
@@ -109,7 +116,7 @@ public class Conversations {
                   ended_at = greatest(ended_at, :ended) where conversation_id = :id""")
                 .param("customer", customer).param("started", startedAt == null ? null : ts(startedAt)).param("ended", ts(endedAt))
                 .param("agent", agent).param("reason", reason).param("id", conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     public void rated(UUID tenant, UUID conversation, @Nullable UUID agent, int rating, Instant ratedAt) {
@@ -119,7 +126,7 @@ public class Conversations {
                   rated_agent_id = case when rated_at is null or ? >= rated_at then ? else rated_agent_id end,
                   rated_at = greatest(rated_at, ?) where conversation_id = ?""")
                 .params(ts(ratedAt), rating, ts(ratedAt), agent, ts(ratedAt), conversation).update();
-        refresh(conversation);
+        refresh(tenant, conversation);
     }
 
     /**
@@ -156,6 +163,9 @@ public class Conversations {
      * (or a replay of the tenant, which applies the events in the order they were stored).
      */
     public void tenantHours(UUID tenant, @Nullable String hours, long version) {
+        // conversations changed before the hours (a replay runs a tenant's events in one transaction) are measured with the old ones
+        measurements.flushRecorded();
+        dirty.flushNow();
         jdbc.sql("""
                 insert into tenant_hours (tenant_id, business_hours, version) values (?, ?, ?)
                 on conflict (tenant_id) do update set business_hours = excluded.business_hours, version = excluded.version
@@ -167,22 +177,44 @@ public class Conversations {
         jdbc.sql("insert into conversation (conversation_id, tenant_id) values (?, ?) on conflict do nothing").params(conversation, tenant).update();
     }
 
-    private void refresh(UUID conversation) {
-        // the tenant's business hours come with the row (one round trip): the business-hours values use the hours known now
-        WithHours found = jdbc.sql("""
+    /**
+     * The conversation's measures are re-derived once per batch, just before its commit, from the row as the batch's
+     * events left it ({@link ConversationMeasures} is a pure function of the row, so once at the end gives what once
+     * per event gave): one read of the batch's rows, one of their replies, three statements for their measurements.
+     */
+    private void refresh(UUID tenant, UUID conversation) {
+        dirty.add(pending -> pending.put(conversation, tenant));
+    }
+
+    private void refreshAll(Map<UUID, UUID> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        // the tenant's business hours come with the rows: the business-hours values use the hours known now
+        List<WithHours> found = jdbc.sql("""
                 select c.*, h.business_hours from conversation c left join tenant_hours h on h.tenant_id = c.tenant_id
-                where c.conversation_id = ? for update of c""").param(conversation)
-                .query((rs, i) -> new WithHours(row(rs, i), rs.getString("business_hours"))).single();
-        ConversationRow row = found.row();
-        BusinessHours hours = BusinessHours.parse(found.hours());
-        List<HumanReply> replies = jdbc.sql("select message_id, agent_id, sent_at from human_reply where conversation_id = ?").param(conversation)
-                .query((rs, i) -> new HumanReply(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()))
+                where c.conversation_id = any(?::uuid[]) order by c.conversation_id for update of c""")
+                .param(Measurements.array(pending.keySet().stream().map(UUID::toString).toList()))
+                .query((rs, i) -> new WithHours(row(rs, i), rs.getString("business_hours"))).list();
+        Map<UUID, List<HumanReply>> replies = new HashMap<>();
+        jdbc.sql("select conversation_id, message_id, agent_id, sent_at from human_reply where conversation_id = any(?::uuid[])")
+                .param(Measurements.array(pending.keySet().stream().map(UUID::toString).toList()))
+                .query((rs, i) -> replies.computeIfAbsent(rs.getObject(1, UUID.class), c -> new ArrayList<>())
+                        .add(new HumanReply(rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getTimestamp(4).toInstant())))
                 .list();
-        measurements.replaceConversation(row.tenantId(), conversation, ConversationMeasures.derive(row, replies, hours,
-                properties.get().zoneOf(row.tenantId())));
-        measurements.alignDimensions(row.tenantId(), conversation, row.groupName(), row.channel());
-        boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
-        spring.publishEvent(new FactsChanged(row.tenantId(), conversation, waiting ? row.queuedAt() : null, null, null));
+        List<Measurements.ConversationObservations> observations = new ArrayList<>();
+        List<FactsChanged> changes = new ArrayList<>();
+        for (WithHours f : found) {
+            ConversationRow row = f.row();
+            List<Measure> derived = ConversationMeasures.derive(row, replies.getOrDefault(row.conversationId(), List.of()),
+                    BusinessHours.parse(f.hours()), properties.get().zoneOf(row.tenantId()));
+            observations.add(new Measurements.ConversationObservations(row.tenantId(), row.conversationId(), derived, row.groupName(), row.channel()));
+            boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
+            changes.add(new FactsChanged(row.tenantId(), row.conversationId(), waiting ? row.queuedAt() : null, null, null));
+        }
+        measurements.replaceConversations(observations);
+        // the live board sets its Redis counters for the whole batch in one pipeline, after the commit
+        spring.publishEvent(new ChangedFacts(changes));
     }
 
     static ConversationRow row(ResultSet rs, int i) throws SQLException {

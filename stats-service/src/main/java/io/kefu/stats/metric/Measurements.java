@@ -4,8 +4,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +16,9 @@ import java.util.UUID;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.stats.StatsProperties;
 import org.springframework.context.ApplicationEventPublisher;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -37,66 +41,139 @@ public class Measurements {
         this.spring = spring;
     }
 
-    void replaceConversation(UUID tenant, UUID conversation, List<Measure> measures) {
-        Set<Instant> touched = new HashSet<>(jdbc.sql("delete from measurement where conversation_id = :c and metric in (:metrics) returning at")
-                .param("c", conversation).param("metrics", Metric.PER_CONVERSATION).query((rs, i) -> rs.getTimestamp(1).toInstant()).list());
-        for (Measure m : measures) {
-            insert(tenant, m, false);
-            touched.add(m.at());
+    /** A conversation's re-derived observations (of {@link Metric#PER_CONVERSATION}) and its current dimensions. */
+    record ConversationObservations(UUID tenant, UUID conversation, List<Measure> measures, @Nullable String group, @Nullable String channel) {
+    }
+
+    /** A key's (a ticket's, a push message's) re-derived observations. */
+    public record KeyedMeasures(UUID tenant, String key, List<Measure> measures) {
+    }
+
+    private final Deferred<Map<String, Object[]>> recorded = new Deferred<>(10, LinkedHashMap::new, this::insertRecorded);
+
+    /**
+     * Replaces the per-conversation observations of these conversations by those re-derived from their facts, then
+     * gives the event-keyed observations of each (an AI question, a KB answer) the conversation's group and channel:
+     * whichever of chat's, routing's and kb-ai's queues delivered first, they end with the same dimensions (and a replay
+     * gives the same rollups). Three statements for a whole batch; the caller holds each conversation's row lock.
+     */
+    void replaceConversations(List<ConversationObservations> all) {
+        if (all.isEmpty()) {
+            return;
         }
-        reopenDays(tenant, touched);
+        Map<UUID, Set<Instant>> touched = new HashMap<>();
+        jdbc.sql("delete from measurement where conversation_id = any(?::uuid[]) and metric = any(?::text[]) returning tenant_id, at")
+                .params(array(all.stream().map(c -> c.conversation().toString()).toList()), array(List.copyOf(Metric.PER_CONVERSATION)))
+                .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
+                .list();
+        List<Object[]> rows = new ArrayList<>();
+        for (ConversationObservations c : all) {
+            for (Measure m : c.measures()) {
+                rows.add(row(c.tenant(), m));
+                touched.computeIfAbsent(c.tenant(), t -> new HashSet<>()).add(m.at());
+            }
+        }
+        insert(rows, false);
+        jdbc.sql("""
+                update measurement m set group_name = v.g, channel = v.ch from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as v(c, t, g, ch)
+                where m.conversation_id = v.c and m.tenant_id = v.t and m.metric <> all(?::text[]) and m.metric not like 'ticket.%'
+                  and (m.group_name is distinct from v.g or m.channel is distinct from v.ch) returning m.tenant_id, m.at""")
+                .params(array(all.stream().map(c -> c.conversation().toString()).toList()), array(all.stream().map(c -> c.tenant().toString()).toList()),
+                        array(all.stream().map(ConversationObservations::group).toList()), array(all.stream().map(ConversationObservations::channel).toList()),
+                        array(List.copyOf(Metric.PER_CONVERSATION)))
+                .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
+                .list();
+        touched.forEach(this::reopenDays);
     }
 
     /**
-     * Replaces the observations of these metrics under one key (a ticket, a push message) by those re-derived
-     * from its current facts: redelivered or reordered events give the same rows.
+     * Replaces the observations of these metrics under each key (a ticket, a push message) by those re-derived from its
+     * current facts: redelivered or reordered events give the same rows. Two statements for a whole batch.
      */
-    public void replaceKeyed(UUID tenant, String key, Set<Metric> metrics, List<Measure> measures) {
-        Set<Instant> touched = new HashSet<>(jdbc.sql("delete from measurement where tenant_id = :t and key = :k and metric in (:metrics) returning at")
-                .param("t", tenant).param("k", key).param("metrics", metrics.stream().map(Metric::code).toList())
-                .query((rs, i) -> rs.getTimestamp(1).toInstant()).list());
-        for (Measure m : measures) {
-            insert(tenant, m, false);
-            touched.add(m.at());
+    public void replaceKeyed(Set<Metric> metrics, List<KeyedMeasures> all) {
+        if (all.isEmpty()) {
+            return;
         }
-        reopenDays(tenant, touched);
+        Map<UUID, Set<Instant>> touched = new HashMap<>();
+        jdbc.sql("""
+                delete from measurement m using unnest(?::uuid[], ?::text[]) as v(t, k)
+                where m.tenant_id = v.t and m.key = v.k and m.metric = any(?::text[]) returning m.tenant_id, m.at""")
+                .params(array(all.stream().map(k -> k.tenant().toString()).toList()), array(all.stream().map(KeyedMeasures::key).toList()),
+                        array(metrics.stream().map(Metric::code).toList()))
+                .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
+                .list();
+        List<Object[]> rows = new ArrayList<>();
+        for (KeyedMeasures k : all) {
+            for (Measure m : k.measures()) {
+                rows.add(row(k.tenant(), m));
+                touched.computeIfAbsent(k.tenant(), t -> new HashSet<>()).add(m.at());
+            }
+        }
+        insert(rows, false);
+        touched.forEach(this::reopenDays);
         // a ticket's or a push message's figures changed: the live streams push the tenant's board (after commit)
-        spring.publishEvent(new FactsChanged(tenant, null, null, null, null));
+        all.stream().map(KeyedMeasures::tenant).distinct().forEach(t -> spring.publishEvent(new FactsChanged(t, null, null, null, null)));
     }
 
     /**
-     * Gives the observations of a conversation that are keyed by an event (an AI question, a KB answer) the
-     * conversation's current group and channel: whichever of chat's, routing's and kb-ai's queues delivered
-     * first, they end with the same dimensions (and a replay gives the same rollups).
+     * An observation keyed by its event: a redelivered event (or a replay) leaves it as it is. Inserted with the
+     * batch's others just before its commit, before the conversations' dimensions are aligned.
      */
-    void alignDimensions(UUID tenant, UUID conversation, @org.jspecify.annotations.Nullable String group,
-            @org.jspecify.annotations.Nullable String channel) {
-        Set<Instant> touched = new HashSet<>(jdbc.sql("""
-                update measurement set group_name = :group, channel = :channel
-                where conversation_id = :c and tenant_id = :t and metric not in (:perConversation) and metric not like 'ticket.%'
-                  and (group_name is distinct from :group or channel is distinct from :channel) returning at""")
-                .param("group", group).param("channel", channel).param("c", conversation).param("t", tenant)
-                .param("perConversation", Metric.PER_CONVERSATION).query((rs, i) -> rs.getTimestamp(1).toInstant()).list());
-        reopenDays(tenant, touched);
-    }
-
-    /** An observation keyed by its event: a redelivered event (or a replay) leaves it as it is. */
     public void record(UUID tenant, Measure m) {
-        if (insert(tenant, m, true)) {
-            reopenDays(tenant, Set.of(m.at()));
-            spring.publishEvent(new FactsChanged(tenant, null, null, null, null));
-        }
+        recorded.add(pending -> pending.putIfAbsent(tenant + "/" + m.metric().code() + "/" + m.key(), row(tenant, m)));
     }
 
-    private boolean insert(UUID tenant, Measure m, boolean ignoreExisting) {
+    /** Inserts the event-keyed observations recorded so far in this transaction (before a replay changes the business hours). */
+    void flushRecorded() {
+        recorded.flushNow();
+    }
+
+    private void insertRecorded(Map<String, Object[]> pending) {
+        Map<UUID, Set<Instant>> touched = new HashMap<>();
+        for (Object[] inserted : insert(List.copyOf(pending.values()), true)) {
+            touched.computeIfAbsent((UUID) inserted[0], t -> new HashSet<>()).add((Instant) inserted[1]);
+        }
+        touched.forEach((tenant, instants) -> {
+            reopenDays(tenant, instants);
+            spring.publishEvent(new FactsChanged(tenant, null, null, null, null));
+        });
+    }
+
+    private static Object[] row(UUID tenant, Measure m) {
+        return new Object[] {tenant.toString(), m.metric().code(), m.key(), m.at().toString(), Double.toString(m.value()), Boolean.toString(m.good()),
+                str(m.conversationId()), str(m.agentId()), m.groupName(), m.channel()};
+    }
+
+    /** One multi-row insert ({@code unnest} of one array per column); returns the (tenant, time) of the rows written. */
+    private List<Object[]> insert(List<Object[]> rows, boolean ignoreExisting) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Object[] columns = new Object[10];
+        for (int c = 0; c < columns.length; c++) {
+            int column = c;
+            columns[c] = array(rows.stream().map(r -> (String) r[column]).toList());
+        }
         return jdbc.sql("""
                 insert into measurement (tenant_id, metric, key, at, value, good, conversation_id, agent_id, group_name, channel)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""" + (ignoreExisting ? " on conflict do nothing" : """
+                select t, metric, key, at, value, good, c, a, g, ch
+                from unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::float8[], ?::boolean[], ?::uuid[], ?::uuid[], ?::text[], ?::text[])
+                  as v(t, metric, key, at, value, good, c, a, g, ch)""" + (ignoreExisting ? " on conflict do nothing" : """
                  on conflict (tenant_id, metric, key) do update set at = excluded.at, value = excluded.value, good = excluded.good,
-                  conversation_id = excluded.conversation_id, agent_id = excluded.agent_id, group_name = excluded.group_name, channel = excluded.channel"""))
-                .params(tenant, m.metric().code(), m.key(), Timestamp.from(m.at()), m.value(), m.good(), m.conversationId(), m.agentId(),
-                        m.groupName(), m.channel())
-                .update() > 0;
+                  conversation_id = excluded.conversation_id, agent_id = excluded.agent_id, group_name = excluded.group_name, channel = excluded.channel""")
+                + " returning tenant_id, at")
+                .params(columns)
+                .query((rs, i) -> new Object[] {rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant()})
+                .list();
+    }
+
+    /** A text[] parameter (cast in SQL to the column's type): one array per column makes a batch one statement. */
+    static SqlArrayValue array(List<String> values) {
+        return new SqlArrayValue("text", values.toArray());
+    }
+
+    private static @Nullable String str(@Nullable Object value) {
+        return value == null ? null : value.toString();
     }
 
     private void reopenDays(UUID tenant, Set<Instant> instants) {

@@ -2,6 +2,7 @@ package io.kefu.stats.metric;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -22,6 +23,7 @@ public class PushOutcomes {
     static final Set<Metric> METRICS = Set.of(Metric.PUSH_SENT, Metric.PUSH_FAILED);
 
     private final JdbcClient jdbc;
+    private final Deferred<Set<UUID>> dirty = new Deferred<>(20, LinkedHashSet::new, this::refreshAll);
     private final Measurements measurements;
 
     PushOutcomes(JdbcClient jdbc, Measurements measurements) {
@@ -44,14 +46,29 @@ public class PushOutcomes {
                   outcome_at = excluded.outcome_at, send_millis = excluded.send_millis
                 where excluded.outcome_at > push_message.outcome_at""")
                 .params(message, tenant, channel, outcome, Timestamp.from(at), sendMillis).update();
-        record Row(@Nullable String channel, String outcome, Instant at, @Nullable Double millis) {
+        dirty.add(pending -> pending.add(message));
+    }
+
+    /** The batch's messages' figures, re-derived once just before its commit from their rows as the batch left them. */
+    private void refreshAll(Set<UUID> messages) {
+        if (messages.isEmpty()) {
+            return;
         }
-        Row r = jdbc.sql("select channel, outcome, outcome_at, send_millis from push_message where message_id = ?").param(message)
-                .query((rs, i) -> new Row(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getObject(4, Double.class))).single();
-        String key = message.toString();
-        boolean sent = "sent".equals(r.outcome());
-        Measure all = new Measure(Metric.PUSH_SENT, key, r.at(), sent && r.millis() != null ? r.millis() : 0, sent, null, null, null, r.channel());
-        measurements.replaceKeyed(tenant, key, METRICS, sent ? List.of(all)
-                : List.of(all, new Measure(Metric.PUSH_FAILED, key, r.at(), 1, false, null, null, null, r.channel())));
+        List<Measurements.KeyedMeasures> all = jdbc.sql("""
+                select message_id, tenant_id, channel, outcome, outcome_at, send_millis from push_message where message_id = any(?::uuid[])
+                order by message_id""")
+                .param(Measurements.array(messages.stream().map(UUID::toString).toList()))
+                .query((rs, i) -> {
+                    String key = rs.getObject(1, UUID.class).toString();
+                    String channel = rs.getString(3);
+                    Instant at = rs.getTimestamp(5).toInstant();
+                    Double millis = rs.getObject(6, Double.class);
+                    boolean sent = "sent".equals(rs.getString(4));
+                    Measure measure = new Measure(Metric.PUSH_SENT, key, at, sent && millis != null ? millis : 0, sent, null, null, null, channel);
+                    return new Measurements.KeyedMeasures(rs.getObject(2, UUID.class), key, sent ? List.of(measure)
+                            : List.of(measure, new Measure(Metric.PUSH_FAILED, key, at, 1, false, null, null, null, channel)));
+                })
+                .list();
+        measurements.replaceKeyed(METRICS, all);
     }
 }

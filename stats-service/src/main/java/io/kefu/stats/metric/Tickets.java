@@ -3,6 +3,7 @@ package io.kefu.stats.metric;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +25,7 @@ public class Tickets {
     static final Set<Metric> METRICS = Set.of(Metric.TICKET_OPENED, Metric.TICKET_RESOLVED, Metric.TICKET_ESCALATED);
 
     private final JdbcClient jdbc;
+    private final Deferred<Set<UUID>> dirty = new Deferred<>(20, LinkedHashSet::new, this::refreshAll);
     private final Measurements measurements;
 
     Tickets(JdbcClient jdbc, Measurements measurements) {
@@ -62,29 +64,42 @@ public class Tickets {
         jdbc.sql("insert into ticket (ticket_id, tenant_id) values (?, ?) on conflict do nothing").params(ticket, tenant).update();
     }
 
+    /** A ticket's figures are re-derived once per batch, just before its commit, from its row as the batch left it. */
     private void refresh(UUID tenant, UUID ticket) {
-        record Row(@Nullable UUID conversation, @Nullable Instant created, @Nullable Instant resolved, @Nullable Instant breached,
-                @Nullable Instant escalated) {
+        dirty.add(pending -> pending.add(ticket));
+    }
+
+    private void refreshAll(Set<UUID> tickets) {
+        if (tickets.isEmpty()) {
+            return;
         }
-        Row r = jdbc.sql("select conversation_id, created_at, resolved_at, breached_at, escalated_at from ticket where ticket_id = ? for update")
-                .param(ticket)
-                .query((rs, i) -> new Row(rs.getObject(1, UUID.class), Conversations.at(rs, "created_at"), Conversations.at(rs, "resolved_at"),
+        List<Measurements.KeyedMeasures> all = jdbc.sql("""
+                select ticket_id, tenant_id, conversation_id, created_at, resolved_at, breached_at, escalated_at from ticket
+                where ticket_id = any(?::uuid[]) order by ticket_id for update""")
+                .param(Measurements.array(tickets.stream().map(UUID::toString).toList()))
+                .query((rs, i) -> measures(rs.getObject("ticket_id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                        rs.getObject("conversation_id", UUID.class), Conversations.at(rs, "created_at"), Conversations.at(rs, "resolved_at"),
                         Conversations.at(rs, "breached_at"), Conversations.at(rs, "escalated_at")))
-                .single();
+                .list();
+        measurements.replaceKeyed(METRICS, all);
+    }
+
+    private static Measurements.KeyedMeasures measures(UUID ticket, UUID tenant, @Nullable UUID conversation, @Nullable Instant created,
+            @Nullable Instant resolved, @Nullable Instant breached, @Nullable Instant escalated) {
         String key = ticket.toString();
         List<Measure> out = new ArrayList<>();
-        if (r.created() != null) {
-            out.add(new Measure(Metric.TICKET_OPENED, key, r.created(), 1, false, r.conversation(), null, null, null));
+        if (created != null) {
+            out.add(new Measure(Metric.TICKET_OPENED, key, created, 1, false, conversation, null, null, null));
         }
-        if (r.escalated() != null) {
-            out.add(new Measure(Metric.TICKET_ESCALATED, key, r.escalated(), 1, false, r.conversation(), null, null, null));
+        if (escalated != null) {
+            out.add(new Measure(Metric.TICKET_ESCALATED, key, escalated, 1, false, conversation, null, null, null));
         }
-        if (r.resolved() != null) {
-            boolean met = r.breached() == null || r.breached().isAfter(r.resolved());
-            double seconds = r.created() == null ? 0 : ConversationMeasures.seconds(r.created(), r.resolved());
-            out.add(new Measure(Metric.TICKET_RESOLVED, key, r.resolved(), seconds, met, r.conversation(), null, null, null));
+        if (resolved != null) {
+            boolean met = breached == null || breached.isAfter(resolved);
+            double seconds = created == null ? 0 : ConversationMeasures.seconds(created, resolved);
+            out.add(new Measure(Metric.TICKET_RESOLVED, key, resolved, seconds, met, conversation, null, null, null));
         }
-        measurements.replaceKeyed(tenant, key, METRICS, out);
+        return new Measurements.KeyedMeasures(tenant, key, out);
     }
 
     private static Timestamp ts(Instant at) {
