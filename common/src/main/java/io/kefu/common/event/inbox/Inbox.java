@@ -64,10 +64,15 @@ public class Inbox {
     /**
      * The batch form of {@link #processOnce}: one transaction for the whole batch. The ids are recorded with one
      * multi-row insert (in id order, so two batches sharing a redelivered id wait for each other rather than
-     * deadlock); each event this consumer had not processed runs, in the batch's order, under its own savepoint.
-     * An effect that throws {@link io.kefu.common.event.MalformedEventException} is rolled back to its savepoint
-     * with its id, and is returned so that the caller dead-letters it; any other failure rolls the whole batch
-     * back (nothing of it committed, so a retry of the batch runs it all again).
+     * deadlock), then each event this consumer had not processed runs, in the batch's order. An effect that throws
+     * {@link io.kefu.common.event.MalformedEventException} leaves no trace (not even its id) and is returned so that
+     * the caller dead-letters it; any other failure rolls the whole batch back (nothing of it committed, so a retry of
+     * the batch runs it all again). Effects must therefore act only inside the transaction (or after its commit).
+     *
+     * <p>A batch first runs without savepoints (a savepoint is a round trip per event, as much as the effect itself
+     * for a light one). Should an effect refuse its event, that transaction is rolled back and the batch runs again,
+     * each event under its own savepoint, so the refused one is rolled back alone: forged events cost their batch a
+     * second run, never more.
      *
      * @return the refused events; the others ran and committed, or were duplicates
      */
@@ -75,38 +80,61 @@ public class Inbox {
         if (events.isEmpty()) {
             return List.of();
         }
-        List<Refused> refused = tx.execute(status -> {
-            Timestamp now = Timestamp.from(clock.instant());
-            List<EventEnvelope> sorted = events.stream().sorted(java.util.Comparator.comparing(EventEnvelope::id)).toList();
-            StringBuilder sql = new StringBuilder("insert into kefu_inbox (consumer, event_id, event_type, received_at) values ");
-            List<Object> args = new ArrayList<>();
-            for (int i = 0; i < sorted.size(); i++) {
-                sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
-                args.addAll(List.of(consumer, sorted.get(i).id(), sorted.get(i).type(), now));
+        try {
+            List<Refused> none = tx.execute(status -> runBatch(consumer, events, effect, false));
+            return none == null ? List.of() : none;
+        } catch (RefusedInOneGo refusal) {
+            List<Refused> refused = tx.execute(status -> runBatch(consumer, events, effect, true));
+            return refused == null ? List.of() : refused;
+        }
+    }
+
+    /** The first run of a batch met a refused event: it is rolled back and run again with savepoints. */
+    private static final class RefusedInOneGo extends RuntimeException {
+
+        RefusedInOneGo(RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private List<Refused> runBatch(String consumer, List<EventEnvelope> events, Effect effect, boolean savepoints) {
+        Timestamp now = Timestamp.from(clock.instant());
+        List<EventEnvelope> sorted = events.stream().sorted(java.util.Comparator.comparing(EventEnvelope::id)).toList();
+        StringBuilder sql = new StringBuilder("insert into kefu_inbox (consumer, event_id, event_type, received_at) values ");
+        List<Object> args = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+            args.addAll(List.of(consumer, sorted.get(i).id(), sorted.get(i).type(), now));
+        }
+        sql.append(" on conflict (consumer, event_id) do nothing returning event_id");
+        Set<String> fresh = new HashSet<>(jdbc.queryForList(sql.toString(), String.class, args.toArray()));
+        List<Refused> out = new ArrayList<>();
+        boolean open = false;
+        for (EventEnvelope event : events) {
+            if (!fresh.remove(event.id())) {
+                continue; // processed before, or twice in this batch
             }
-            sql.append(" on conflict (consumer, event_id) do nothing returning event_id");
-            Set<String> fresh = new HashSet<>(jdbc.queryForList(sql.toString(), String.class, args.toArray()));
-            List<Refused> out = new ArrayList<>();
-            boolean open = false;
-            for (EventEnvelope event : events) {
-                if (!fresh.remove(event.id())) {
-                    continue; // processed before, or twice in this batch
-                }
-                // SQL savepoints on the transaction's connection: they need no nested-transaction support of the manager (JPA's has
-                // none). The previous event's is released in the same round trip (one per event, not two); the commit releases the last.
-                jdbc.execute(open ? "release savepoint kefu_inbox_event; savepoint kefu_inbox_event" : "savepoint kefu_inbox_event");
-                open = true;
+            if (!savepoints) {
                 try {
                     effect.run(event);
                 } catch (io.kefu.common.event.MalformedEventException e) {
-                    jdbc.execute("rollback to savepoint kefu_inbox_event");
-                    jdbc.update("delete from kefu_inbox where consumer = ? and event_id = ?", consumer, event.id());
-                    out.add(new Refused(event, e));
+                    throw new RefusedInOneGo(e);
                 }
+                continue;
             }
-            return out;
-        });
-        return refused == null ? List.of() : refused;
+            // SQL savepoints on the transaction's connection: they need no nested-transaction support of the manager (JPA's has
+            // none). The previous event's is released in the same round trip (one per event, not two); the commit releases the last.
+            jdbc.execute(open ? "release savepoint kefu_inbox_event; savepoint kefu_inbox_event" : "savepoint kefu_inbox_event");
+            open = true;
+            try {
+                effect.run(event);
+            } catch (io.kefu.common.event.MalformedEventException e) {
+                jdbc.execute("rollback to savepoint kefu_inbox_event");
+                jdbc.update("delete from kefu_inbox where consumer = ? and event_id = ?", consumer, event.id());
+                out.add(new Refused(event, e));
+            }
+        }
+        return out;
     }
 
     /** Forgets ids older than the retention; a redelivery after that long is not expected. */
