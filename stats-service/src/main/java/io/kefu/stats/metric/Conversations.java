@@ -46,86 +46,83 @@ public class Conversations {
     }
 
     public void opened(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String channel, Instant startedAt) {
-        ensure(tenant, conversation);
-        jdbc.sql("""
+        jdbc.sql(ENSURE_NAMED + """
                 update conversation set customer_id = coalesce(customer_id, :customer), channel = coalesce(channel, :channel),
                   reopened_at = case when ended_at is not null and :at > ended_at then least(reopened_at, :at) else reopened_at end,
                   opened_at = case when ended_at is not null and :at > ended_at then opened_at else least(opened_at, :at) end
                 where conversation_id = :id""")
+                .param("ensureId", conversation).param("ensureTenant", tenant)
                 .param("customer", customer).param("channel", channel).param("at", ts(startedAt)).param("id", conversation).update();
         refresh(tenant, conversation);
     }
 
     public void aiRequested(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
-        ensure(tenant, conversation);
-        jdbc.sql("update conversation set customer_id = coalesce(customer_id, ?), ai_requested_at = least(ai_requested_at, ?) where conversation_id = ?")
-                .params(customer, ts(at), conversation).update();
+        jdbc.sql(ENSURE + """
+                update conversation set customer_id = coalesce(customer_id, ?), ai_requested_at = least(ai_requested_at, ?)
+                where conversation_id = ?""")
+                .params(conversation, tenant, customer, ts(at), conversation).update();
         refresh(tenant, conversation);
     }
 
     /** kb-ai handed the conversation to a person (the first time counts). */
     public void aiHandedOff(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
-        ensure(tenant, conversation);
-        jdbc.sql("update conversation set customer_id = coalesce(customer_id, ?), ai_handed_off_at = least(ai_handed_off_at, ?) where conversation_id = ?")
-                .params(customer, ts(at), conversation).update();
+        jdbc.sql(ENSURE + """
+                update conversation set customer_id = coalesce(customer_id, ?), ai_handed_off_at = least(ai_handed_off_at, ?)
+                where conversation_id = ?""")
+                .params(conversation, tenant, customer, ts(at), conversation).update();
         refresh(tenant, conversation);
     }
 
     public void queued(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String group, Instant enqueuedAt) {
-        ensure(tenant, conversation);
-        jdbc.sql("""
+        jdbc.sql(ENSURE + """
                 update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
                   queued_at = least(queued_at, ?) where conversation_id = ?""")
-                .params(customer, group, ts(enqueuedAt), conversation).update();
+                .params(conversation, tenant, customer, group, ts(enqueuedAt), conversation).update();
         refresh(tenant, conversation);
     }
 
     public void assigned(UUID tenant, UUID conversation, @Nullable UUID customer, UUID agent, @Nullable String group, @Nullable Long waitedSeconds,
             Instant at) {
-        ensure(tenant, conversation);
-        jdbc.sql("""
+        jdbc.sql(ENSURE + """
                 update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
                   agent_id = case when assigned_at is null or ? >= assigned_at then ? else agent_id end,
                   waited_seconds = case when assigned_at is null or ? < assigned_at then ? else waited_seconds end,
                   assigned_at = least(assigned_at, ?) where conversation_id = ?""")
-                .params(customer, group, ts(at), agent, ts(at), waitedSeconds, ts(at), conversation).update();
+                .params(conversation, tenant, customer, group, ts(at), agent, ts(at), waitedSeconds, ts(at), conversation).update();
         refresh(tenant, conversation);
     }
 
     public void transferred(UUID tenant, UUID conversation, @Nullable UUID toAgent, @Nullable String toGroup) {
-        ensure(tenant, conversation);
-        jdbc.sql("update conversation set agent_id = coalesce(?, agent_id), group_name = coalesce(?, group_name) where conversation_id = ?")
-                .params(toAgent, toGroup, conversation).update();
+        jdbc.sql(ENSURE + "update conversation set agent_id = coalesce(?, agent_id), group_name = coalesce(?, group_name) where conversation_id = ?")
+                .params(conversation, tenant, toAgent, toGroup, conversation).update();
         refresh(tenant, conversation);
     }
 
     public void humanReplied(UUID tenant, UUID conversation, UUID messageId, @Nullable UUID agent, Instant at) {
-        ensure(tenant, conversation);
-        jdbc.sql("insert into human_reply (conversation_id, message_id, agent_id, sent_at) values (?, ?, ?, ?) on conflict do nothing")
-                .params(conversation, messageId, agent, ts(at)).update();
+        jdbc.sql(ENSURE + "insert into human_reply (conversation_id, message_id, agent_id, sent_at) values (?, ?, ?, ?) on conflict do nothing")
+                .params(conversation, tenant, conversation, messageId, agent, ts(at)).update();
         refresh(tenant, conversation);
     }
 
     public void ended(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable UUID agent, @Nullable String reason,
             @Nullable Instant startedAt, Instant endedAt) {
-        ensure(tenant, conversation);
-        jdbc.sql("""
+        jdbc.sql(ENSURE_NAMED + """
                 update conversation set customer_id = coalesce(customer_id, :customer), opened_at = coalesce(opened_at, :started),
                   ended_agent_id = case when ended_at is null or :ended >= ended_at then coalesce(:agent, ended_agent_id) else ended_agent_id end,
                   ended_reason = case when ended_at is null or :ended >= ended_at then :reason else ended_reason end,
                   ended_at = greatest(ended_at, :ended) where conversation_id = :id""")
+                .param("ensureId", conversation).param("ensureTenant", tenant)
                 .param("customer", customer).param("started", startedAt == null ? null : ts(startedAt)).param("ended", ts(endedAt))
                 .param("agent", agent).param("reason", reason).param("id", conversation).update();
         refresh(tenant, conversation);
     }
 
     public void rated(UUID tenant, UUID conversation, @Nullable UUID agent, int rating, Instant ratedAt) {
-        ensure(tenant, conversation);
-        jdbc.sql("""
+        jdbc.sql(ENSURE + """
                 update conversation set rating = case when rated_at is null or ? >= rated_at then ? else rating end,
                   rated_agent_id = case when rated_at is null or ? >= rated_at then ? else rated_agent_id end,
                   rated_at = greatest(rated_at, ?) where conversation_id = ?""")
-                .params(ts(ratedAt), rating, ts(ratedAt), agent, ts(ratedAt), conversation).update();
+                .params(conversation, tenant, ts(ratedAt), rating, ts(ratedAt), agent, ts(ratedAt), conversation).update();
         refresh(tenant, conversation);
     }
 
@@ -136,8 +133,11 @@ public class Conversations {
      * (and its alignment then sees this observation). Without the lock the two could miss each other.
      */
     public ConversationRow lockForMeasure(UUID tenant, UUID conversation) {
-        ensure(tenant, conversation);
-        return jdbc.sql("select * from conversation where conversation_id = ? for update").param(conversation).query(Conversations::row).single();
+        // one round trip: created bare, or the existing row locked (as "for update" would) by a no-op update
+        return jdbc.sql("""
+                insert into conversation (conversation_id, tenant_id) values (?, ?)
+                on conflict (conversation_id) do update set tenant_id = conversation.tenant_id returning *""")
+                .params(conversation, tenant).query(Conversations::row).single();
     }
 
     public @Nullable ConversationRow find(UUID conversation) {
@@ -173,9 +173,13 @@ public class Conversations {
                 .params(tenant, hours == null || hours.isBlank() ? null : hours.strip(), version).update();
     }
 
-    private void ensure(UUID tenant, UUID conversation) {
-        jdbc.sql("insert into conversation (conversation_id, tenant_id) values (?, ?) on conflict do nothing").params(conversation, tenant).update();
-    }
+    /**
+     * Creates the conversation's row bare if stats has not heard of it. Prefixed to the statement that changes the row:
+     * pgjdbc sends the two statements of one string in one round trip.
+     */
+    private static final String ENSURE = "insert into conversation (conversation_id, tenant_id) values (?, ?) on conflict do nothing;\n";
+    private static final String ENSURE_NAMED =
+            "insert into conversation (conversation_id, tenant_id) values (:ensureId, :ensureTenant) on conflict do nothing;\n";
 
     /**
      * The conversation's measures are re-derived once per batch, just before its commit, from the row as the batch's

@@ -78,9 +78,9 @@ public class Measurements {
                 update measurement m set group_name = v.g, channel = v.ch from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as v(c, t, g, ch)
                 where m.conversation_id = v.c and m.tenant_id = v.t and m.metric <> all(?::text[]) and m.metric not like 'ticket.%'
                   and (m.group_name is distinct from v.g or m.channel is distinct from v.ch) returning m.tenant_id, m.at""")
-                .params(array(all.stream().map(c -> c.conversation().toString()).toList()), array(all.stream().map(c -> c.tenant().toString()).toList()),
-                        array(all.stream().map(ConversationObservations::group).toList()), array(all.stream().map(ConversationObservations::channel).toList()),
-                        array(List.copyOf(Metric.PER_CONVERSATION)))
+                .params(array(all.stream().map(c -> c.conversation().toString()).toList()),
+                        array(all.stream().map(c -> c.tenant().toString()).toList()), array(all.stream().map(ConversationObservations::group).toList()),
+                        array(all.stream().map(ConversationObservations::channel).toList()), array(List.copyOf(Metric.PER_CONVERSATION)))
                 .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
                 .list();
         touched.forEach(this::reopenDays);

@@ -34,35 +34,32 @@ public class Tickets {
     }
 
     public void created(UUID tenant, UUID ticket, @Nullable UUID conversation, Instant at) {
-        ensure(tenant, ticket);
-        jdbc.sql("update ticket set conversation_id = coalesce(conversation_id, ?), created_at = least(created_at, ?) where ticket_id = ?")
-                .params(conversation, ts(at), ticket).update();
+        jdbc.sql(ENSURE + "update ticket set conversation_id = coalesce(conversation_id, ?), created_at = least(created_at, ?) where ticket_id = ?")
+                .params(ticket, tenant, conversation, ts(at), ticket).update();
         refresh(tenant, ticket);
     }
 
     /** The latest resolution counts (a ticket re-opened and resolved again is judged at its last resolution). */
     public void resolved(UUID tenant, UUID ticket, @Nullable Instant createdAt, Instant at) {
-        ensure(tenant, ticket);
-        jdbc.sql("update ticket set created_at = coalesce(created_at, ?), resolved_at = greatest(resolved_at, ?) where ticket_id = ?")
-                .params(createdAt == null ? null : ts(createdAt), ts(at), ticket).update();
+        jdbc.sql(ENSURE + "update ticket set created_at = coalesce(created_at, ?), resolved_at = greatest(resolved_at, ?) where ticket_id = ?")
+                .params(ticket, tenant, createdAt == null ? null : ts(createdAt), ts(at), ticket).update();
         refresh(tenant, ticket);
     }
 
     public void breached(UUID tenant, UUID ticket, Instant detectedAt) {
-        ensure(tenant, ticket);
-        jdbc.sql("update ticket set breached_at = least(breached_at, ?) where ticket_id = ?").params(ts(detectedAt), ticket).update();
+        jdbc.sql(ENSURE + "update ticket set breached_at = least(breached_at, ?) where ticket_id = ?")
+                .params(ticket, tenant, ts(detectedAt), ticket).update();
         refresh(tenant, ticket);
     }
 
     public void escalated(UUID tenant, UUID ticket, Instant at) {
-        ensure(tenant, ticket);
-        jdbc.sql("update ticket set escalated_at = least(escalated_at, ?) where ticket_id = ?").params(ts(at), ticket).update();
+        jdbc.sql(ENSURE + "update ticket set escalated_at = least(escalated_at, ?) where ticket_id = ?")
+                .params(ticket, tenant, ts(at), ticket).update();
         refresh(tenant, ticket);
     }
 
-    private void ensure(UUID tenant, UUID ticket) {
-        jdbc.sql("insert into ticket (ticket_id, tenant_id) values (?, ?) on conflict do nothing").params(ticket, tenant).update();
-    }
+    /** Creates the ticket's row bare if stats has not heard of it, in the round trip of the change it prefixes (pgjdbc sends both at once). */
+    private static final String ENSURE = "insert into ticket (ticket_id, tenant_id) values (?, ?) on conflict do nothing;\n";
 
     /** A ticket's figures are re-derived once per batch, just before its commit, from its row as the batch left it. */
     private void refresh(UUID tenant, UUID ticket) {
