@@ -128,10 +128,24 @@
     setCard('ai.accuracy', fmt.rate(f['ai.accuracy'].value), f['ai.accuracy'].value);
     setCard('ticket.opened', fmt.count(f['ticket.opened'].count), f['ticket.opened'].count);
     setCard('ticket.escalated', fmt.count(f['ticket.escalated'].count), f['ticket.escalated'].count);
+    renderBusiness(rt.businessHours, f);
     renderChannels(rt.channels);
     renderGauge(rt);
     $('#clock').textContent = new Date(rt.at).toLocaleTimeString('zh-CN');
     if (Date.now() - lastTrendAt > 10000) loadTrend();
+  }
+
+  // business-hours values only for a tenant with (readable) hours: the others have calendar values only
+  const BUSINESS = { 'queue.wait.business': '今日暂无排队', 'frt.business': '今日暂无人工首次回复', 'resolution.business': '今日暂无结束的会话' };
+  function renderBusiness(hours, f) {
+    $('#business').hidden = !hours;
+    if (!hours) return;
+    $('#business-hours').textContent = '（' + hours + '）';
+    Object.keys(BUSINESS).forEach(code => {
+      const fig = f[code];
+      setCard(code, fmt.seconds(fig && fig.value), fig ? fig.value : null,
+        fig && fig.count ? fig.count + ' 个会话的平均' : BUSINESS[code]);
+    });
   }
 
   function chart(id) {
@@ -266,7 +280,7 @@
       case 'status': return STATUS[v] || v;
       case 'verdict': return VERDICT[v] || v;
       case 'channel': return CHANNELS[v] || v;
-      case 'value': return drill.metric === 'csat' ? v + ' 分' : (drill.metric === 'frt' || drill.metric.indexOf('wait') >= 0) ? fmt.seconds(v) : String(v);
+      case 'value': return drill.metric === 'csat' ? v + ' 分' : (drill.metric === 'frt' || drill.metric.indexOf('wait') >= 0 || drill.metric.endsWith('.business')) ? fmt.seconds(v) : String(v);
       default: return String(v);
     }
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +69,10 @@ class DashboardBrowserIT extends StatsItSupport {
         UUID x = UUID.randomUUID();
         UUID y = UUID.randomUUID();
         Instant now = io.kefu.testsupport.TenantDay.nowWithAtLeast(java.time.Duration.ofMinutes(10)); // events go back 600 s
+        // the tenant works round the clock (auth's hours, first): its business-hours values equal the calendar ones
+        publish(rabbit, "auth.tenant.configured.v1", tenant, tenant, Map.of("tenantId", tenant.toString(), "name", "店铺", "status", "active",
+                "businessHours", "00:00-24:00", "version", 1, "occurredAt", now.toString()));
+        awaitStored(tenant, 1);
         agentStatus(rabbit, tenant, x, "李客服", "online", 1, now.minusSeconds(600));
         agentStatus(rabbit, tenant, y, "王客服", "busy", 5, now.minusSeconds(600));
         conversation(tenant, UUID.randomUUID(), "mp").opened(now.minusSeconds(300)).queued(now.minusSeconds(300))
@@ -78,7 +83,7 @@ class DashboardBrowserIT extends StatsItSupport {
                 .rated(y, 2, now.minusSeconds(50));
         conversation(tenant, UUID.randomUUID(), "wecom").opened(now.minusSeconds(120)).queued(now.minusSeconds(120));
         conversation(tenant, UUID.randomUUID(), "miniapp").opened(now.minusSeconds(100)).aiRequested(now.minusSeconds(100));
-        awaitStored(tenant, 2 + 7 + 6 + 2 + 2);
+        awaitStored(tenant, 1 + 2 + 7 + 6 + 2 + 2);
     }
 
     WebElement card(String name) {
@@ -115,6 +120,13 @@ class DashboardBrowserIT extends StatsItSupport {
         assertThat(card("push.total").getText()).isEqualTo(count(f.path("push.sent").path("count").asLong()));
         assertThat(card("push.failed").getText()).isEqualTo(count(f.path("push.failed").path("count").asLong()));
         assertThat(card("push.rate").getText()).isEqualTo("—");
+        // the business-hours panel, shown for a tenant with hours, with the API's figures
+        assertThat(rt.path("businessHours").asString()).isEqualTo("00:00-24:00");
+        assertThat(browser.findElement(By.id("business")).isDisplayed()).isTrue();
+        assertThat(card("frt.business").getText()).isEqualTo(seconds(f.path("frt.business").path("value").asDouble()))
+                .isEqualTo(card("frt").getText());
+        assertThat(card("queue.wait.business").getText()).isEqualTo(seconds(f.path("queue.wait.business").path("value").asDouble()))
+                .isEqualTo("15秒"); // (20 + 10) / 2
         wait.until(d -> !d.findElement(By.cssSelector("[data-state='pie']")).isDisplayed());
         shot("dashboard-overview");
 

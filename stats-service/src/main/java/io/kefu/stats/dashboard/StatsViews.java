@@ -18,6 +18,7 @@ import io.kefu.stats.metric.Agg;
 import io.kefu.stats.metric.Deflections;
 import io.kefu.stats.metric.Dimension;
 import io.kefu.stats.metric.Metric;
+import io.kefu.stats.metric.Tenants;
 import io.kefu.stats.rollup.Figures;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -45,9 +46,11 @@ class StatsViews {
     /**
      * @param agentLoad conversations held ÷ capacity of the agents online or busy (null with none)
      * @param pushPool  push-service's sender pools in use, 0-1 (null when its metrics cannot be read)
+     * @param businessHours the tenant's business hours when it has readable ones (the page then shows the business-hours
+     *                      figures), else null
      */
     record Realtime(Instant at, Overview today, LiveBoard.Gauges gauges, List<Line> channels, List<Line> agents, @Nullable Double agentLoad,
-            @Nullable Double pushPool) {
+            @Nullable Double pushPool, @Nullable String businessHours) {
     }
 
     record Line(String value, String label, Map<String, Figure> figures) {
@@ -66,10 +69,12 @@ class StatsViews {
     private final LiveProperties<StatsProperties> properties;
     private final Clock clock;
     private final PushPool pushPool;
+    private final Tenants tenants;
 
     StatsViews(Figures figures, Deflections deflections, Agents agents, LiveBoard live, LiveProperties<StatsProperties> properties, Clock clock,
-            PushPool pushPool) {
+            PushPool pushPool, Tenants tenants) {
         this.pushPool = pushPool;
+        this.tenants = tenants;
         this.figures = figures;
         this.deflections = deflections;
         this.agents = agents;
@@ -101,7 +106,8 @@ class StatsViews {
             }
         }
         return new Realtime(clock.instant(), overview(today), live.gauges(today.tenant(), clock.instant()), breakdown(today, Dimension.CHANNEL),
-                breakdown(today, Dimension.AGENT), capacity == 0 ? null : Math.min(1.0, (double) load / capacity), pushPool.use());
+                breakdown(today, Dimension.AGENT), capacity == 0 ? null : Math.min(1.0, (double) load / capacity), pushPool.use(),
+                tenants.businessHours(today.tenant()));
     }
 
     List<Line> breakdown(Range range, Dimension dimension) {

@@ -38,6 +38,12 @@ public class Tenants {
         return jdbc.sql("select count(*) from tenant where tenant_id = ?").param(tenantId).query(Long.class).single() > 0;
     }
 
+    /** The tenant's business hours as auth configured them, when stats can read them (else null: calendar values only). */
+    public @org.jspecify.annotations.Nullable String businessHours(UUID tenantId) {
+        List<String> hours = jdbc.sql("select business_hours from tenant_hours where tenant_id = ?").param(tenantId).query(String.class).list();
+        return hours.isEmpty() || BusinessHours.parse(hours.getFirst()) == null ? null : hours.getFirst();
+    }
+
     public List<UUID> all() {
         return jdbc.sql("select tenant_id from tenant order by tenant_id").query(UUID.class).list();
     }
