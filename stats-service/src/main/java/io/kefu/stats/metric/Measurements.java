@@ -62,27 +62,16 @@ public class Measurements {
             return;
         }
         Map<UUID, Set<Instant>> touched = new HashMap<>();
-        jdbc.sql("delete from measurement where conversation_id = any(?::uuid[]) and metric = any(?::text[]) returning tenant_id, at")
-                .params(array(all.stream().map(c -> c.conversation().toString()).toList()), array(List.copyOf(Metric.PER_CONVERSATION)))
-                .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
-                .list();
-        List<Object[]> rows = new ArrayList<>();
-        for (ConversationObservations c : all) {
-            for (Measure m : c.measures()) {
-                rows.add(row(c.tenant(), m));
-                touched.computeIfAbsent(c.tenant(), t -> new HashSet<>()).add(m.at());
-            }
-        }
-        insert(rows, false);
-        jdbc.sql("""
+        touching(jdbc.sql("delete from measurement where conversation_id = any(?::uuid[]) and metric = any(?::text[]) returning tenant_id, at")
+                .params(array(all.stream().map(c -> c.conversation().toString()).toList()), array(List.copyOf(Metric.PER_CONVERSATION))), touched);
+        upsertDerived(all.stream().map(c -> Map.entry(c.tenant(), c.measures())).toList(), touched);
+        touching(jdbc.sql("""
                 update measurement m set group_name = v.g, channel = v.ch from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as v(c, t, g, ch)
                 where m.conversation_id = v.c and m.tenant_id = v.t and m.metric <> all(?::text[]) and m.metric not like 'ticket.%'
                   and (m.group_name is distinct from v.g or m.channel is distinct from v.ch) returning m.tenant_id, m.at""")
                 .params(array(all.stream().map(c -> c.conversation().toString()).toList()),
                         array(all.stream().map(c -> c.tenant().toString()).toList()), array(all.stream().map(ConversationObservations::group).toList()),
-                        array(all.stream().map(ConversationObservations::channel).toList()), array(List.copyOf(Metric.PER_CONVERSATION)))
-                .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
-                .list();
+                        array(all.stream().map(ConversationObservations::channel).toList()), array(List.copyOf(Metric.PER_CONVERSATION))), touched);
         touched.forEach(this::reopenDays);
     }
 
@@ -95,24 +84,31 @@ public class Measurements {
             return;
         }
         Map<UUID, Set<Instant>> touched = new HashMap<>();
-        jdbc.sql("""
+        touching(jdbc.sql("""
                 delete from measurement m using unnest(?::uuid[], ?::text[]) as v(t, k)
                 where m.tenant_id = v.t and m.key = v.k and m.metric = any(?::text[]) returning m.tenant_id, m.at""")
                 .params(array(all.stream().map(k -> k.tenant().toString()).toList()), array(all.stream().map(KeyedMeasures::key).toList()),
-                        array(metrics.stream().map(Metric::code).toList()))
-                .query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
-                .list();
-        List<Object[]> rows = new ArrayList<>();
-        for (KeyedMeasures k : all) {
-            for (Measure m : k.measures()) {
-                rows.add(row(k.tenant(), m));
-                touched.computeIfAbsent(k.tenant(), t -> new HashSet<>()).add(m.at());
-            }
-        }
-        insert(rows, false);
+                        array(metrics.stream().map(Metric::code).toList())), touched);
+        upsertDerived(all.stream().map(k -> Map.entry(k.tenant(), k.measures())).toList(), touched);
         touched.forEach(this::reopenDays);
         // a ticket's or a push message's figures changed: the live streams push the tenant's board (after commit)
         all.stream().map(KeyedMeasures::tenant).distinct().forEach(t -> spring.publishEvent(new FactsChanged(t, null, null, null, null)));
+    }
+
+    /** Runs a statement returning the (tenant_id, at) of the rows it changed, whose days are then reopened. */
+    private static void touching(JdbcClient.StatementSpec statement, Map<UUID, Set<Instant>> touched) {
+        statement.query((rs, i) -> touched.computeIfAbsent(rs.getObject(1, UUID.class), t -> new HashSet<>()).add(rs.getTimestamp(2).toInstant()))
+                .list();
+    }
+
+    /** Writes re-derived observations (over the ones under the same key), one statement for all of them. */
+    private void upsertDerived(List<Map.Entry<UUID, List<Measure>>> derived, Map<UUID, Set<Instant>> touched) {
+        List<Object[]> rows = new ArrayList<>();
+        derived.forEach(d -> d.getValue().forEach(m -> {
+            rows.add(row(d.getKey(), m));
+            touched.computeIfAbsent(d.getKey(), t -> new HashSet<>()).add(m.at());
+        }));
+        insert(rows, false);
     }
 
     /**
