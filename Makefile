@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test test-unit stop build services status bench bench-open bench-callbacks bench-start bench-kb xxl-job-sql nacos-config
+.PHONY: run test test-unit stop build services status bench bench-open bench-sockets bench-callbacks bench-start bench-kb xxl-job-sql nacos-config
 
 ## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services build
@@ -57,6 +57,10 @@ bench-callbacks: services
 ## bench-start: start-up time (wall and CPU s to ready) and idle resident memory of each service, for each way of launching it (deploy/local/startup-bench.sh)
 bench-start: services build
 	@$(JDK) deploy/local/startup-bench.sh $(SERVICES)
+
+## bench-sockets: 10,000 customers' and 500 agents' STOMP sessions held through the gateway by one chat-service, all eight services running (drops, messages, RSS and CPU at rest, connect rate); BENCH_ARGS="-Dbench.sockets.customers=500 -Dbench.sockets.agents=50" for a quick run
+bench-sockets: services
+	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=SocketCapacityBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)
 
 ## bench-kb: kb-ai's figures, printed (10,000-item import with embeddings; search p50/p95/p99 on a 10,000-item tenant under 50 concurrent queries); KB_SCALE_IMPORT=1000 for a shorter import
 bench-kb: services

@@ -73,9 +73,18 @@ public class ChatBenchmarkSimulation extends Simulation {
     /** The running suite and the people of the run. */
     record Suite(WireMockServer wechat, SuiteProcesses services, int gatewayPort, String superadminToken, String tenantId,
             List<String> customerTokens, List<String> agentTokens, double rabbitBaselinePerSecond, double rabbitBaselineP50Millis,
-            double postgresBaselinePerSecond) {
+            double postgresBaselinePerSecond, String miniAppId) {
 
         static Suite start() {
+            return start(CUSTOMERS, AGENTS, 100, Map.of());
+        }
+
+        /**
+         * The suite with {@code agents} agents online (each taking up to {@code maxConcurrentChats}) and
+         * {@code customers} customers signed in; {@code settings} are extra settings per module (e.g. the
+         * gateway's rate limits), applied after the benchmark's own.
+         */
+        static Suite start(int customerCount, int agentCount, int maxConcurrentChats, Map<String, Map<String, String>> settings) {
             try {
                 double[] rabbit = rabbitBaseline();
                 double postgres = postgresBaseline();
@@ -86,14 +95,15 @@ public class ChatBenchmarkSimulation extends Simulation {
                 String admin = "bench-admin";
                 String adminPassword = "bench-" + UUID.randomUUID();
                 // All eight services, as in production: the ones the chat path does not touch still consume its events.
-                SuiteProcesses suite = SuiteProcesses.of(MODULES.toArray(String[]::new))
+                SuiteProcesses.Builder suite = SuiteProcesses.of(MODULES.toArray(String[]::new))
                         .everywhere("WECHAT_API_BASE_URL", wechat.baseUrl())
                         .everywhere("KEFU_CHAT_SEND_RATE_PERMITS", "10000")
                         .setting("gateway", "KEFU_RATE_LIMIT_API_RATE", "100000")
                         .setting("gateway", "KEFU_RATE_LIMIT_API_BURST", "200000")
-                        .admin(admin, adminPassword)
-                        .start();
-                int gatewayPort = suite.gateway().port();
+                        .admin(admin, adminPassword);
+                settings.forEach((module, values) -> values.forEach((key, value) -> suite.setting(module, key, value)));
+                SuiteProcesses services = suite.start();
+                int gatewayPort = services.gateway().port();
 
                 String superadmin = post(gatewayPort, "/api/auth/login", null, Map.of("username", admin, "password", adminPassword))
                         .path("accessToken").asString();
@@ -101,10 +111,10 @@ public class ChatBenchmarkSimulation extends Simulation {
                 String tenant = post(gatewayPort, "/api/admin/tenants", superadmin, Map.of("name", "bench " + UUID.randomUUID(),
                         "miniAppId", miniApp, "miniAppSecret", "s")).path("id").asString();
                 List<String> agents = new ArrayList<>();
-                for (int i = 0; i < AGENTS; i++) {
+                for (int i = 0; i < agentCount; i++) {
                     String username = "bench-agent-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
                     post(gatewayPort, "/api/admin/staff", superadmin, Map.of("tenantId", tenant, "name", "agent " + i, "username", username,
-                            "password", "bench-password", "roles", List.of("agent"), "department", "default", "maxConcurrentChats", 100));
+                            "password", "bench-password", "roles", List.of("agent"), "department", "default", "maxConcurrentChats", maxConcurrentChats));
                     agents.add(post(gatewayPort, "/api/auth/login", null, Map.of("username", username, "password", "bench-password"))
                             .path("accessToken").asString());
                 }
@@ -118,12 +128,12 @@ public class ChatBenchmarkSimulation extends Simulation {
                     }
                 }
                 List<String> customers = new ArrayList<>();
-                for (int i = 0; i < CUSTOMERS; i++) {
+                for (int i = 0; i < customerCount; i++) {
                     customers.add(post(gatewayPort, "/api/auth/wechat", null, Map.of("code", "c" + i + "-" + UUID.randomUUID(), "appId", miniApp))
                             .path("accessToken").asString());
                 }
-                return new Suite(wechat, suite, gatewayPort, superadmin, tenant, customers, agents,
-                        rabbit[0], rabbit[1], postgres);
+                return new Suite(wechat, services, gatewayPort, superadmin, tenant, customers, agents,
+                        rabbit[0], rabbit[1], postgres, miniApp);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the benchmark suite", e);
             }

@@ -1,0 +1,364 @@
+package io.kefu.deploy.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 15's socket capacity: {@code bench.sockets.customers} customers (default 10,000) and
+ * {@code bench.sockets.agents} agents (default 500) hold STOMP sessions through the gateway on one
+ * chat-service instance, with all eight services running ({@link ChatBenchmarkSimulation.Suite}). Every
+ * session CONNECTs with its JWT, subscribes to its messages, acks, errors (and conversations, to know
+ * when routing gave it an agent), proves its subscriptions with a ping/pong, and heart-beats (10 s both
+ * ways) for the whole run. Customers then send two or three messages each at {@code bench.sockets.rate}
+ * msg/s; agents receive those sent once the conversation was theirs (the first message of a conversation
+ * reaches its agent with the history, not live). Then everyone is at rest for {@code bench.sockets.rest-seconds}.
+ * <p>
+ * Printed: sessions connected and dropped (any ERROR frame, transport close or error, or three missed
+ * server heart-beats), messages sent / acked / delivered, resident memory ({@code VmRSS}) and CPU % at rest
+ * of chat-service, the gateway and this load generator before connecting and with all sessions held,
+ * the connect rate and the time to connect everyone, with the load average. The load generator is
+ * {@link RawStomp}: one JDK HttpClient and one heart-beat thread for every session.
+ * Run with {@code make bench-sockets}; not part of {@code make test}.
+ */
+class SocketCapacityBench {
+
+    static final int CUSTOMERS = Integer.getInteger("bench.sockets.customers", 10_000);
+    static final int AGENTS = Integer.getInteger("bench.sockets.agents", 500);
+    static final int RATE = Integer.getInteger("bench.sockets.rate", 200);
+    static final int REST_SECONDS = Integer.getInteger("bench.sockets.rest-seconds", 60);
+    static final int CONNECTING = Integer.getInteger("bench.sockets.connect-parallelism", 64);
+    static final int SIGNING_IN = Integer.getInteger("bench.sockets.login-parallelism", 32);
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** Everything the sockets saw. */
+    final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    final AtomicInteger sent = new AtomicInteger();
+    final AtomicInteger acked = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+    final AtomicInteger errorMessages = new AtomicInteger();
+    final AtomicInteger deliveredToAgents = new AtomicInteger();
+    /** clientMsgIds sent after the customer's conversation had an agent: each must reach that agent live. */
+    final Set<String> awaitingDelivery = ConcurrentHashMap.newKeySet();
+    final AtomicInteger expectedDeliveries = new AtomicInteger();
+    /** Customer index → their conversation has an agent. */
+    final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
+    final List<Long> ackNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Test
+    void holdTenThousandSessions() throws Exception {
+        Map<String, Map<String, String>> settings = Map.of("gateway", Map.of(
+                // One address signs in and connects everyone: the per-address guards would otherwise pace the run (as in bench-open).
+                "KEFU_RATE_LIMIT_LOGIN_RATE", "100000",
+                "KEFU_RATE_LIMIT_LOGIN_BURST", "600000",
+                "KEFU_RATE_LIMIT_WECHAT_IP_RATE", "100000",
+                "KEFU_RATE_LIMIT_WECHAT_IP_BURST", "200000"));
+        ChatBenchmarkSimulation.Suite suite = ChatBenchmarkSimulation.Suite.start(0, AGENTS, Math.max(100, 2 * CUSTOMERS / Math.max(1, AGENTS)),
+                settings);
+        try (RawStomp stomp = new RawStomp(HEARTBEAT)) {
+            List<String> customerTokens = signIn(suite, CUSTOMERS);
+            Map<String, List<Long>> processes = processes(suite);
+            System.out.printf("%nSOCKETS %d customers + %d agents through the gateway to one chat-service, all eight services on this machine "
+                    + "(%d cores; load average %s)%n", CUSTOMERS, AGENTS, Runtime.getRuntime().availableProcessors(), loadAverage());
+            Rest before = Rest.measure(processes, 20);
+            before.print("AT REST before connecting");
+
+            URI ws = URI.create("ws://127.0.0.1:" + suite.gatewayPort() + "/ws");
+            long start = System.nanoTime();
+            List<RawStomp.Session> agents = connectAll(stomp, ws, suite.agentTokens(), i -> this::agentFrame,
+                    "/user/queue/messages", "/user/queue/acks", "/user/queue/errors");
+            double agentSeconds = (System.nanoTime() - start) / 1e9;
+            long customersStart = System.nanoTime();
+            List<RawStomp.Session> customers = connectAll(stomp, ws, customerTokens, i -> (s, f) -> customerFrame(i, f),
+                    "/user/queue/messages", "/user/queue/acks", "/user/queue/errors", "/user/queue/conversations");
+            double customerSeconds = (System.nanoTime() - customersStart) / 1e9;
+            double allSeconds = (System.nanoTime() - start) / 1e9;
+            long connected = agents.stream().filter(s -> s != null).count() + customers.stream().filter(s -> s != null).count();
+            System.out.printf("%nCONNECTED %d of %d sessions (CONNECT with JWT, 4-5 subscriptions, ping → pong) in %.1f s: %.0f sessions/s "
+                    + "(agents %d in %.1f s, customers %d in %.1f s = %.0f/s; %d at a time; load average %s)%n", connected,
+                    AGENTS + CUSTOMERS, allSeconds, connected / allSeconds, agents.stream().filter(s -> s != null).count(), agentSeconds,
+                    customers.stream().filter(s -> s != null).count(), customerSeconds,
+                    customers.stream().filter(s -> s != null).count() / customerSeconds, CONNECTING, loadAverage());
+            printDrops(stomp, "after connecting");
+
+            Rest held = Rest.measure(processes, REST_SECONDS);
+            held.print("AT REST with every session held (heart-beats only)");
+            printDrops(stomp, "after the first rest");
+
+            // Round 1 opens each customer's conversation; rounds 2 and 3 (every other customer) go to its agent live.
+            long messagesStart = System.nanoTime();
+            sendRound(customers, i -> true);
+            awaitAcks(Duration.ofSeconds(120));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (assigned.size() < connectedCustomers(customers) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            System.out.printf("ASSIGNED %d of %d conversations to an agent (load average %s)%n", assigned.size(), connectedCustomers(customers),
+                    loadAverage());
+            sendRound(customers, i -> true);
+            sendRound(customers, i -> i % 2 == 0);
+            awaitAcks(Duration.ofSeconds(120));
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!awaitingDelivery.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            double messageSeconds = (System.nanoTime() - messagesStart) / 1e9;
+            long[] acks = ackNanos.stream().mapToLong(n -> TimeUnit.NANOSECONDS.toMillis(n)).sorted().toArray();
+            System.out.printf("%nMESSAGES sent %d, acked %d, refused %d, not acked %d, /user/queue/errors %d in %.0f s (%d msg/s offered; "
+                            + "SEND → ack p50 %d ms, p99 %d ms)%n", sent.get(), acked.get(), refused.get(), sentAt.size(), errorMessages.get(),
+                    messageSeconds, RATE, percentile(acks, 50), percentile(acks, 99));
+            System.out.printf("DELIVERED to agents live: %d of the %d sent after assignment are missing (%d customer messages received by agents "
+                    + "in all; a conversation's first message reaches its agent with the history)%n", awaitingDelivery.size(),
+                    expectedDeliveries.get(), deliveredToAgents.get());
+
+            Rest after = Rest.measure(processes, REST_SECONDS);
+            after.print("AT REST with every session held, after the messages");
+            int still = (int) (agents.stream().filter(s -> s != null && !s.gone).count() + customers.stream().filter(s -> s != null && !s.gone).count());
+            System.out.printf("%nHELD %d of %d sessions at the end; %d server heart-beats received; load average %s%n", still, AGENTS + CUSTOMERS,
+                    stomp.heartbeatsReceived.get(), loadAverage());
+            printDrops(stomp, "in all");
+        } finally {
+            suite.stop();
+        }
+    }
+
+    /** Customers signed in through the gateway (POST /api/auth/wechat, WireMock as jscode2session), a few at a time. */
+    List<String> signIn(ChatBenchmarkSimulation.Suite suite, int count) throws Exception {
+        String[] tokens = new String[count];
+        Semaphore permits = new Semaphore(SIGNING_IN);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            permits.acquire();
+            all.add(signInOne(suite, index, 0).thenAccept(token -> tokens[index] = token).whenComplete((ok, failed) -> permits.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        System.out.printf("SIGNED IN %d customers in %.1f s (%d at a time)%n", count, (System.nanoTime() - start) / 1e9, SIGNING_IN);
+        return List.of(tokens);
+    }
+
+    CompletableFuture<String> signInOne(ChatBenchmarkSimulation.Suite suite, int index, int attempt) {
+        String body = ChatBenchmarkSimulation.JSON.writeValueAsString(Map.of("code", "s" + index + "-" + UUID.randomUUID(), "appId", suite.miniAppId()));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + suite.gatewayPort() + "/api/auth/wechat"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+            if (response.statusCode() == 200) {
+                return CompletableFuture.completedFuture(ChatBenchmarkSimulation.JSON.readTree(response.body()).path("accessToken").asString());
+            }
+            if (attempt < 5 && (response.statusCode() == 429 || response.statusCode() >= 500)) {
+                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+                        .thenCompose(ignored -> signInOne(suite, index, attempt + 1));
+            }
+            throw new IllegalStateException("customer sign-in answered " + response.statusCode() + ": " + response.body());
+        });
+    }
+
+    /**
+     * Connects every token: socket, CONNECT, subscriptions, then a ping whose pong proves the
+     * subscriptions are in place (a session's frames are handled in order). {@link #CONNECTING} at a time.
+     */
+    List<RawStomp.Session> connectAll(RawStomp stomp, URI ws, List<String> tokens,
+            java.util.function.IntFunction<java.util.function.BiConsumer<RawStomp.Session, RawStomp.Frame>> handlers, String... destinations)
+            throws InterruptedException {
+        RawStomp.Session[] sessions = new RawStomp.Session[tokens.size()];
+        Semaphore permits = new Semaphore(CONNECTING);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            int index = i;
+            permits.acquire();
+            CompletableFuture<Void> pong = new CompletableFuture<>();
+            java.util.function.BiConsumer<RawStomp.Session, RawStomp.Frame> handler = handlers.apply(index);
+            all.add(stomp.connect(ws, tokens.get(i), (session, frame) -> {
+                        if (frame.destination().equals("/user/queue/pong")) {
+                            pong.complete(null);
+                        } else {
+                            handler.accept(session, frame);
+                        }
+                    })
+                    .thenCompose(session -> {
+                        for (String destination : destinations) {
+                            session.subscribe(destination);
+                        }
+                        session.subscribe("/user/queue/pong");
+                        session.sendJson("/app/chat.ping", "{}");
+                        return pong.orTimeout(60, TimeUnit.SECONDS).thenApply(ignored -> session);
+                    })
+                    .whenComplete((session, failed) -> {
+                        permits.release();
+                        if (failed == null) {
+                            sessions[index] = session;
+                        } else {
+                            failures.computeIfAbsent(RawStomp.rootCause(failed), k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        if (!failures.isEmpty()) {
+            System.out.println("NOT CONNECTED: " + RawStomp.lines(failures));
+        }
+        return java.util.Arrays.asList(sessions);
+    }
+
+    void agentFrame(RawStomp.Session session, RawStomp.Frame frame) {
+        switch (frame.destination()) {
+            case "/user/queue/messages" -> {
+                JsonNode message = ChatBenchmarkSimulation.JSON.readTree(frame.body());
+                if ("customer".equals(message.path("senderType").asString())) {
+                    deliveredToAgents.incrementAndGet();
+                    awaitingDelivery.remove(message.path("clientMsgId").asString());
+                }
+            }
+            case "/user/queue/errors" -> errorMessages.incrementAndGet();
+            default -> { }
+        }
+    }
+
+    void customerFrame(int customer, RawStomp.Frame frame) {
+        switch (frame.destination()) {
+            case "/user/queue/acks" -> {
+                JsonNode ack = ChatBenchmarkSimulation.JSON.readTree(frame.body());
+                Long at = sentAt.remove(ack.path("clientMsgId").asString());
+                if (at == null) {
+                    return;
+                }
+                if ("sent".equals(ack.path("status").asString())) {
+                    acked.incrementAndGet();
+                    ackNanos.add(System.nanoTime() - at);
+                } else {
+                    refused.incrementAndGet();
+                }
+            }
+            case "/user/queue/conversations" -> {
+                if (!ChatBenchmarkSimulation.JSON.readTree(frame.body()).path("agentId").isNull()
+                        && !ChatBenchmarkSimulation.JSON.readTree(frame.body()).path("agentId").isMissingNode()) {
+                    assigned.add(customer);
+                }
+            }
+            case "/user/queue/errors" -> {
+                // A refused SEND is answered here with its clientMsgId instead of an ack.
+                errorMessages.incrementAndGet();
+                JsonNode error = ChatBenchmarkSimulation.JSON.readTree(frame.body());
+                if (sentAt.remove(error.path("clientMsgId").asString()) != null) {
+                    awaitingDelivery.remove(error.path("clientMsgId").asString());
+                    refused.incrementAndGet();
+                }
+                System.out.println("ERROR on /user/queue/errors: " + frame.body());
+            }
+            default -> { }
+        }
+    }
+
+    /** One message from each chosen, connected customer, at {@link #RATE} a second. */
+    void sendRound(List<RawStomp.Session> customers, java.util.function.IntPredicate who) {
+        long interval = 1_000_000_000L / RATE;
+        long next = System.nanoTime();
+        for (int i = 0; i < customers.size(); i++) {
+            RawStomp.Session session = customers.get(i);
+            if (session == null || session.gone || !who.test(i)) {
+                continue;
+            }
+            long now;
+            while ((now = System.nanoTime()) < next) {
+                LockSupport.parkNanos(Math.min(next - now, 500_000));
+            }
+            next += interval;
+            String id = i + ":" + UUID.randomUUID();
+            if (assigned.contains(i)) {
+                awaitingDelivery.add(id);
+                expectedDeliveries.incrementAndGet();
+            }
+            sentAt.put(id, System.nanoTime());
+            sent.incrementAndGet();
+            // No conversation id: a customer's message goes to their open conversation, as the mini-program sends it.
+            session.sendJson("/app/chat.send", "{\"content\":\"你好，我的订单还没到 " + i + "\",\"clientMsgId\":\"" + id + "\"}");
+        }
+    }
+
+    void awaitAcks(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!sentAt.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    static long connectedCustomers(List<RawStomp.Session> customers) {
+        return customers.stream().filter(s -> s != null && !s.gone).count();
+    }
+
+    static void printDrops(RawStomp stomp, String when) {
+        System.out.printf("DROPPED %s: %d%s%n", when, stomp.dropped(), stomp.dropped() == 0 ? "" : " " + RawStomp.lines(stomp.drops));
+    }
+
+    /** chat-service, the gateway and this JVM. */
+    static Map<String, List<Long>> processes(ChatBenchmarkSimulation.Suite suite) {
+        Map<String, List<Long>> processes = new LinkedHashMap<>();
+        processes.put("chat-service", List.of(suite.services().service("chat-service").pid()));
+        processes.put("gateway", List.of(suite.services().gateway().pid()));
+        processes.put("load-generator", List.of(ProcessHandle.current().pid()));
+        return processes;
+    }
+
+    /** Resident memory at the end and CPU % over a quiet window, per process. */
+    record Rest(int seconds, Map<String, Double> cpuPercent, Map<String, Long> rssMegabytes, String loadAverage) {
+
+        static Rest measure(Map<String, List<Long>> processes, int seconds) throws InterruptedException {
+            Map<String, Long> before = OpenWorkloadBench.CpuAccounts.snapshot(processes);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            Map<String, Long> after = OpenWorkloadBench.CpuAccounts.snapshot(processes);
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            after.forEach((name, ms) -> cpu.put(name, 100.0 * (ms - before.getOrDefault(name, 0L)) / (seconds * 1000.0)));
+            Map<String, Long> rss = new LinkedHashMap<>();
+            processes.forEach((name, pids) -> rss.put(name, pids.stream().mapToLong(Rest::rssKilobytes).sum() / 1024));
+            return new Rest(seconds, cpu, rss, SocketCapacityBench.loadAverage());
+        }
+
+        static long rssKilobytes(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (Exception gone) {
+                // the process ended
+            }
+            return 0;
+        }
+
+        void print(String what) {
+            StringBuilder line = new StringBuilder(String.format("%s (%d s; load average %s):", what, seconds, loadAverage));
+            cpuPercent.forEach((name, cpu) -> line.append(String.format(" %s RSS %d MB CPU %.1f %%;", name, rssMegabytes.get(name), cpu)));
+            System.out.println(line.append(" (CPU % of one core)"));
+        }
+    }
+
+    static String loadAverage() {
+        return OpenWorkloadBench.loadAverage();
+    }
+
+    static long percentile(long[] sorted, int p) {
+        return OpenWorkloadBench.percentile(sorted, p);
+    }
+}
