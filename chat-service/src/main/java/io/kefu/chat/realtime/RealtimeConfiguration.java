@@ -79,8 +79,18 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
     @Override
     public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
         registration.setMessageSizeLimit(properties.messageSizeLimit());
-        registration.addDecoratorFactory(handler -> new ConnectDeadline(handler, scheduler(), properties.connectTimeout()));
+        registration.addDecoratorFactory(handler -> new ConnectDeadline(new PartialMessages(handler, properties.messageSizeLimit()), scheduler(),
+                properties.connectTimeout()));
     }
+
+    /**
+     * Tomcat's buffers for a session's incoming text and binary messages ({@link #webSocketContainer}),
+     * each allocated in full when the socket opens: 8 KB (Tomcat's default) instead of
+     * {@code message-size-limit} (64 KB, 192 KB of heap a session with the text buffer's two bytes a
+     * char), so 10,000 idle sessions hold 240 MB of them, not 1.9 GB. A longer message arrives in parts
+     * ({@link PartialMessages}).
+     */
+    static final int CONTAINER_BUFFER = 8192;
 
     private ThreadPoolTaskScheduler scheduler;
 
@@ -128,17 +138,60 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
     }
 
     /**
-     * The container reads a whole WebSocket message before STOMP sees it; its default buffer (8 KB in
-     * Tomcat) closed the socket (1009) on any larger frame, so a 10,000-character clientMsgId got no
-     * answer at all. Sized to {@code message-size-limit}: frames up to it reach validation and are
-     * answered; only beyond it is the socket closed (1009, too big).
+     * A message longer than the container's buffer reaches STOMP in parts ({@link PartialMessages}), whose
+     * decoder joins a frame's parts up to {@code message-size-limit}: a 10,000-character clientMsgId is
+     * answered on the error queue like any bad field, while each idle session holds only
+     * {@link #CONTAINER_BUFFER}-sized buffers (Tomcat allocates them whole per session).
      */
     @Bean
     org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean webSocketContainer() {
         var container = new org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(properties.messageSizeLimit());
-        container.setMaxBinaryMessageBufferSize(properties.messageSizeLimit());
+        container.setMaxTextMessageBufferSize(CONTAINER_BUFFER);
+        container.setMaxBinaryMessageBufferSize(CONTAINER_BUFFER);
         return container;
+    }
+
+    /**
+     * Takes WebSocket messages in parts (the container then needs no buffer as large as the largest
+     * message; Spring's STOMP decoder joins the parts of a frame), and closes the socket with 1009 (too big)
+     * once one message's parts exceed {@code message-size-limit}, as the container did for a whole message.
+     */
+    static final class PartialMessages extends org.springframework.web.socket.handler.WebSocketHandlerDecorator {
+
+        static final String RECEIVED = PartialMessages.class.getName() + ".received";
+
+        private final int limit;
+
+        PartialMessages(org.springframework.web.socket.WebSocketHandler delegate, int limit) {
+            super(delegate);
+            this.limit = limit;
+        }
+
+        @Override
+        public boolean supportsPartialMessages() {
+            return true;
+        }
+
+        @Override
+        public void handleMessage(org.springframework.web.socket.WebSocketSession session, org.springframework.web.socket.WebSocketMessage<?> message)
+                throws Exception {
+            if (message instanceof org.springframework.web.socket.TextMessage || message instanceof org.springframework.web.socket.BinaryMessage) {
+                // Parts of one message arrive one after another on the session's reading thread.
+                long received = (long) session.getAttributes().getOrDefault(RECEIVED, 0L) + message.getPayloadLength();
+                if (received > limit) {
+                    session.getAttributes().remove(RECEIVED);
+                    session.close(org.springframework.web.socket.CloseStatus.TOO_BIG_TO_PROCESS
+                            .withReason("a message longer than " + limit + " bytes"));
+                    return;
+                }
+                if (message.isLast()) {
+                    session.getAttributes().remove(RECEIVED);
+                } else {
+                    session.getAttributes().put(RECEIVED, received);
+                }
+            }
+            super.handleMessage(session, message);
+        }
     }
 
     /** The handshake is open; the CONNECT frame carries the token (browsers cannot set headers on it). */

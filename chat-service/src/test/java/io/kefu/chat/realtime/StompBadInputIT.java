@@ -116,6 +116,25 @@ class StompBadInputIT extends ChatItSupport {
         assertThat(stored("late-" + customer.id())).isZero();
     }
 
+    /** Longer than the container's 8 KB buffer, the frame above arrived in parts and was joined; beyond the limit it is not. */
+    @Test
+    void aMessageOverTheSizeLimitClosesTheSocketAsTooBig() throws Exception {
+        Person customer = customer(UUID.randomUUID());
+        String clientMsgId = "too-big-" + customer.id();
+        try (RawStomp raw = RawStomp.open(ws())) {
+            raw.frame("CONNECT\naccept-version:1.2\nhost:kefu\nAuthorization:Bearer " + customer.token() + "\n\n");
+            assertThat(raw.next(WAIT)).startsWith("CONNECTED");
+            try {
+                raw.frame("SEND\ndestination:/app/chat.send\ncontent-type:application/json\n\n{\"content\":\"" + "字".repeat(30_000)
+                        + "\",\"clientMsgId\":\"" + clientMsgId + "\"}");
+            } catch (java.util.concurrent.CompletionException closedWhileSending) {
+                // the server may close before the last part is written
+            }
+            assertThat(raw.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1009);
+        }
+        assertThat(stored(clientMsgId)).isZero();
+    }
+
     @Test
     void aSocketThatDoesNotConnectInTimeIsClosed() throws Exception {
         try (RawStomp idle = RawStomp.open(ws()); RawStomp broken = RawStomp.open(ws())) {
