@@ -47,7 +47,7 @@ class SocketCapacityBench {
     static final int RATE = Integer.getInteger("bench.sockets.rate", 200);
     static final int REST_SECONDS = Integer.getInteger("bench.sockets.rest-seconds", 60);
     static final int CONNECTING = Integer.getInteger("bench.sockets.connect-parallelism", 64);
-    static final int SIGNING_IN = Integer.getInteger("bench.sockets.login-parallelism", 32);
+    static final int SIGNING_IN = Integer.getInteger("bench.sockets.login-parallelism", 16);
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -166,8 +166,9 @@ class SocketCapacityBench {
             if (response.statusCode() == 200) {
                 return CompletableFuture.completedFuture(ChatBenchmarkSimulation.JSON.readTree(response.body()).path("accessToken").asString());
             }
-            if (attempt < 5 && (response.statusCode() == 429 || response.statusCode() >= 500)) {
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+            // 503: the gateway's breaker on auth opened (auth slower than 10 s on a busy machine); it half-opens after 10 s.
+            if (attempt < 30 && (response.statusCode() == 429 || response.statusCode() >= 500)) {
+                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS))
                         .thenCompose(ignored -> signInOne(suite, index, attempt + 1));
             }
             throw new IllegalStateException("customer sign-in answered " + response.statusCode() + ": " + response.body());
