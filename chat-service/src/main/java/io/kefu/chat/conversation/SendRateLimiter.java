@@ -10,12 +10,15 @@ import io.kefu.common.error.ProblemType;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
 import org.springframework.stereotype.Component;
 
 /**
  * Per-sender sending limit, shared by every chat-service instance through Redis (Redisson's token
  * bucket). The key carries the configured rate, so a changed setting takes effect at once on fresh
- * buckets instead of waiting for the old ones to expire.
+ * buckets instead of waiting for the old ones to expire. A bucket is set up only when Redis says it has
+ * none: setting it first on every message cost a round trip, and its settings could expire between the
+ * two calls, which Redisson answers with "RateLimiter is not initialized".
  */
 @Component
 class SendRateLimiter {
@@ -34,11 +37,23 @@ class SendRateLimiter {
         Duration period = p.sendRatePeriod();
         RRateLimiter limiter = redisson.getRateLimiter(
                 "kefu:chat:send-rate:" + p.sendRatePermits() + "/" + period.toMillis() + ":" + senderId);
-        limiter.trySetRate(RateType.OVERALL, p.sendRatePermits(), period, period.multipliedBy(2));
-        if (!limiter.tryAcquire()) {
+        if (!tryAcquire(limiter, p, period)) {
             throw new KefuProblemException(ProblemType.RATE_LIMITED,
                     "At most " + p.sendRatePermits() + " messages per " + period.toSeconds() + " s; slow down and resend",
                     Map.of("retryAfterSeconds", Math.max(1, period.toSeconds() / p.sendRatePermits())));
+        }
+    }
+
+    private static boolean tryAcquire(RRateLimiter limiter, ConversationProperties p, Duration period) {
+        try {
+            return limiter.tryAcquire();
+        } catch (RedisException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("not initialized")) {
+                throw e;
+            }
+            // A new sender, or one whose bucket expired (kept twice the period after its last use).
+            limiter.trySetRate(RateType.OVERALL, p.sendRatePermits(), period, period.multipliedBy(2));
+            return limiter.tryAcquire();
         }
     }
 }

@@ -8,6 +8,7 @@ import io.kefu.chat.ChatItSupport;
 import io.kefu.chat.conversation.ChatHttp.Response;
 import io.kefu.testsupport.KefuIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
@@ -25,6 +26,8 @@ class SendRateLimitIT extends ChatItSupport {
     Environment environment;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    RedissonClient redisson;
 
     @Test
     void aSenderBeyondTheLimitGets429AndAcceptedMessagesAreAllStored() throws Exception {
@@ -57,6 +60,22 @@ class SendRateLimitIT extends ChatItSupport {
             assertThat(third.status()).isEqualTo(429);
             assertThat(retriedAtTheLimit.body().path("id").asString()).isEqualTo(stored.body().path("id").asString());
             assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aSenderWhoseBucketExpiredIsServedAndLimitedAgain() throws Exception {
+        withLiveSettings(Map.of("kefu.chat.conversation.send-rate-permits", "2", "kefu.chat.conversation.send-rate-period", "60s"), () -> {
+            ChatHttp http = new ChatHttp(environment.getRequiredProperty("local.server.port", Integer.class));
+            Person customer = customer(UUID.randomUUID());
+            assertThat(http.call("POST", "/api/message/send", Map.of("content", "one"), customer.token()).status()).isEqualTo(201);
+            // What Redis does to an idle bucket after twice the period: its settings and state are gone.
+            assertThat(redisson.getKeys().deleteByPattern("*send-rate*" + customer.id() + "*")).isPositive();
+
+            assertThat(http.call("POST", "/api/message/send", Map.of("content", "two"), customer.token()).status()).isEqualTo(201);
+            assertThat(http.call("POST", "/api/message/send", Map.of("content", "three"), customer.token()).status()).isEqualTo(201);
+            assertThat(http.call("POST", "/api/message/send", Map.of("content", "four"), customer.token()).status()).isEqualTo(429);
+            assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isEqualTo(3);
         });
     }
 
