@@ -41,10 +41,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * This instance's copy of every tenant's live items, a cache of PostgreSQL: vectors in memory
- * (exact cosine over all phrasings of a tenant: 10,000 items × 3 phrasings × 512 dims is a few ms and
- * never misses, where HNSW would approximate) and a Lucene index (SmartChineseAnalyzer, BM25) for
- * the keyword side. Removing an item takes it out of both at once.
+ * This instance's copy of every tenant's live items, a cache of PostgreSQL: vectors in memory, searched
+ * with the same result as an exact cosine over every phrasing of the tenant ({@link TenantShelf}: an int8
+ * pass with proven error bounds, then exact rescoring of whatever could be among the best; no HNSW, which
+ * would approximate) and a Lucene index (SmartChineseAnalyzer, BM25) for the keyword side. Removing an
+ * item takes it out of both at once.
  */
 @Component
 class KnowledgeIndex implements DisposableBean {
@@ -52,10 +53,11 @@ class KnowledgeIndex implements DisposableBean {
     /** ASCII codes, models, order numbers: the exact terms that the keyword side is there for. */
     static final Pattern TERM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_\\-.]*[A-Za-z0-9]|[0-9]");
 
-    record Entry(KnowledgeItem item, float[][] vectors, String lowerText, int[] phrasingLengths, Set<String> words) {
+    record Entry(KnowledgeItem item, float[][] vectors, QuantizedVector[] quantized, String lowerText, int[] phrasingLengths,
+            Set<String> words) {
     }
 
-    private final Map<UUID, Map<UUID, Entry>> tenants = new ConcurrentHashMap<>();
+    private final Map<UUID, TenantShelf> tenants = new ConcurrentHashMap<>();
     /** Per tenant: in how many items each word (of 2+ characters) occurs. */
     private final Map<UUID, Map<String, Integer>> vocabularies = new ConcurrentHashMap<>();
     private final Analyzer analyzer = new SmartChineseAnalyzer();
@@ -81,8 +83,12 @@ class KnowledgeIndex implements DisposableBean {
         }
         int[] lengths = item.phrasings().stream().mapToInt(String::length).toArray();
         Set<String> words = words(text + item.answer());
-        Entry entry = new Entry(item, vectors, (text + item.answer()).toLowerCase(Locale.ROOT), lengths, words);
-        Entry previous = tenants.computeIfAbsent(item.tenantId(), t -> new ConcurrentHashMap<>()).put(item.id(), entry);
+        QuantizedVector[] quantized = new QuantizedVector[vectors.length];
+        for (int i = 0; i < vectors.length; i++) {
+            quantized[i] = QuantizedVector.of(vectors[i]);
+        }
+        Entry entry = new Entry(item, vectors, quantized, (text + item.answer()).toLowerCase(Locale.ROOT), lengths, words);
+        Entry previous = tenants.computeIfAbsent(item.tenantId(), t -> new TenantShelf()).put(entry);
         Map<String, Integer> vocabulary = vocabularies.computeIfAbsent(item.tenantId(), t -> new ConcurrentHashMap<>());
         if (previous != null) {
             forget(vocabulary, previous.words());
@@ -102,7 +108,7 @@ class KnowledgeIndex implements DisposableBean {
     }
 
     void remove(UUID tenantId, UUID itemId) {
-        Map<UUID, Entry> items = tenants.get(tenantId);
+        TenantShelf items = tenants.get(tenantId);
         if (items != null) {
             Entry gone = items.remove(itemId);
             if (gone != null) {
@@ -142,17 +148,17 @@ class KnowledgeIndex implements DisposableBean {
     }
 
     int size(UUID tenantId) {
-        Map<UUID, Entry> items = tenants.get(tenantId);
+        TenantShelf items = tenants.get(tenantId);
         return items == null ? 0 : items.size();
     }
 
     Collection<Entry> entries(UUID tenantId) {
-        Map<UUID, Entry> items = tenants.get(tenantId);
-        return items == null ? List.of() : items.values();
+        TenantShelf items = tenants.get(tenantId);
+        return items == null ? List.of() : items.entries();
     }
 
     Entry entry(UUID tenantId, UUID itemId) {
-        Map<UUID, Entry> items = tenants.get(tenantId);
+        TenantShelf items = tenants.get(tenantId);
         return items == null ? null : items.get(itemId);
     }
 
@@ -160,26 +166,24 @@ class KnowledgeIndex implements DisposableBean {
     record Scored(Entry entry, double cosine, int phrasing) {
     }
 
-    /** Every live item of the tenant with its cosine to {@code query}, unordered. */
-    List<Scored> byMeaning(UUID tenantId, float[] query, Instant now) {
-        Collection<Entry> entries = entries(tenantId);
-        List<Scored> out = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
-            if (!e.item().answersAt(now)) {
-                continue;
+    /** The tenant's {@code n} live items closest to {@code query} by cosine, best first (as an exact scan of all). */
+    List<Scored> byMeaning(UUID tenantId, float[] query, Instant now, int n) {
+        TenantShelf items = tenants.get(tenantId);
+        return items == null ? List.of() : items.nearest(query, now, n);
+    }
+
+    /** An item's exact cosine to {@code query}: the best over its phrasings, and which phrasing. */
+    static Scored score(Entry e, float[] query) {
+        double best = -1;
+        int which = 0;
+        for (int i = 0; i < e.vectors().length; i++) {
+            double c = Embedder.dot(query, e.vectors()[i]);
+            if (c > best) {
+                best = c;
+                which = i;
             }
-            double best = -1;
-            int which = 0;
-            for (int i = 0; i < e.vectors().length; i++) {
-                double c = Embedder.dot(query, e.vectors()[i]);
-                if (c > best) {
-                    best = c;
-                    which = i;
-                }
-            }
-            out.add(new Scored(e, best, which));
         }
-        return out;
+        return new Scored(e, best, which);
     }
 
     /** BM25 scores of the tenant's best {@code n} items for the query's words (dead items are left to the caller). */

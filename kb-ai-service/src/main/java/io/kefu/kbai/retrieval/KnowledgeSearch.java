@@ -85,13 +85,12 @@ public class KnowledgeSearch {
 
     /** Candidates of a question, best first (also read by the calibration benchmark). */
     List<Candidate> rank(UUID tenantId, String q, float[] vector, Instant now) {
-        List<KnowledgeIndex.Scored> all = index.byMeaning(tenantId, vector, now);
-        if (all.isEmpty()) {
+        List<KnowledgeIndex.Scored> nearest = index.byMeaning(tenantId, vector, now, CANDIDATES);
+        if (nearest.isEmpty()) {
             return List.of();
         }
-        all.sort(Comparator.comparingDouble(KnowledgeIndex.Scored::cosine).reversed());
         Map<UUID, KnowledgeIndex.Scored> pool = new HashMap<>();
-        for (KnowledgeIndex.Scored s : all.subList(0, Math.min(CANDIDATES, all.size()))) {
+        for (KnowledgeIndex.Scored s : nearest) {
             pool.put(s.entry().item().id(), s);
         }
         Map<UUID, Double> bm25 = index.byKeywords(tenantId, q, CANDIDATES);
@@ -104,10 +103,7 @@ public class KnowledgeSearch {
                 if (entry == null || !entry.item().answersAt(now)) {
                     continue;
                 }
-                s = all.stream().filter(x -> x.entry() == entry).findFirst().orElse(null);
-                if (s == null) {
-                    continue;
-                }
+                s = KnowledgeIndex.score(entry, vector);
                 pool.put(e.getKey(), s);
             }
             if (e.getValue() > bm25Max) {
