@@ -131,7 +131,7 @@ final class BgeEncoder implements AutoCloseable {
             for (int p = 0; p < weights.size(); p++) {
                 vectors.add(pooled.get(((long) t << 32) | p));
             }
-            out.add(normalise(vectors.size() == 1 ? vectors.getFirst() : weightedAverage(vectors, weights)));
+            out.add(Vectors.unit(vectors.size() == 1 ? vectors.getFirst() : weightedAverage(vectors, weights)));
         }
         return out;
     }
@@ -186,19 +186,6 @@ final class BgeEncoder implements AutoCloseable {
         }
         for (int j = 0; j < out.length; j++) {
             out[j] /= total;
-        }
-        return out;
-    }
-
-    private static float[] normalise(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        norm = Math.sqrt(norm);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / norm);
         }
         return out;
     }

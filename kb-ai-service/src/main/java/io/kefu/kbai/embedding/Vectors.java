@@ -33,6 +33,20 @@ public final class Vectors {
         return out;
     }
 
+    /** {@code v} scaled to length 1 (a dot product of unit vectors is their cosine). */
+    public static float[] unit(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / norm);
+        }
+        return out;
+    }
+
     public static List<float[]> list(float[][] vectors) {
         return new ArrayList<>(List.of(vectors));
     }

@@ -84,7 +84,7 @@ class EmbeddingThroughputBenchmark {
                 double maxDiff = 0;
                 double minCos = 1;
                 for (int i = 0; i < n; i++) {
-                    float[] a = unit(before.get(i));
+                    float[] a = Vectors.unit(before.get(i));
                     float[] b = after.get(i);
                     double dot = 0;
                     for (int j = 0; j < a.length; j++) {
@@ -95,7 +95,7 @@ class EmbeddingThroughputBenchmark {
                 }
                 float[] longAfter = encoder.embed(List.of(longText)).getFirst();
                 double longDiff = 0;
-                float[] la = unit(longBefore);
+                float[] la = Vectors.unit(longBefore);
                 for (int j = 0; j < la.length; j++) {
                     longDiff = Math.max(longDiff, Math.abs(la[j] - longAfter[j]));
                 }
@@ -106,17 +106,5 @@ class EmbeddingThroughputBenchmark {
             }
         }
         two.shutdown();
-    }
-
-    private static float[] unit(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / Math.sqrt(norm));
-        }
-        return out;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.kefu.kbai.embedding.Embedder;
+import io.kefu.kbai.embedding.Vectors;
 import io.kefu.kbai.knowledge.KnowledgeItem;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class TenantShelfTest {
         // clusters of near-duplicates (FAQ phrasings of one topic), 1-3 phrasings per item, some items not live
         float[][] centres = new float[40][];
         for (int c = 0; c < centres.length; c++) {
-            centres[c] = unit(gaussian(1));
+            centres[c] = Vectors.unit(gaussian(1));
         }
         for (int i = 0; i < 3000; i++) {
             int phrasings = 1 + i % 3;
@@ -54,11 +55,11 @@ class TenantShelfTest {
     void aChangeIsSeenByTheNextSearchAndFewItemsAreAllReturned() {
         UUID tenant = UUID.randomUUID();
         TenantShelf shelf = new TenantShelf();
-        float[] query = unit(gaussian(1));
+        float[] query = Vectors.unit(gaussian(1));
         KnowledgeIndex.Entry far = entry(tenant, new float[][] {near(query, 2)}, true, null);
         shelf.put(far);
         assertThat(shelf.nearest(query, now, 20)).extracting(s -> s.entry().item().id()).containsExactly(far.item().id());
-        KnowledgeIndex.Entry close = entry(tenant, new float[][] {unit(gaussian(1)), query.clone()}, true, null);
+        KnowledgeIndex.Entry close = entry(tenant, new float[][] {Vectors.unit(gaussian(1)), query.clone()}, true, null);
         shelf.put(close);
         List<KnowledgeIndex.Scored> both = shelf.nearest(query, now, 20);
         assertThat(both).extracting(s -> s.entry().item().id()).containsExactly(close.item().id(), far.item().id());
@@ -98,18 +99,6 @@ class TenantShelfTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = centre[i] + noise[i];
         }
-        return unit(v);
-    }
-
-    private static float[] unit(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / Math.sqrt(norm));
-        }
-        return out;
+        return Vectors.unit(v);
     }
 }
