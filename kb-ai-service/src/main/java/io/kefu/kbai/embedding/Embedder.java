@@ -2,14 +2,10 @@ package io.kefu.kbai.embedding;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,12 +22,10 @@ import org.springframework.stereotype.Component;
  * loaded on first use, and warmed at start by {@code IndexSync} so that no customer waits for it.
  *
  * <p>Speed: a run of the model uses one thread (ONNX Runtime's intra-op pool of 1, idle threads not
- * spinning); parallelism comes from running batches side by side (on 2 cores, two runs × two threads
- * fought each other and every other process). Questions ({@link #embed}) are <b>micro-batched</b>: the
- * caller queues its text and {@code ≤ 2} query workers each take every question waiting (up to
- * {@link #QUERY_BATCH}) into one model run, so 50 customers asking at once share a few runs instead of
- * making 50 single-text runs that queue for the cores; a lone question still goes straight into a run of
- * one. Batch embedding (imports) runs batches of up to 32 texts of similar length on {@code ≤ 2} workers.
+ * spinning). Parallelism comes from the callers instead: a query is embedded on the caller's thread,
+ * so concurrent questions use the cores side by side without each run also splitting itself across
+ * them (on 2 cores, two runs × two threads fought each other and every other process); batch
+ * embedding (imports) runs batches of up to 32 texts of similar length on {@code ≤ 2} workers.
  * Measured: {@code EmbeddingThroughputBenchmark}, README "Figures". Vectors are L2-normalised, so a dot
  * product is the cosine.
  *
@@ -48,65 +42,17 @@ public class Embedder implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(Embedder.class);
     private static volatile BgeEncoder shared;
 
-    /** Questions per model run at most: one run of {@link BgeEncoder#BATCH}. */
-    static final int QUERY_BATCH = BgeEncoder.BATCH;
-
     private final ExecutorService batchWorkers;
-    private final ExecutorService queryWorkers;
-    private final BlockingQueue<Waiting> waiting = new LinkedBlockingQueue<>();
     private final AtomicLong textsEmbedded = new AtomicLong();
-
-    /** A question waiting for a query worker. */
-    private record Waiting(String text, CompletableFuture<float[]> vector) {
-    }
 
     public Embedder() {
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        this.batchWorkers = Executors.newFixedThreadPool(threads, daemons("kb-embed-"));
-        this.queryWorkers = Executors.newFixedThreadPool(threads, daemons("kb-query-embed-"));
-        for (int i = 0; i < threads; i++) {
-            queryWorkers.execute(this::answerQuestions);
-        }
-    }
-
-    private static ThreadFactory daemons(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
+        this.batchWorkers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kb-embed-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        };
-    }
-
-    /** A query worker: takes every question waiting (up to a batch) into one model run, until shut down. */
-    private void answerQuestions() {
-        List<Waiting> batch = new ArrayList<>(QUERY_BATCH);
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                batch.add(waiting.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            waiting.drainTo(batch, QUERY_BATCH - 1);
-            try {
-                List<float[]> vectors = model().embed(batch.stream().map(Waiting::text).toList());
-                textsEmbedded.addAndGet(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).vector().complete(vectors.get(i));
-                }
-            } catch (RuntimeException | Error failed) {
-                // one text the model refuses must not fail the others' questions: each on its own
-                for (Waiting w : batch) {
-                    try {
-                        w.vector().complete(model().embed(List.of(w.text())).getFirst());
-                        textsEmbedded.incrementAndGet();
-                    } catch (RuntimeException | Error e) {
-                        w.vector().completeExceptionally(e);
-                    }
-                }
-            }
-            batch.clear();
-        }
+        });
     }
 
     private static BgeEncoder model() {
@@ -142,17 +88,8 @@ public class Embedder implements DisposableBean {
                 return hit;
             }
         }
-        CompletableFuture<float[]> vector = new CompletableFuture<>();
-        waiting.add(new Waiting(text, vector));
-        float[] v;
-        try {
-            v = vector.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while embedding", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+        float[] v = model().embed(List.of(text)).getFirst();
+        textsEmbedded.incrementAndGet();
         synchronized (cache) {
             cache.put(text, v);
         }
@@ -214,6 +151,5 @@ public class Embedder implements DisposableBean {
     @Override
     public void destroy() {
         batchWorkers.shutdownNow();
-        queryWorkers.shutdownNow();
     }
 }
