@@ -93,8 +93,13 @@ class ServiceImagesIT {
             String mainClass = mainClass(svc.module());
 
             assertThat(config.path("User").asString()).as("user of %s", svc.module()).isEqualTo("10001:10001");
-            assertThat(strings(config.path("Entrypoint"))).as("entrypoint of %s", svc.module())
-                    .containsExactly("java", "-XX:MaxRAMPercentage=75", "-cp", "@/app/jib-classpath-file", mainClass);
+            // kb-ai-service adds the Vector API, which Lucene's VectorUtil needs for its SIMD knowledge scan.
+            List<String> flags = svc.module().equals("kb-ai-service")
+                    ? List.of("-XX:MaxRAMPercentage=75", "--add-modules=jdk.incubator.vector") : List.of("-XX:MaxRAMPercentage=75");
+            List<String> entrypoint = new ArrayList<>(List.of("java"));
+            entrypoint.addAll(flags);
+            entrypoint.addAll(List.of("-cp", "@/app/jib-classpath-file", mainClass));
+            assertThat(strings(config.path("Entrypoint"))).as("entrypoint of %s", svc.module()).containsExactlyElementsOf(entrypoint);
             assertThat(strings(config.path("Env"))).as("the base's environment is kept").contains(BASE_PATH);
             assertThat(image.files()).as("files of %s", svc.module())
                     .contains("app/jib-classpath-file", "app/jib-main-class-file", "app/classes/" + mainClass.replace('.', '/') + ".class")
