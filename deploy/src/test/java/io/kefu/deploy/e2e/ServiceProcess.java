@@ -44,8 +44,10 @@ final class ServiceProcess implements AutoCloseable {
         Path logs = CodeFacts.ROOT.resolve("deploy/target/e2e-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(module + ".log");
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m",
-                "--enable-native-access=ALL-UNNAMED"));
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(List.of(jvmFlags(module).split("\\s+")));
+        command.add("--enable-native-access=ALL-UNNAMED");
         // Extra JVM options for one service, e.g. -De2e.jvm-args.chat-service=-XX:StartFlightRecording=... (benchmarks).
         String extra = System.getProperty("e2e.jvm-args." + module, "").trim();
         if (!extra.isEmpty()) {
@@ -60,9 +62,39 @@ final class ServiceProcess implements AutoCloseable {
         all.putAll(settings);
         all.forEach((k, v) -> command.add("--" + k + "=" + v));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        STARTED.add(process);
         ServiceProcess service = new ServiceProcess(module, port, process, log);
         service.awaitReady(timeout);
         return service;
+    }
+
+    /**
+     * Every service this JVM started and has not stopped: killed when the JVM exits, so that a run that
+     * fails half-way (a service not ready in time, the test JVM ending while others are still starting)
+     * leaves no service behind consuming events from the next run's queues.
+     */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "e2e-service-reaper"));
+    }
+
+    /** What the e2e tests start services with: C1 only, the serial collector, a small heap — half the start-up CPU of a full JIT, and these runs are short. */
+    static final String TEST_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m";
+    /**
+     * What the benchmarks start services with: the full JIT (C1 then C2), as the images run (jib sets no
+     * JIT flag), so that throughput is measured with the code a deployment runs; the serial collector and a
+     * heap cap still, eight JVMs sharing two cores. kb-ai gets the Vector API as in its image.
+     */
+    static final String BENCH_FLAGS = "-XX:+UseSerialGC -Xmx512m";
+
+    /** {@code e2e.jvm-flags} (the benchmarks set {@link #BENCH_FLAGS}), or {@link #TEST_FLAGS}. */
+    private static String jvmFlags(String module) {
+        String flags = System.getProperty("e2e.jvm-flags", TEST_FLAGS).trim();
+        if (module.equals("kb-ai-service") && !flags.contains("TieredStopAtLevel=1")) {
+            flags += " --add-modules=jdk.incubator.vector";
+        }
+        return flags;
     }
 
     /** The operating system's process id (for CPU accounts, JFR, or a kill -9). */
@@ -88,12 +120,14 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+        STARTED.remove(process);
     }
 
     /** Kills the process at once (SIGKILL, as {@code kill -9}): no shutdown hook, nothing flushed or acknowledged. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        STARTED.remove(process);
     }
 
     @Override
