@@ -45,8 +45,9 @@ import tools.jackson.databind.node.ObjectNode;
  * never a hand-written list, so a new endpoint is covered the day it is added): a NUL character (U+0000)
  * in each string field of each JSON body, in each string query parameter and in each path variable.
  * Every answer must be a 4xx (a 401/403 from the role checks counts: the text was never used) — never
- * a 5xx, never a 2xx (an effect), never silence. {@link ServiceReadinessContract} runs it for every
- * service; a test may also call {@link #nulProbes} itself.
+ * a 5xx, never a 2xx (an effect), never silence. And hostile values of every kind in the same places
+ * ({@link #hostileProbes}): never a 5xx. {@link ServiceReadinessContract} runs both for every
+ * service; a test may also call {@link #nulProbes} or {@link #hostileProbes} itself.
  */
 public final class BadInput {
 
@@ -59,17 +60,26 @@ public final class BadInput {
     private BadInput() {
     }
 
-    /** One request carrying a NUL somewhere: what it targets, and how to send it. */
-    public record Probe(String method, String path, String where, String contentType, String body) {
+    /**
+     * One request carrying bad input somewhere: what it targets, and how to send it. {@code mayBeAccepted}:
+     * whether a 2xx is a right answer too (a hostile value a field may legitimately take, such as a long
+     * text or a negative number) — a NUL never is.
+     */
+    public record Probe(String method, String path, String where, String contentType, String body, boolean mayBeAccepted) {
+
+        public Probe(String method, String path, String where, String contentType, String body) {
+            this(method, path, "NUL in " + where, contentType, body, false);
+        }
 
         @Override
         public String toString() {
-            return method + " " + path.replace(String.valueOf((char) 0), "\\0") + " (NUL in " + where + ")";
+            String shown = path.replace(String.valueOf((char) 0), "\\0");
+            return method + " " + (shown.length() > 120 ? shown.substring(0, 120) + "…" : shown) + " (" + where + ")";
         }
 
         /**
          * Sends it with each token in turn until one gets past the role checks (else the last answer
-         * counts) and checks the answer: a 4xx, never a 5xx or a 2xx.
+         * counts) and checks the answer: a 4xx (or a 2xx/3xx where {@code mayBeAccepted}), never a 5xx.
          */
         public void check(URI base, List<String> tokens) {
             HttpResponse<String> last = null;
@@ -82,8 +92,10 @@ public final class BadInput {
             if (last == null) {
                 throw new AssertionError(this + ": no token to send it with");
             }
-            if (last.statusCode() < 400 || last.statusCode() >= 500) {
-                throw new AssertionError(this + " answered " + last.statusCode() + ": " + last.body());
+            boolean refused = last.statusCode() >= 400 && last.statusCode() < 500;
+            if (!refused && !(mayBeAccepted && last.statusCode() < 400)) {
+                String answer = last.body().length() > 500 ? last.body().substring(0, 500) + "…" : last.body();
+                throw new AssertionError(this + " answered " + last.statusCode() + ": " + answer);
             }
         }
 
@@ -119,6 +131,154 @@ public final class BadInput {
             }
         }
         return probes;
+    }
+
+    /** A text longer than any field takes: 100,000 characters in a body, 1,000 in a URL (Tomcat's request line stops at 8 KB). */
+    static final String LONG_BODY_TEXT = "长".repeat(100_000);
+    static final String LONG_URL_TEXT = "x".repeat(1_000);
+
+    /**
+     * Hostile values sent to every endpoint but {@code /internal/**}, {@code /actuator/**} and the API docs
+     * (read from the handler mappings like {@link #nulProbes}): in each node of each JSON body, each query
+     * parameter and each path variable, a value of the wrong type, out of range, malformed or overlong for
+     * its declared type; and whole bodies that are empty, not JSON, the wrong JSON or nested past the
+     * parser's limit. What each must get: the client's fault (4xx), or — for values a field may take — an
+     * ordinary answer; never a 5xx, never silence. This is the class of defect "bad input gets a 500".
+     */
+    public static List<Probe> hostileProbes(ApplicationContext context) {
+        List<Probe> probes = new ArrayList<>();
+        for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
+            for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
+                for (String pattern : entry.getKey().getPatternValues()) {
+                    if (DocumentedRoutes.ignored(pattern)) {
+                        continue;
+                    }
+                    Set<RequestMethod> methods = entry.getKey().getMethodsCondition().getMethods();
+                    for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET, RequestMethod.POST) : methods) {
+                        probes.addAll(hostile(method.name(), pattern, entry.getValue(), entry.getKey()));
+                    }
+                }
+            }
+        }
+        return probes;
+    }
+
+    /** Hostile JSON values for a node of this declared type. */
+    private static List<JsonNode> hostileValues(Class<?> type) {
+        if (type == String.class) {
+            return List.of(NODES.stringNode(LONG_BODY_TEXT), NODES.objectNode(), NODES.arrayNode().add(1));
+        }
+        if (type == UUID.class) {
+            return List.of(NODES.stringNode("not-a-uuid"), NODES.numberNode(7));
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return List.of(NODES.stringNode("maybe"), NODES.objectNode());
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return List.of(NODES.stringNode("abc"), NODES.numberNode(-1), NODES.numberNode(new java.math.BigInteger("99999999999999999999999")),
+                    NODES.numberNode(new java.math.BigDecimal("1e400")), NODES.numberNode(2147483648L));
+        }
+        if (type.isEnum()) {
+            return List.of(NODES.stringNode("no-such-value"), NODES.numberNode(99));
+        }
+        if (type.getName().startsWith("java.time.")) {
+            return List.of(NODES.stringNode("2026-13-45T99:99:99Z"), NODES.stringNode(""), NODES.numberNode(-1e18));
+        }
+        // arrays, collections, maps, objects: a scalar, or the other kind of container
+        return List.of(NODES.stringNode("x"), Collection.class.isAssignableFrom(type) || type.isArray() ? NODES.objectNode() : NODES.arrayNode());
+    }
+
+    /** Hostile text for a query parameter or path variable of this declared type. */
+    private static List<String> hostileText(Class<?> type) {
+        if (type == UUID.class) {
+            return List.of("not-a-uuid");
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return List.of("maybe");
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return List.of("abc", "-1", "99999999999999999999999", "1000000", "1e400");
+        }
+        if (type.isEnum()) {
+            return List.of("no-such-value");
+        }
+        if (type.getName().startsWith("java.time.")) {
+            return List.of("2026-13-45", "not-a-date");
+        }
+        return List.of(LONG_URL_TEXT);
+    }
+
+    /** Whole bodies that are not the JSON object an endpoint takes. */
+    private static final List<String> HOSTILE_BODIES = List.of("", "{", "[]", "null", "\"x\"", "{\"a\":", "[".repeat(5_000) + "]".repeat(5_000),
+            "{\"a\":".repeat(3_000) + "1" + "}".repeat(3_000));
+
+    private static List<Probe> hostile(String method, String pattern, HandlerMethod handler, RequestMappingInfo info) {
+        List<Probe> probes = new ArrayList<>();
+        Map<String, String> pathValues = new LinkedHashMap<>();
+        Map<String, String> queryValues = new LinkedHashMap<>();
+        Map<String, Class<?>> variableTypes = new LinkedHashMap<>();
+        Map<String, Class<?>> paramTypes = new LinkedHashMap<>();
+        Type bodyType = null;
+        boolean multipart = info.getConsumesCondition().getConsumableMediaTypes().stream()
+                .anyMatch(m -> m.getSubtype().contains("form-data"));
+        for (MethodParameter parameter : handler.getMethodParameters()) {
+            Class<?> type = parameter.getParameterType();
+            PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
+            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+            if (variable != null) {
+                String name = nameOf(variable.name(), variable.value(), parameter);
+                pathValues.put(name, scalar(type));
+                variableTypes.put(name, type);
+            } else if (param != null && !multipart) {
+                String name = nameOf(param.name(), param.value(), parameter);
+                if (name == null || Map.class.isAssignableFrom(type)) {
+                    continue;
+                }
+                queryValues.put(name, scalar(type));
+                paramTypes.put(name, Collection.class.isAssignableFrom(type) ? String.class : type);
+            } else if (parameter.hasParameterAnnotation(RequestBody.class)) {
+                bodyType = parameter.getGenericParameterType();
+            }
+        }
+        String query = query(queryValues);
+        variableTypes.forEach((name, type) -> {
+            for (String value : hostileText(type)) {
+                Map<String, String> values = new LinkedHashMap<>(pathValues);
+                values.put(name, value);
+                probes.add(new Probe(method, expand(pattern, values) + query, "path variable " + name + " = " + shown(value), null, null, true));
+            }
+        });
+        paramTypes.forEach((name, type) -> {
+            for (String value : hostileText(type)) {
+                Map<String, String> values = new LinkedHashMap<>(queryValues);
+                values.put(name, value);
+                probes.add(new Probe(method, expand(pattern, pathValues) + query(values), "query parameter " + name + " = " + shown(value), null,
+                        null, true));
+            }
+        });
+        if (bodyType != null && !multipart) {
+            String path = expand(pattern, pathValues) + query;
+            Type declared = bodyType;
+            Map<String, Class<?>> nodes = new LinkedHashMap<>();
+            sample(declared, "", 0, nodes::put, null, null);
+            nodes.forEach((node, type) -> {
+                for (JsonNode value : hostileValues(type)) {
+                    JsonNode body = sample(declared, "", 0, (n, t) -> { }, node, value);
+                    probes.add(new Probe(method, path, "body " + node + " = " + shown(value.toString()), "application/json",
+                            JSON.writeValueAsString(body), true));
+                }
+            });
+            for (String body : HOSTILE_BODIES) {
+                probes.add(new Probe(method, path, "the whole body = " + shown(body), "application/json", body, true));
+            }
+            String plausible = JSON.writeValueAsString(sample(declared, "", 0, (n, t) -> { }, null, null));
+            probes.add(new Probe(method, path, "a JSON body sent as text/plain", "text/plain", plausible, true));
+        }
+        return probes;
+    }
+
+    private static String shown(String value) {
+        return value.length() > 24 ? value.substring(0, 12) + "…(" + value.length() + " chars)" : value;
     }
 
     /**
@@ -214,17 +374,37 @@ public final class BadInput {
      * and puts {@link #NUL_TEXT} at the leaf named {@code nulAt}.
      */
     private static JsonNode sample(Type type, String path, int depth, Consumer<String> leaves, String nulAt) {
+        return sample(type, path, depth, (leaf, kind) -> {
+            if (kind == String.class) {
+                leaves.accept(leaf);
+            }
+        }, nulAt, NODES.stringNode(NUL_TEXT));
+    }
+
+    /**
+     * A plausible JSON value of {@code type}; reports the path and type of every node below the root
+     * (scalars, arrays, maps and objects; a free-form JSON field as a string at {@code .k}) to
+     * {@code nodes}, and puts {@code replacement} in place of the node at {@code at}.
+     */
+    private static JsonNode sample(Type type, String path, int depth, java.util.function.BiConsumer<String, Class<?>> nodes, String at,
+            JsonNode replacement) {
         Class<?> raw = raw(type);
         if (raw == String.class || raw == Object.class || raw == CharSequence.class) {
-            leaves.accept(path);
-            return NODES.stringNode(path.equals(nulAt) ? NUL_TEXT : "x");
+            nodes.accept(path, String.class);
+            return path.equals(at) ? replacement : NODES.stringNode("x");
         }
         if (JsonNode.class.isAssignableFrom(raw)) {
             String leaf = path.isEmpty() ? "k" : path + ".k";
-            leaves.accept(leaf);
+            nodes.accept(leaf, String.class);
             ObjectNode node = NODES.objectNode();
-            node.put("k", leaf.equals(nulAt) ? NUL_TEXT : "x");
+            node.set("k", leaf.equals(at) ? replacement : NODES.stringNode("x"));
             return node;
+        }
+        if (!path.isEmpty()) {
+            nodes.accept(path, raw);
+            if (path.equals(at)) {
+                return replacement;
+            }
         }
         if (raw == UUID.class) {
             return NODES.stringNode(UUID.randomUUID().toString());
@@ -260,12 +440,12 @@ public final class BadInput {
         if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
             Type element = raw.isArray() ? raw.getComponentType() : argument(type, 0);
             ArrayNode array = NODES.arrayNode();
-            array.add(sample(element, path + "[0]", depth + 1, leaves, nulAt));
+            array.add(sample(element, path + "[0]", depth + 1, nodes, at, replacement));
             return array;
         }
         if (Map.class.isAssignableFrom(raw)) {
             ObjectNode map = NODES.objectNode();
-            map.set("k", sample(argument(type, 1), path + ".k", depth + 1, leaves, nulAt));
+            map.set("k", sample(argument(type, 1), path + ".k", depth + 1, nodes, at, replacement));
             return map;
         }
         if (raw.getName().startsWith("java.")) {
@@ -274,13 +454,13 @@ public final class BadInput {
         ObjectNode object = NODES.objectNode();
         if (raw.isRecord()) {
             for (RecordComponent component : raw.getRecordComponents()) {
-                object.set(component.getName(), sample(component.getGenericType(), join(path, component.getName()), depth + 1, leaves, nulAt));
+                object.set(component.getName(), sample(component.getGenericType(), join(path, component.getName()), depth + 1, nodes, at, replacement));
             }
         } else {
             for (Class<?> c = raw; c != null && c != Object.class; c = c.getSuperclass()) {
                 for (Field field : c.getDeclaredFields()) {
                     if (!Modifier.isStatic(field.getModifiers()) && !field.isSynthetic()) {
-                        object.set(field.getName(), sample(field.getGenericType(), join(path, field.getName()), depth + 1, leaves, nulAt));
+                        object.set(field.getName(), sample(field.getGenericType(), join(path, field.getName()), depth + 1, nodes, at, replacement));
                     }
                 }
             }

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What every Kefu service must show once started against the real infrastructure: liveness and
  * readiness, Prometheus metrics, its own schema migrated by Flyway with the event tables, OpenAPI
  * docs, and problem details for an unknown path (401 without a token, 404 with one) and a guarded
- * {@code /internal/**}, and a NUL character anywhere in any endpoint's text answered with a 4xx
- * ({@link BadInput}). A service's test extends it under
+ * {@code /internal/**}, a NUL character anywhere in any endpoint's text answered with a 4xx, and
+ * hostile values anywhere never answered with a 5xx ({@link BadInput}). A service's test extends it under
  * {@code @KefuIntegrationTest(webEnvironment = RANDOM_PORT)}.
  */
 public abstract class ServiceReadinessContract {
@@ -146,6 +146,19 @@ public abstract class ServiceReadinessContract {
                 token("provider", List.of("provider")), token("superadmin", List.of("superadmin")));
         URI base = uri("/");
         return BadInput.nulProbes(context).stream()
+                .map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
+    }
+
+    /**
+     * Hostile values in every node of every body, every query parameter and every path variable of every
+     * endpoint, and bodies that are not what the endpoint takes ({@link BadInput#hostileProbes}): never a 5xx.
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> hostileValuesAnywhereAreNeverA5xx() throws Exception {
+        List<String> tokens = List.of(token("customer", List.of("customer")), token("staff", List.of("agent", "supervisor", "admin")),
+                token("provider", List.of("provider")), token("superadmin", List.of("superadmin")));
+        URI base = uri("/");
+        return BadInput.hostileProbes(context).stream()
                 .map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
     }
 
