@@ -116,6 +116,16 @@ public final class BadInput {
 
     /** Every probe for every endpoint of the application but {@code /internal/**}, {@code /actuator/**} and the API docs. */
     public static List<Probe> nulProbes(ApplicationContext context) {
+        return everyEndpoint(context, BadInput::probes);
+    }
+
+    /** What a probe family sends to one endpoint: method, path pattern, handler and mapping. */
+    private interface Family {
+        List<Probe> of(String method, String pattern, HandlerMethod handler, RequestMappingInfo info);
+    }
+
+    /** A family's probes for every endpoint of the application but {@code /internal/**}, {@code /actuator/**} and the API docs. */
+    private static List<Probe> everyEndpoint(ApplicationContext context, Family family) {
         List<Probe> probes = new ArrayList<>();
         for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
             for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
@@ -125,7 +135,7 @@ public final class BadInput {
                     }
                     Set<RequestMethod> methods = entry.getKey().getMethodsCondition().getMethods();
                     for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET, RequestMethod.POST) : methods) {
-                        probes.addAll(probes(method.name(), pattern, entry.getValue(), entry.getKey()));
+                        probes.addAll(family.of(method.name(), pattern, entry.getValue(), entry.getKey()));
                     }
                 }
             }
@@ -146,21 +156,7 @@ public final class BadInput {
      * ordinary answer; never a 5xx, never silence. This is the class of defect "bad input gets a 500".
      */
     public static List<Probe> hostileProbes(ApplicationContext context) {
-        List<Probe> probes = new ArrayList<>();
-        for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
-            for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
-                for (String pattern : entry.getKey().getPatternValues()) {
-                    if (DocumentedRoutes.ignored(pattern)) {
-                        continue;
-                    }
-                    Set<RequestMethod> methods = entry.getKey().getMethodsCondition().getMethods();
-                    for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET, RequestMethod.POST) : methods) {
-                        probes.addAll(hostile(method.name(), pattern, entry.getValue(), entry.getKey()));
-                    }
-                }
-            }
-        }
-        return probes;
+        return everyEndpoint(context, BadInput::hostile);
     }
 
     /** Hostile JSON values for a node of this declared type. */
@@ -214,32 +210,14 @@ public final class BadInput {
 
     private static List<Probe> hostile(String method, String pattern, HandlerMethod handler, RequestMappingInfo info) {
         List<Probe> probes = new ArrayList<>();
-        Map<String, String> pathValues = new LinkedHashMap<>();
-        Map<String, String> queryValues = new LinkedHashMap<>();
-        Map<String, Class<?>> variableTypes = new LinkedHashMap<>();
+        Parameters parameters = Parameters.of(handler, info);
+        Map<String, String> pathValues = parameters.pathValues();
+        Map<String, String> queryValues = parameters.queryValues();
+        Map<String, Class<?>> variableTypes = parameters.variableTypes();
         Map<String, Class<?>> paramTypes = new LinkedHashMap<>();
-        Type bodyType = null;
-        boolean multipart = info.getConsumesCondition().getConsumableMediaTypes().stream()
-                .anyMatch(m -> m.getSubtype().contains("form-data"));
-        for (MethodParameter parameter : handler.getMethodParameters()) {
-            Class<?> type = parameter.getParameterType();
-            PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
-            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
-            if (variable != null) {
-                String name = nameOf(variable.name(), variable.value(), parameter);
-                pathValues.put(name, scalar(type));
-                variableTypes.put(name, type);
-            } else if (param != null && !multipart) {
-                String name = nameOf(param.name(), param.value(), parameter);
-                if (name == null || Map.class.isAssignableFrom(type)) {
-                    continue;
-                }
-                queryValues.put(name, scalar(type));
-                paramTypes.put(name, Collection.class.isAssignableFrom(type) ? String.class : type);
-            } else if (parameter.hasParameterAnnotation(RequestBody.class)) {
-                bodyType = parameter.getGenericParameterType();
-            }
-        }
+        parameters.paramTypes().forEach((name, type) -> paramTypes.put(name, Collection.class.isAssignableFrom(type) ? String.class : type));
+        Type bodyType = parameters.bodyType();
+        boolean multipart = parameters.multipart();
         String query = query(queryValues);
         variableTypes.forEach((name, type) -> {
             for (String value : hostileText(type)) {
@@ -275,6 +253,44 @@ public final class BadInput {
             probes.add(new Probe(method, path, "a JSON body sent as text/plain", "text/plain", plausible, true));
         }
         return probes;
+    }
+
+    /**
+     * An endpoint's inputs as its handler declares them: path variables and query parameters (each with a
+     * plausible value and its type; none from a multipart form) and the JSON body's type, if any.
+     */
+    private record Parameters(Map<String, String> pathValues, Map<String, String> queryValues, Map<String, Class<?>> variableTypes,
+            Map<String, Class<?>> paramTypes, Type bodyType, boolean multipart) {
+
+        static Parameters of(HandlerMethod handler, RequestMappingInfo info) {
+            Map<String, String> pathValues = new LinkedHashMap<>();
+            Map<String, String> queryValues = new LinkedHashMap<>();
+            Map<String, Class<?>> variableTypes = new LinkedHashMap<>();
+            Map<String, Class<?>> paramTypes = new LinkedHashMap<>();
+            Type bodyType = null;
+            boolean multipart = info.getConsumesCondition().getConsumableMediaTypes().stream()
+                    .anyMatch(m -> m.getSubtype().contains("form-data"));
+            for (MethodParameter parameter : handler.getMethodParameters()) {
+                Class<?> type = parameter.getParameterType();
+                PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
+                RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+                if (variable != null) {
+                    String name = nameOf(variable.name(), variable.value(), parameter);
+                    pathValues.put(name, scalar(type));
+                    variableTypes.put(name, type);
+                } else if (param != null && !multipart) {
+                    String name = nameOf(param.name(), param.value(), parameter);
+                    if (name == null || Map.class.isAssignableFrom(type)) {
+                        continue;
+                    }
+                    queryValues.put(name, scalar(type));
+                    paramTypes.put(name, type);
+                } else if (parameter.hasParameterAnnotation(RequestBody.class)) {
+                    bodyType = parameter.getGenericParameterType();
+                }
+            }
+            return new Parameters(pathValues, queryValues, variableTypes, paramTypes, bodyType, multipart);
+        }
     }
 
     private static String shown(String value) {
@@ -315,36 +331,14 @@ public final class BadInput {
 
     private static List<Probe> probes(String method, String pattern, HandlerMethod handler, RequestMappingInfo info) {
         List<Probe> probes = new ArrayList<>();
-        Map<String, String> pathValues = new LinkedHashMap<>();
-        Map<String, String> queryValues = new LinkedHashMap<>();
-        List<String> textParams = new ArrayList<>();
-        List<String> textVariables = new ArrayList<>();
-        Type bodyType = null;
-        boolean multipart = info.getConsumesCondition().getConsumableMediaTypes().stream()
-                .anyMatch(m -> m.getSubtype().contains("form-data"));
-        for (MethodParameter parameter : handler.getMethodParameters()) {
-            Class<?> type = parameter.getParameterType();
-            PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
-            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
-            if (variable != null) {
-                String name = nameOf(variable.name(), variable.value(), parameter);
-                pathValues.put(name, scalar(type));
-                if (type == String.class) {
-                    textVariables.add(name);
-                }
-            } else if (param != null && !multipart) {
-                String name = nameOf(param.name(), param.value(), parameter);
-                if (name == null || Map.class.isAssignableFrom(type)) {
-                    continue;
-                }
-                queryValues.put(name, scalar(type));
-                if (type == String.class || Collection.class.isAssignableFrom(type)) {
-                    textParams.add(name);
-                }
-            } else if (parameter.hasParameterAnnotation(RequestBody.class)) {
-                bodyType = parameter.getGenericParameterType();
-            }
-        }
+        Parameters parameters = Parameters.of(handler, info);
+        Map<String, String> pathValues = parameters.pathValues();
+        Map<String, String> queryValues = parameters.queryValues();
+        List<String> textVariables = parameters.variableTypes().entrySet().stream().filter(e -> e.getValue() == String.class)
+                .map(Map.Entry::getKey).toList();
+        List<String> textParams = parameters.paramTypes().entrySet().stream()
+                .filter(e -> e.getValue() == String.class || Collection.class.isAssignableFrom(e.getValue())).map(Map.Entry::getKey).toList();
+        Type bodyType = parameters.bodyType();
         String query = query(queryValues);
         for (String name : textVariables) {
             Map<String, String> values = new LinkedHashMap<>(pathValues);

@@ -142,11 +142,7 @@ public abstract class ServiceReadinessContract {
      */
     @org.junit.jupiter.api.TestFactory
     java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> aNulInAnyTextIsRefusedWithA4xxNeverA5xx() throws Exception {
-        List<String> tokens = List.of(token("customer", List.of("customer")), token("staff", List.of("agent", "supervisor", "admin")),
-                token("provider", List.of("provider")), token("superadmin", List.of("superadmin")));
-        URI base = uri("/");
-        return BadInput.nulProbes(context).stream()
-                .map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
+        return checks(BadInput.nulProbes(context));
     }
 
     /**
@@ -155,11 +151,7 @@ public abstract class ServiceReadinessContract {
      */
     @org.junit.jupiter.api.TestFactory
     java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> hostileValuesAnywhereAreNeverA5xx() throws Exception {
-        List<String> tokens = List.of(token("customer", List.of("customer")), token("staff", List.of("agent", "supervisor", "admin")),
-                token("provider", List.of("provider")), token("superadmin", List.of("superadmin")));
-        URI base = uri("/");
-        return BadInput.hostileProbes(context).stream()
-                .map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
+        return checks(BadInput.hostileProbes(context));
     }
 
     /**
@@ -175,6 +167,19 @@ public abstract class ServiceReadinessContract {
                 throw new IllegalStateException(e);
             }
         }).stream();
+    }
+
+    /** One dynamic test per probe, each sent as every kind of caller until one gets past the role checks. */
+    private java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> checks(List<BadInput.Probe> probes) throws Exception {
+        List<String> tokens = everyKindOfCaller();
+        URI base = uri("/");
+        return probes.stream().map(probe -> org.junit.jupiter.api.DynamicTest.dynamicTest(probe.toString(), () -> probe.check(base, tokens)));
+    }
+
+    /** A token of each kind of caller (customer, staff with every role, provider, superadmin): a probe is sent with each until one gets past the role checks. */
+    private List<String> everyKindOfCaller() throws Exception {
+        return List.of(token("customer", List.of("customer")), token("staff", List.of("agent", "supervisor", "admin")),
+                token("provider", List.of("provider")), token("superadmin", List.of("superadmin")));
     }
 
     /** A token of this type and roles, all of one tenant; auth-service, which signs its own, overrides it. */
