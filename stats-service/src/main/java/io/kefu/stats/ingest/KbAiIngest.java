@@ -9,10 +9,8 @@ import java.util.function.Consumer;
 import io.kefu.common.event.EventEnvelope;
 import io.kefu.common.event.EventHandlers;
 import io.kefu.common.event.MalformedEventException;
-import io.kefu.stats.metric.ConversationRow;
 import io.kefu.stats.metric.Conversations;
 import io.kefu.stats.metric.Measure;
-import io.kefu.stats.metric.Measurements;
 import io.kefu.stats.metric.Metric;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
@@ -51,16 +49,15 @@ class KbAiIngest {
     }
 
     @Bean
-    Projection kbProjection(Conversations conversations, Measurements measurements) {
+    Projection kbProjection(Conversations conversations) {
         return new Projection("kb")
                 .on("kb.answer.sent.v1", AnswerSent.class, (d, e) -> {
                     if ("auto".equals(required(d.origin(), "origin", e))) {
                         UUID conversation = required(d.conversationId(), "conversationId", e);
                         Instant at = required(d.sentAt(), "sentAt", e);
                         String answer = required(d.answerId(), "answerId", e).toString();
-                        ConversationRow row = conversations.lockForMeasure(tenant(e), conversation);
-                        record(measurements, row, e, Metric.AI_AUTO_ANSWERED, answer, at, 1, true, conversation, null);
-                        record(measurements, row, e, Metric.KB_HIT, answer, at, 1, true, conversation, null);
+                        record(conversations, e, Metric.AI_AUTO_ANSWERED, answer, at, 1, true, conversation, null);
+                        record(conversations, e, Metric.KB_HIT, answer, at, 1, true, conversation, null);
                     }
                 })
                 .on("kb.answer.drafted.v1", AnswerDrafted.class, (d, e) -> {
@@ -68,9 +65,8 @@ class KbAiIngest {
                     Instant at = required(d.draftedAt(), "draftedAt", e);
                     String answer = required(d.answerId(), "answerId", e).toString();
                     boolean hit = required(d.kbHit(), "kbHit", e);
-                    ConversationRow row = conversations.lockForMeasure(tenant(e), conversation);
-                    record(measurements, row, e, Metric.AI_DRAFTED, answer, at, 1, false, conversation, null);
-                    record(measurements, row, e, Metric.KB_HIT, answer, at, hit ? 1 : 0, hit, conversation, null);
+                    record(conversations, e, Metric.AI_DRAFTED, answer, at, 1, false, conversation, null);
+                    record(conversations, e, Metric.KB_HIT, answer, at, hit ? 1 : 0, hit, conversation, null);
                 })
                 .on("kb.answer.reviewed.v1", AnswerReviewed.class, (d, e) -> {
                     String verdict = required(d.verdict(), "verdict", e);
@@ -79,8 +75,7 @@ class KbAiIngest {
                     String answer = required(d.answerId(), "answerId", e).toString();
                     if (JUDGEMENTS.contains(verdict)) {
                         boolean asIs = verdict.equals("sent_as_is");
-                        record(measurements, conversations.lockForMeasure(tenant(e), conversation), e, Metric.AI_ACCURACY, answer, at,
-                                asIs ? 1 : 0, asIs, conversation, d.reviewerId());
+                        record(conversations, e, Metric.AI_ACCURACY, answer, at, asIs ? 1 : 0, asIs, conversation, d.reviewerId());
                     } else if (!verdict.equals("timed_out") && !verdict.equals("window_closing")) {
                         throw new MalformedEventException(e.type() + " " + e.id() + " has an unknown verdict: " + verdict, null);
                     }
@@ -93,16 +88,16 @@ class KbAiIngest {
                         boolean hit = Boolean.TRUE.equals(d.kbHit());
                         // keyed by the event: a hand-off at the question may carry no answer id
                         String key = d.answerId() != null ? d.answerId().toString() : e.id();
-                        record(measurements, conversations.lockForMeasure(tenant(e), conversation), e, Metric.KB_HIT, key, at, hit ? 1 : 0,
-                                hit, conversation, null);
+                        record(conversations, e, Metric.KB_HIT, key, at, hit ? 1 : 0, hit, conversation, null);
                     }
                 });
     }
 
-    /** An observation with the conversation's dimensions, read under its row lock (one look-up per event). */
-    private static void record(Measurements measurements, ConversationRow row, EventEnvelope e, Metric metric, String key, Instant at,
-            double value, boolean good, UUID conversation, @Nullable UUID agent) {
-        measurements.record(tenant(e), new Measure(metric, key, at, value, good, conversation, agent, row.groupName(), row.channel()));
+    /** An observation with the conversation's dimensions, read under its row lock (with the batch's other rows). */
+    private static void record(Conversations conversations, EventEnvelope e, Metric metric, String key, Instant at, double value, boolean good,
+            UUID conversation, @Nullable UUID agent) {
+        conversations.measure(tenant(e), conversation, (group, channel) -> new Measure(metric, key, at, value, good, conversation, agent, group,
+                channel));
     }
 
     @Bean

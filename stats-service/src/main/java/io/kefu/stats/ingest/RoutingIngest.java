@@ -7,10 +7,8 @@ import java.util.function.Consumer;
 
 import io.kefu.common.event.EventHandlers;
 import io.kefu.stats.metric.Agents;
-import io.kefu.stats.metric.ConversationRow;
 import io.kefu.stats.metric.Conversations;
 import io.kefu.stats.metric.Measure;
-import io.kefu.stats.metric.Measurements;
 import io.kefu.stats.metric.Metric;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
@@ -42,15 +40,14 @@ class RoutingIngest {
     }
 
     @Bean
-    Projection routingProjection(Conversations conversations, Agents agents, Measurements measurements) {
+    Projection routingProjection(Conversations conversations, Agents agents) {
         return new Projection("routing")
                 .on("routing.ai.requested.v1", AiRequested.class, (d, e) -> {
                     UUID conversation = required(d.conversationId(), "conversationId", e);
                     Instant at = required(d.requestedAt(), "requestedAt", e);
                     conversations.aiRequested(tenant(e), conversation, d.customerId(), at);
-                    ConversationRow row = conversations.find(conversation);
-                    measurements.record(tenant(e), new Measure(Metric.AI_QUESTION, e.id(), at, 1, false, conversation, null,
-                            row == null ? null : row.groupName(), row == null ? null : row.channel()));
+                    conversations.measure(tenant(e), conversation, (group, channel) -> new Measure(Metric.AI_QUESTION, e.id(), at, 1, false,
+                            conversation, null, group, channel));
                 })
                 .on("routing.conversation.queued.v1", Queued.class, (d, e) -> conversations.queued(tenant(e),
                         required(d.conversationId(), "conversationId", e), d.customerId(), d.groupName(), required(d.enqueuedAt(), "enqueuedAt", e)))

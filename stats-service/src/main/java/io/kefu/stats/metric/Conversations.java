@@ -9,7 +9,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.stats.StatsProperties;
@@ -19,10 +23,17 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import static io.kefu.stats.metric.ConversationFacts.coalesce;
+import static io.kefu.stats.metric.ConversationFacts.greatest;
+import static io.kefu.stats.metric.ConversationFacts.least;
+import static io.kefu.stats.metric.ConversationFacts.micros;
+
 /**
  * The conversation facts, fed by the ingest consumers (inside their inbox transaction). Each change
  * keeps the first (or last, where the dictionary says so) timestamp whatever order events arrive in,
- * then re-derives the conversation's measures ({@link ConversationMeasures}) and replaces them.
+ * then re-derives the conversation's measures ({@link ConversationMeasures}) and replaces them. An event's
+ * change is staged and applied with its batch's others just before the commit ({@link #applyAll}): no
+ * round trip per event.
  */
 @Component
 public class Conversations {
@@ -31,118 +42,119 @@ public class Conversations {
     private final Measurements measurements;
     private final ApplicationEventPublisher spring;
     private final LiveProperties<StatsProperties> properties;
+    private final ConversationRows rows;
 
-    /** Conversations (→ tenant) whose measures this transaction's events changed. */
-    private final Deferred<Map<UUID, UUID>> dirty = new Deferred<>(30, LinkedHashMap::new, this::refreshAll);
+    /** This transaction's events' changes to conversations, in the order the events ran. */
+    private final Deferred<List<Change>> changes = new Deferred<>(30, ArrayList::new, this::applyAll);
 
-    private record WithHours(ConversationRow row, @Nullable String hours) {
-    }
-
-    Conversations(JdbcClient jdbc, Measurements measurements, ApplicationEventPublisher spring, LiveProperties<StatsProperties> properties) {
+    Conversations(JdbcClient jdbc, Measurements measurements, ApplicationEventPublisher spring, LiveProperties<StatsProperties> properties,
+            ConversationRows rows) {
         this.jdbc = jdbc;
+        this.rows = rows;
         this.properties = properties;
         this.measurements = measurements;
         this.spring = spring;
     }
 
     public void opened(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String channel, Instant startedAt) {
-        jdbc.sql(ENSURE_NAMED + """
-                update conversation set customer_id = coalesce(customer_id, :customer), channel = coalesce(channel, :channel),
-                  reopened_at = case when ended_at is not null and :at > ended_at then least(reopened_at, :at) else reopened_at end,
-                  opened_at = case when ended_at is not null and :at > ended_at then opened_at else least(opened_at, :at) end
-                where conversation_id = :id""")
-                .param("ensureId", conversation).param("ensureTenant", tenant)
-                .param("customer", customer).param("channel", channel).param("at", ts(startedAt)).param("id", conversation).update();
-        refresh(tenant, conversation);
+        Instant at = micros(startedAt);
+        change(tenant, conversation, c -> {
+            boolean reopening = c.endedAt != null && at.isAfter(c.endedAt);
+            c.customerId = coalesce(c.customerId, customer);
+            c.channel = coalesce(c.channel, channel);
+            c.reopenedAt = reopening ? least(c.reopenedAt, at) : c.reopenedAt;
+            c.openedAt = reopening ? c.openedAt : least(c.openedAt, at);
+        });
     }
 
     public void aiRequested(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
-        jdbc.sql(ENSURE + """
-                update conversation set customer_id = coalesce(customer_id, ?), ai_requested_at = least(ai_requested_at, ?)
-                where conversation_id = ?""")
-                .params(conversation, tenant, customer, ts(at), conversation).update();
-        refresh(tenant, conversation);
+        Instant requested = micros(at);
+        change(tenant, conversation, c -> {
+            c.customerId = coalesce(c.customerId, customer);
+            c.aiRequestedAt = least(c.aiRequestedAt, requested);
+        });
     }
 
     /** kb-ai handed the conversation to a person (the first time counts). */
     public void aiHandedOff(UUID tenant, UUID conversation, @Nullable UUID customer, Instant at) {
-        jdbc.sql(ENSURE + """
-                update conversation set customer_id = coalesce(customer_id, ?), ai_handed_off_at = least(ai_handed_off_at, ?)
-                where conversation_id = ?""")
-                .params(conversation, tenant, customer, ts(at), conversation).update();
-        refresh(tenant, conversation);
+        Instant handedOff = micros(at);
+        change(tenant, conversation, c -> {
+            c.customerId = coalesce(c.customerId, customer);
+            c.aiHandedOffAt = least(c.aiHandedOffAt, handedOff);
+        });
     }
 
     public void queued(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable String group, Instant enqueuedAt) {
-        jdbc.sql(ENSURE + """
-                update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
-                  queued_at = least(queued_at, ?) where conversation_id = ?""")
-                .params(conversation, tenant, customer, group, ts(enqueuedAt), conversation).update();
-        refresh(tenant, conversation);
+        Instant at = micros(enqueuedAt);
+        change(tenant, conversation, c -> {
+            c.customerId = coalesce(c.customerId, customer);
+            c.groupName = coalesce(group, c.groupName);
+            c.queuedAt = least(c.queuedAt, at);
+        });
     }
 
     public void assigned(UUID tenant, UUID conversation, @Nullable UUID customer, UUID agent, @Nullable String group, @Nullable Long waitedSeconds,
-            Instant at) {
-        jdbc.sql(ENSURE + """
-                update conversation set customer_id = coalesce(customer_id, ?), group_name = coalesce(?, group_name),
-                  agent_id = case when assigned_at is null or ? >= assigned_at then ? else agent_id end,
-                  waited_seconds = case when assigned_at is null or ? < assigned_at then ? else waited_seconds end,
-                  assigned_at = least(assigned_at, ?) where conversation_id = ?""")
-                .params(conversation, tenant, customer, group, ts(at), agent, ts(at), waitedSeconds, ts(at), conversation).update();
-        refresh(tenant, conversation);
+            Instant assignedAt) {
+        Instant at = micros(assignedAt);
+        change(tenant, conversation, c -> {
+            c.customerId = coalesce(c.customerId, customer);
+            c.groupName = coalesce(group, c.groupName);
+            c.agentId = c.assignedAt == null || !at.isBefore(c.assignedAt) ? agent : c.agentId;
+            c.waitedSeconds = c.assignedAt == null || at.isBefore(c.assignedAt) ? waitedSeconds : c.waitedSeconds;
+            c.assignedAt = least(c.assignedAt, at);
+        });
     }
 
     public void transferred(UUID tenant, UUID conversation, @Nullable UUID toAgent, @Nullable String toGroup) {
-        jdbc.sql(ENSURE + "update conversation set agent_id = coalesce(?, agent_id), group_name = coalesce(?, group_name) where conversation_id = ?")
-                .params(conversation, tenant, toAgent, toGroup, conversation).update();
-        refresh(tenant, conversation);
+        change(tenant, conversation, c -> {
+            c.agentId = coalesce(toAgent, c.agentId);
+            c.groupName = coalesce(toGroup, c.groupName);
+        });
     }
 
     public void humanReplied(UUID tenant, UUID conversation, UUID messageId, @Nullable UUID agent, Instant at) {
-        jdbc.sql(ENSURE + "insert into human_reply (conversation_id, message_id, agent_id, sent_at) values (?, ?, ?, ?) on conflict do nothing")
-                .params(conversation, tenant, conversation, messageId, agent, ts(at)).update();
-        refresh(tenant, conversation);
+        stage(new Change(tenant, conversation, null, new HumanReply(messageId, agent, micros(at)), null));
     }
 
     public void ended(UUID tenant, UUID conversation, @Nullable UUID customer, @Nullable UUID agent, @Nullable String reason,
             @Nullable Instant startedAt, Instant endedAt) {
-        jdbc.sql(ENSURE_NAMED + """
-                update conversation set customer_id = coalesce(customer_id, :customer), opened_at = coalesce(opened_at, :started),
-                  ended_agent_id = case when ended_at is null or :ended >= ended_at then coalesce(:agent, ended_agent_id) else ended_agent_id end,
-                  ended_reason = case when ended_at is null or :ended >= ended_at then :reason else ended_reason end,
-                  ended_at = greatest(ended_at, :ended) where conversation_id = :id""")
-                .param("ensureId", conversation).param("ensureTenant", tenant)
-                .param("customer", customer).param("started", startedAt == null ? null : ts(startedAt)).param("ended", ts(endedAt))
-                .param("agent", agent).param("reason", reason).param("id", conversation).update();
-        refresh(tenant, conversation);
+        Instant started = startedAt == null ? null : micros(startedAt);
+        Instant ended = micros(endedAt);
+        change(tenant, conversation, c -> {
+            boolean latest = c.endedAt == null || !ended.isBefore(c.endedAt);
+            c.customerId = coalesce(c.customerId, customer);
+            c.openedAt = coalesce(c.openedAt, started);
+            c.endedAgentId = latest ? coalesce(agent, c.endedAgentId) : c.endedAgentId;
+            c.endedReason = latest ? reason : c.endedReason;
+            c.endedAt = greatest(c.endedAt, ended);
+        });
     }
 
     public void rated(UUID tenant, UUID conversation, @Nullable UUID agent, int rating, Instant ratedAt) {
-        jdbc.sql(ENSURE + """
-                update conversation set rating = case when rated_at is null or ? >= rated_at then ? else rating end,
-                  rated_agent_id = case when rated_at is null or ? >= rated_at then ? else rated_agent_id end,
-                  rated_at = greatest(rated_at, ?) where conversation_id = ?""")
-                .params(conversation, tenant, ts(ratedAt), rating, ts(ratedAt), agent, ts(ratedAt), conversation).update();
-        refresh(tenant, conversation);
+        Instant at = micros(ratedAt);
+        change(tenant, conversation, c -> {
+            boolean latest = c.ratedAt == null || !at.isBefore(c.ratedAt);
+            c.rating = latest ? rating : c.rating;
+            c.ratedAgentId = latest ? agent : c.ratedAgentId;
+            c.ratedAt = greatest(c.ratedAt, at);
+        });
+    }
+
+    /** An observation keyed by an event that takes the conversation's group and channel (a KB answer, an AI question). */
+    @FunctionalInterface
+    public interface Observation {
+        Measure at(@Nullable String group, @Nullable String channel);
     }
 
     /**
-     * The conversation's row, locked to the end of the transaction (created bare if stats has not heard of it), for an
-     * observation keyed by an event that takes the conversation's dimensions: the transaction of another queue's batch
-     * that gives the conversation its channel or group either committed before (seen here) or waits for this one
-     * (and its alignment then sees this observation). Without the lock the two could miss each other.
+     * Records an observation with the conversation's group and channel as its row stands at this event of the batch, read
+     * under the row's lock (held to the end of the transaction; the row is created bare if stats has not heard of it): the
+     * transaction of another queue's batch that gives the conversation its channel or group either committed before (seen
+     * here) or waits for this one (and its alignment then sees this observation). Without the lock the two could miss
+     * each other.
      */
-    public ConversationRow lockForMeasure(UUID tenant, UUID conversation) {
-        // one round trip: created bare, or the existing row locked (as "for update" would) by a no-op update
-        return jdbc.sql("""
-                insert into conversation (conversation_id, tenant_id) values (?, ?)
-                on conflict (conversation_id) do update set tenant_id = conversation.tenant_id returning *""")
-                .params(conversation, tenant).query(Conversations::row).single();
-    }
-
-    public @Nullable ConversationRow find(UUID conversation) {
-        return jdbc.sql("select * from conversation where conversation_id = ?").param(conversation).query(Conversations::row).optional()
-                .orElse(null);
+    public void measure(UUID tenant, UUID conversation, Observation observation) {
+        stage(new Change(tenant, conversation, null, null, observation));
     }
 
     /** Deletes what stats derived of a tenant's conversations and agents (before replaying its stored events). */
@@ -165,7 +177,7 @@ public class Conversations {
     public void tenantHours(UUID tenant, @Nullable String hours, long version) {
         // conversations changed before the hours (a replay runs a tenant's events in one transaction) are measured with the old ones
         measurements.flushRecorded();
-        dirty.flushNow();
+        changes.flushNow();
         jdbc.sql("""
                 insert into tenant_hours (tenant_id, business_hours, version) values (?, ?, ?)
                 on conflict (tenant_id) do update set business_hours = excluded.business_hours, version = excluded.version
@@ -174,51 +186,85 @@ public class Conversations {
     }
 
     /**
-     * Creates the conversation's row bare if stats has not heard of it. Prefixed to the statement that changes the row:
-     * pgjdbc sends the two statements of one string in one round trip.
+     * An event's change to a conversation: to its row (applied in memory), a human reply, or an observation taking the
+     * row's dimensions. A change to the row or a reply re-derives the conversation's measures.
      */
-    private static final String ENSURE = "insert into conversation (conversation_id, tenant_id) values (?, ?) on conflict do nothing;\n";
-    private static final String ENSURE_NAMED =
-            "insert into conversation (conversation_id, tenant_id) values (:ensureId, :ensureTenant) on conflict do nothing;\n";
+    private record Change(UUID tenant, UUID conversation, @Nullable Consumer<ConversationFacts> effect, @Nullable HumanReply reply,
+            @Nullable Observation observation) {
 
-    /**
-     * The conversation's measures are re-derived once per batch, just before its commit, from the row as the batch's
-     * events left it ({@link ConversationMeasures} is a pure function of the row, so once at the end gives what once
-     * per event gave): one read of the batch's rows, one of their replies, three statements for their measurements.
-     */
-    private void refresh(UUID tenant, UUID conversation) {
-        dirty.add(pending -> pending.put(conversation, tenant));
+        boolean derives() {
+            return effect != null || reply != null;
+        }
     }
 
-    private void refreshAll(Map<UUID, UUID> pending) {
+    private void change(UUID tenant, UUID conversation, Consumer<ConversationFacts> effect) {
+        stage(new Change(tenant, conversation, effect, null, null));
+    }
+
+    private void stage(Change change) {
+        changes.add(pending -> pending.add(change));
+    }
+
+    /**
+     * The batch's changes, just before its commit: its conversations' rows locked and read with one statement, the
+     * changes applied to them in memory in the order the events ran (each the exact counterpart of the per-event
+     * {@code update} it replaces), the rows written with one statement, the replies added and read with one, and the
+     * measures re-derived from the rows as the batch left them ({@link ConversationMeasures} is a pure function of the
+     * row, so once at the end gives what once per event gave) and replaced with three statements.
+     */
+    private void applyAll(List<Change> pending) {
         if (pending.isEmpty()) {
             return;
         }
-        // the tenant's business hours come with the rows: the business-hours values use the hours known now
-        List<WithHours> found = jdbc.sql("""
-                select c.*, h.business_hours from conversation c left join tenant_hours h on h.tenant_id = c.tenant_id
-                where c.conversation_id = any(?::uuid[]) order by c.conversation_id for update of c""")
-                .param(Measurements.array(pending.keySet().stream().map(UUID::toString).toList()))
-                .query((rs, i) -> new WithHours(row(rs, i), rs.getString("business_hours"))).list();
-        Map<UUID, List<HumanReply>> replies = new HashMap<>();
-        jdbc.sql("select conversation_id, message_id, agent_id, sent_at from human_reply where conversation_id = any(?::uuid[])")
-                .param(Measurements.array(pending.keySet().stream().map(UUID::toString).toList()))
-                .query((rs, i) -> replies.computeIfAbsent(rs.getObject(1, UUID.class), c -> new ArrayList<>())
-                        .add(new HumanReply(rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getTimestamp(4).toInstant())))
-                .list();
+        Map<UUID, UUID> tenants = new LinkedHashMap<>();
+        pending.forEach(c -> tenants.putIfAbsent(c.conversation(), c.tenant()));
+        Map<UUID, ConversationRows.Locked> locked = rows.lock(tenants);
+        Set<UUID> changed = new HashSet<>();
+        Set<UUID> derive = new HashSet<>();
+        List<ConversationRows.Reply> replies = new ArrayList<>();
+        List<Map.Entry<UUID, Measure>> observed = new ArrayList<>();
+        for (Change c : pending) {
+            ConversationFacts facts = locked.get(c.conversation()).facts();
+            if (c.effect() != null) {
+                c.effect().accept(facts);
+                changed.add(c.conversation());
+            }
+            if (c.reply() != null) {
+                replies.add(new ConversationRows.Reply(c.conversation(), c.reply()));
+            }
+            if (c.observation() != null) {
+                observed.add(Map.entry(c.tenant(), c.observation().at(facts.groupName, facts.channel)));
+            }
+            if (c.derives()) {
+                derive.add(c.conversation());
+            }
+        }
+        rows.write(locked.values().stream().map(ConversationRows.Locked::facts).filter(f -> changed.contains(f.conversationId)).toList());
+        measurements.recordNow(observed);
+        if (derive.isEmpty()) {
+            return;
+        }
+        Map<UUID, List<HumanReply>> repliesOf = rows.addAndRead(replies, derive);
+        Map<String, Optional<BusinessHours>> hours = new HashMap<>();
         List<Measurements.ConversationObservations> observations = new ArrayList<>();
-        List<FactsChanged> changes = new ArrayList<>();
-        for (WithHours f : found) {
-            ConversationRow row = f.row();
-            List<Measure> derived = ConversationMeasures.derive(row, replies.getOrDefault(row.conversationId(), List.of()),
-                    BusinessHours.parse(f.hours()), properties.get().zoneOf(row.tenantId()));
+        List<FactsChanged> facts = new ArrayList<>();
+        for (ConversationRows.Locked l : locked.values()) {
+            ConversationRow row = l.facts().row();
+            if (!derive.contains(row.conversationId())) {
+                continue;
+            }
+            // the business-hours values use the tenant's hours known now
+            BusinessHours businessHours = l.hours() == null ? null
+                    : hours.computeIfAbsent(l.hours(), h -> Optional.ofNullable(BusinessHours.parse(h))).orElse(null);
+            List<Measure> derived = ConversationMeasures.derive(row, repliesOf.getOrDefault(row.conversationId(), List.of()), businessHours,
+                    properties.get().zoneOf(row.tenantId()));
             observations.add(new Measurements.ConversationObservations(row.tenantId(), row.conversationId(), derived, row.groupName(), row.channel()));
             boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
-            changes.add(new FactsChanged(row.tenantId(), row.conversationId(), waiting ? row.queuedAt() : null, null, null));
+            facts.add(new FactsChanged(row.tenantId(), row.conversationId(), waiting ? row.queuedAt() : null, null, null));
         }
         measurements.replaceConversations(observations);
         // the live board sets its Redis counters for the whole batch in one pipeline, after the commit
-        spring.publishEvent(new ChangedFacts(changes));
+        spring.publishEvent(new ChangedFacts(facts));
     }
 
     static ConversationRow row(ResultSet rs, int i) throws SQLException {

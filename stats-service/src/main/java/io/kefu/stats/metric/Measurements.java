@@ -119,6 +119,19 @@ public class Measurements {
         recorded.add(pending -> pending.putIfAbsent(tenant + "/" + m.metric().code() + "/" + m.key(), row(tenant, m)));
     }
 
+    /**
+     * Event-keyed observations inserted now, as {@link #record} would before the commit: for a flush after that of
+     * {@link #record}'s (a conversation's observations, which take its dimensions as the batch's events left them).
+     */
+    void recordNow(List<Map.Entry<UUID, Measure>> observed) {
+        if (observed.isEmpty()) {
+            return;
+        }
+        Map<String, Object[]> rows = new LinkedHashMap<>();
+        observed.forEach(o -> rows.putIfAbsent(o.getKey() + "/" + o.getValue().metric().code() + "/" + o.getValue().key(), row(o.getKey(), o.getValue())));
+        insertRecorded(rows);
+    }
+
     /** Inserts the event-keyed observations recorded so far in this transaction (before a replay changes the business hours). */
     void flushRecorded() {
         recorded.flushNow();

@@ -2,8 +2,10 @@ package io.kefu.stats.metric;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -23,7 +25,8 @@ public class PushOutcomes {
     static final Set<Metric> METRICS = Set.of(Metric.PUSH_SENT, Metric.PUSH_FAILED);
 
     private final JdbcClient jdbc;
-    private final Deferred<Set<UUID>> dirty = new Deferred<>(20, LinkedHashSet::new, this::refreshAll);
+    /** This transaction's events' outcomes, in the order the events ran. */
+    private final Deferred<List<Outcome>> outcomes = new Deferred<>(20, ArrayList::new, this::applyAll);
     private final Measurements measurements;
 
     PushOutcomes(JdbcClient jdbc, Measurements measurements) {
@@ -39,15 +42,49 @@ public class PushOutcomes {
         outcome(tenant, message, channel, outcome, null, at);
     }
 
-    private void outcome(UUID tenant, UUID message, @Nullable String channel, String outcome, @Nullable Double sendMillis, Instant at) {
-        jdbc.sql("""
-                insert into push_message (message_id, tenant_id, channel, outcome, outcome_at, send_millis) values (?, ?, ?, ?, ?, ?)
-                on conflict (message_id) do update set channel = coalesce(excluded.channel, push_message.channel), outcome = excluded.outcome,
-                  outcome_at = excluded.outcome_at, send_millis = excluded.send_millis
-                where excluded.outcome_at > push_message.outcome_at""")
-                .params(message, tenant, channel, outcome, Timestamp.from(at), sendMillis).update();
-        dirty.add(pending -> pending.add(message));
+    private record Outcome(UUID tenant, UUID message, @Nullable String channel, String outcome, @Nullable Double sendMillis, Instant at) {
     }
+
+    private void outcome(UUID tenant, UUID message, @Nullable String channel, String outcome, @Nullable Double sendMillis, Instant at) {
+        outcomes.add(pending -> pending.add(new Outcome(tenant, message, channel, outcome, sendMillis, at)));
+    }
+
+    /**
+     * The batch's outcomes, just before its commit. A message with one outcome in the batch (the usual case) is written
+     * with the others' in one multi-row upsert, the very statement per outcome it replaces; the outcomes of a message
+     * with several in the batch are written one by one in the order they came, as each later one is judged against
+     * the row the earlier left. Then the messages' figures are re-derived.
+     */
+    private void applyAll(List<Outcome> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<UUID, List<Outcome>> byMessage = new LinkedHashMap<>();
+        pending.forEach(o -> byMessage.computeIfAbsent(o.message(), m -> new ArrayList<>()).add(o));
+        List<Outcome> single = byMessage.values().stream().filter(l -> l.size() == 1).map(List::getFirst).toList();
+        if (!single.isEmpty()) {
+            jdbc.sql("insert into push_message (message_id, tenant_id, channel, outcome, outcome_at, send_millis)\n"
+                    + "select id, t, ch, o, at, ms from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::float8[])"
+                    + " as v(id, t, ch, o, at, ms)\n" + LATER_WINS)
+                    .params(Measurements.array(single.stream().map(o -> o.message().toString()).toList()),
+                            Measurements.array(single.stream().map(o -> o.tenant().toString()).toList()),
+                            Measurements.array(single.stream().map(Outcome::channel).toList()),
+                            Measurements.array(single.stream().map(Outcome::outcome).toList()),
+                            Measurements.array(single.stream().map(o -> ConversationFacts.micros(o.at()).toString()).toList()),
+                            Measurements.array(single.stream().map(o -> o.sendMillis() == null ? null : o.sendMillis().toString()).toList()))
+                    .update();
+        }
+        byMessage.values().stream().filter(l -> l.size() > 1).flatMap(List::stream).forEach(o -> jdbc.sql(
+                "insert into push_message (message_id, tenant_id, channel, outcome, outcome_at, send_millis) values (?, ?, ?, ?, ?, ?)\n" + LATER_WINS)
+                .params(o.message(), o.tenant(), o.channel(), o.outcome(), Timestamp.from(o.at()), o.sendMillis()).update());
+        refreshAll(byMessage.keySet());
+    }
+
+    /** The latest outcome of a message wins (a message re-driven after "unknown" and sent after all counts as sent). */
+    private static final String LATER_WINS = """
+            on conflict (message_id) do update set channel = coalesce(excluded.channel, push_message.channel), outcome = excluded.outcome,
+              outcome_at = excluded.outcome_at, send_millis = excluded.send_millis
+            where excluded.outcome_at > push_message.outcome_at""";
 
     /** The batch's messages' figures, re-derived once just before its commit from their rows as the batch left them. */
     private void refreshAll(Set<UUID> messages) {

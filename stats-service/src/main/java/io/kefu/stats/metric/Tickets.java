@@ -1,16 +1,24 @@
 package io.kefu.stats.metric;
 
-import java.sql.Timestamp;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
+import static io.kefu.stats.metric.ConversationFacts.coalesce;
+import static io.kefu.stats.metric.ConversationFacts.greatest;
+import static io.kefu.stats.metric.ConversationFacts.least;
+import static io.kefu.stats.metric.ConversationFacts.micros;
 
 /**
  * ticket-service's facts. A ticket's figures are re-derived from its row on every event about it: opened at
@@ -25,7 +33,8 @@ public class Tickets {
     static final Set<Metric> METRICS = Set.of(Metric.TICKET_OPENED, Metric.TICKET_RESOLVED, Metric.TICKET_ESCALATED);
 
     private final JdbcClient jdbc;
-    private final Deferred<Set<UUID>> dirty = new Deferred<>(20, LinkedHashSet::new, this::refreshAll);
+    /** This transaction's events' changes to tickets, in the order the events ran. */
+    private final Deferred<List<Change>> changes = new Deferred<>(20, ArrayList::new, this::applyAll);
     private final Measurements measurements;
 
     Tickets(JdbcClient jdbc, Measurements measurements) {
@@ -34,51 +43,100 @@ public class Tickets {
     }
 
     public void created(UUID tenant, UUID ticket, @Nullable UUID conversation, Instant at) {
-        jdbc.sql(ENSURE + "update ticket set conversation_id = coalesce(conversation_id, ?), created_at = least(created_at, ?) where ticket_id = ?")
-                .params(ticket, tenant, conversation, ts(at), ticket).update();
-        refresh(tenant, ticket);
+        Instant created = micros(at);
+        change(tenant, ticket, t -> {
+            t.conversationId = coalesce(t.conversationId, conversation);
+            t.createdAt = least(t.createdAt, created);
+        });
     }
 
     /** The latest resolution counts (a ticket re-opened and resolved again is judged at its last resolution). */
     public void resolved(UUID tenant, UUID ticket, @Nullable Instant createdAt, Instant at) {
-        jdbc.sql(ENSURE + "update ticket set created_at = coalesce(created_at, ?), resolved_at = greatest(resolved_at, ?) where ticket_id = ?")
-                .params(ticket, tenant, createdAt == null ? null : ts(createdAt), ts(at), ticket).update();
-        refresh(tenant, ticket);
+        Instant created = createdAt == null ? null : micros(createdAt);
+        Instant resolved = micros(at);
+        change(tenant, ticket, t -> {
+            t.createdAt = coalesce(t.createdAt, created);
+            t.resolvedAt = greatest(t.resolvedAt, resolved);
+        });
     }
 
     public void breached(UUID tenant, UUID ticket, Instant detectedAt) {
-        jdbc.sql(ENSURE + "update ticket set breached_at = least(breached_at, ?) where ticket_id = ?")
-                .params(ticket, tenant, ts(detectedAt), ticket).update();
-        refresh(tenant, ticket);
+        Instant detected = micros(detectedAt);
+        change(tenant, ticket, t -> t.breachedAt = least(t.breachedAt, detected));
     }
 
     public void escalated(UUID tenant, UUID ticket, Instant at) {
-        jdbc.sql(ENSURE + "update ticket set escalated_at = least(escalated_at, ?) where ticket_id = ?")
-                .params(ticket, tenant, ts(at), ticket).update();
-        refresh(tenant, ticket);
+        Instant escalated = micros(at);
+        change(tenant, ticket, t -> t.escalatedAt = least(t.escalatedAt, escalated));
     }
 
-    /** Creates the ticket's row bare if stats has not heard of it, in the round trip of the change it prefixes (pgjdbc sends both at once). */
-    private static final String ENSURE = "insert into ticket (ticket_id, tenant_id) values (?, ?) on conflict do nothing;\n";
+    /** A ticket's row while its batch's events change it in memory (each change the counterpart of the SQL update it replaced). */
+    private static final class TicketFacts {
+        final UUID ticketId;
+        final UUID tenantId;
+        @Nullable UUID conversationId;
+        @Nullable Instant createdAt;
+        @Nullable Instant resolvedAt;
+        @Nullable Instant breachedAt;
+        @Nullable Instant escalatedAt;
 
-    /** A ticket's figures are re-derived once per batch, just before its commit, from its row as the batch left it. */
-    private void refresh(UUID tenant, UUID ticket) {
-        dirty.add(pending -> pending.add(ticket));
+        TicketFacts(ResultSet rs) throws SQLException {
+            ticketId = rs.getObject("ticket_id", UUID.class);
+            tenantId = rs.getObject("tenant_id", UUID.class);
+            conversationId = rs.getObject("conversation_id", UUID.class);
+            createdAt = Conversations.at(rs, "created_at");
+            resolvedAt = Conversations.at(rs, "resolved_at");
+            breachedAt = Conversations.at(rs, "breached_at");
+            escalatedAt = Conversations.at(rs, "escalated_at");
+        }
     }
 
-    private void refreshAll(Set<UUID> tickets) {
-        if (tickets.isEmpty()) {
+    private record Change(UUID tenant, UUID ticket, Consumer<TicketFacts> effect) {
+    }
+
+    private void change(UUID tenant, UUID ticket, Consumer<TicketFacts> effect) {
+        changes.add(pending -> pending.add(new Change(tenant, ticket, effect)));
+    }
+
+    /**
+     * The batch's tickets, just before its commit: their rows locked (created bare if stats has not heard of them) and
+     * read with one statement, the events applied in memory in the order they ran, the rows written with one statement,
+     * and their figures re-derived from the rows as the batch left them and replaced with two.
+     */
+    private void applyAll(List<Change> pending) {
+        if (pending.isEmpty()) {
             return;
         }
-        List<Measurements.KeyedMeasures> all = jdbc.sql("""
-                select ticket_id, tenant_id, conversation_id, created_at, resolved_at, breached_at, escalated_at from ticket
-                where ticket_id = any(?::uuid[]) order by ticket_id for update""")
-                .param(Measurements.array(tickets.stream().map(UUID::toString).toList()))
-                .query((rs, i) -> measures(rs.getObject("ticket_id", UUID.class), rs.getObject("tenant_id", UUID.class),
-                        rs.getObject("conversation_id", UUID.class), Conversations.at(rs, "created_at"), Conversations.at(rs, "resolved_at"),
-                        Conversations.at(rs, "breached_at"), Conversations.at(rs, "escalated_at")))
+        Map<UUID, UUID> tenants = new LinkedHashMap<>();
+        pending.forEach(c -> tenants.putIfAbsent(c.ticket(), c.tenant()));
+        Map<UUID, TicketFacts> rows = new LinkedHashMap<>();
+        jdbc.sql("""
+                insert into ticket (ticket_id, tenant_id) select id, t from unnest(?::uuid[], ?::uuid[]) as v(id, t) order by id
+                on conflict (ticket_id) do update set tenant_id = ticket.tenant_id
+                returning ticket_id, tenant_id, conversation_id, created_at, resolved_at, breached_at, escalated_at""")
+                .params(Measurements.array(tenants.keySet().stream().map(UUID::toString).toList()),
+                        Measurements.array(tenants.values().stream().map(UUID::toString).toList()))
+                .query((rs, i) -> rows.put(rs.getObject("ticket_id", UUID.class), new TicketFacts(rs)))
                 .list();
-        measurements.replaceKeyed(METRICS, all);
+        pending.forEach(c -> c.effect().accept(rows.get(c.ticket())));
+        List<TicketFacts> all = List.copyOf(rows.values());
+        jdbc.sql("""
+                update ticket t set conversation_id = v.c, created_at = v.cr, resolved_at = v.r, breached_at = v.b, escalated_at = v.e
+                from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[]) as v(id, c, cr, r, b, e)
+                where t.ticket_id = v.id""")
+                .params(Measurements.array(all.stream().map(t -> t.ticketId.toString()).toList()),
+                        Measurements.array(all.stream().map(t -> str(t.conversationId)).toList()),
+                        Measurements.array(all.stream().map(t -> str(t.createdAt)).toList()),
+                        Measurements.array(all.stream().map(t -> str(t.resolvedAt)).toList()),
+                        Measurements.array(all.stream().map(t -> str(t.breachedAt)).toList()),
+                        Measurements.array(all.stream().map(t -> str(t.escalatedAt)).toList()))
+                .update();
+        measurements.replaceKeyed(METRICS, all.stream()
+                .map(t -> measures(t.ticketId, t.tenantId, t.conversationId, t.createdAt, t.resolvedAt, t.breachedAt, t.escalatedAt)).toList());
+    }
+
+    private static @Nullable String str(@Nullable Object value) {
+        return value == null ? null : value.toString();
     }
 
     private static Measurements.KeyedMeasures measures(UUID ticket, UUID tenant, @Nullable UUID conversation, @Nullable Instant created,
@@ -97,9 +155,5 @@ public class Tickets {
             out.add(new Measure(Metric.TICKET_RESOLVED, key, resolved, seconds, met, conversation, null, null, null));
         }
         return new Measurements.KeyedMeasures(tenant, key, out);
-    }
-
-    private static Timestamp ts(Instant at) {
-        return Timestamp.from(at);
     }
 }

@@ -124,8 +124,8 @@ class ConsumedEventsReadProducerSamplesTest {
     /** Every type a projection handles has a committed sample at its producer. */
     @Test
     void everyConsumedTypeHasAProducerSample() {
-        List<Projection> projections = List.of(new ChatIngest().chatProjection(null), new RoutingIngest().routingProjection(null, null, null),
-                new AuthIngest().authProjection(null, null), new KbAiIngest().kbProjection(null, null), new TicketIngest().ticketProjection(null),
+        List<Projection> projections = List.of(new ChatIngest().chatProjection(null), new RoutingIngest().routingProjection(null, null),
+                new AuthIngest().authProjection(null, null), new KbAiIngest().kbProjection(null), new TicketIngest().ticketProjection(null),
                 new PushIngest().pushProjection(null));
         for (Projection p : projections) {
             for (String type : p.routes().keySet()) {

@@ -1,0 +1,94 @@
+package io.kefu.stats;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * CPU time of this JVM and of the PostgreSQL backends serving its connections (found through the local ports of its
+ * sockets to PostgreSQL in /proc, matched to {@code pg_stat_activity.client_port}), for the benchmark's figures per
+ * event. Linux with a local PostgreSQL only; elsewhere the backends' part is empty.
+ */
+final class CpuTime {
+
+    private CpuTime() {
+    }
+
+    static long jvmNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Backend pid → its CPU time so far (clock ticks). */
+    static Map<Integer, Long> postgresBackends(JdbcTemplate jdbc) {
+        Map<Integer, Long> out = new HashMap<>();
+        Set<Integer> ports = ownPortsTo(5432);
+        if (ports.isEmpty()) {
+            return out;
+        }
+        List<Integer> pids = jdbc.queryForList("select pid from pg_stat_activity where client_port = any(?)", Integer.class,
+                (Object) ports.toArray(Integer[]::new));
+        pids.forEach(pid -> out.put(pid, ticks(pid)));
+        return out;
+    }
+
+    /** Seconds of CPU the backends used between the two readings (a backend started in between counts from zero). */
+    static double since(Map<Integer, Long> before, Map<Integer, Long> after) {
+        long ticks = 0;
+        for (Map.Entry<Integer, Long> e : after.entrySet()) {
+            ticks += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    private static long ticks(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static Set<Integer> ownPortsTo(int remotePort) {
+        Set<String> inodes = new HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // closed meanwhile
+                }
+            });
+        } catch (IOException e) {
+            return Set.of();
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[2].contains(":") && Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16) == remotePort
+                            && inodes.contains(f[9])) {
+                        ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // no such table
+            }
+        }
+        return ports;
+    }
+}
