@@ -27,6 +27,62 @@ final class CpuTime {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /**
+     * This JVM's CPU time so far (nanoseconds) by kind of thread: the consumers (Java threads named after their queue,
+     * {@code kefu.<producer>.stats-n}) and the AMQP client's connection threads, by their Java names; the JIT compilers
+     * and the garbage collector, by their native names (/proc); the total.
+     */
+    static Map<String, Long> jvmThreads() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String kind = name.startsWith("kefu.") && name.contains(".stats-") ? "consumers" : name.startsWith("AMQP Connection") ? "AMQP" : null;
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (kind != null && nanos > 0) {
+                out.merge(kind, nanos, Long::sum);
+            }
+        }
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "JIT"
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread") ? "GC" : null;
+                    if (kind != null) {
+                        out.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            // not Linux: no JIT and GC figures
+        }
+        out.put("total", jvmNanos());
+        return out;
+    }
+
+    /** The seconds of CPU of each kind between two readings of {@link #jvmThreads}; "other" is the rest of the total. */
+    static String perKind(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder out = new StringBuilder();
+        long rest = after.get("total") - before.get("total");
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            if (e.getKey().equals("total")) {
+                continue;
+            }
+            long nanos = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            rest -= nanos;
+            out.append(out.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s %.1f s", e.getKey(), nanos / 1e9));
+        }
+        return out.append(String.format(java.util.Locale.ROOT, ", other %.1f s", rest / 1e9)).toString();
+    }
+
     /** Backend pid → its CPU time so far (clock ticks). */
     static Map<Integer, Long> postgresBackends(JdbcTemplate jdbc) {
         Map<Integer, Long> out = new HashMap<>();
