@@ -28,9 +28,9 @@ final class CpuTime {
     }
 
     /**
-     * This JVM's CPU time so far (nanoseconds) by kind of thread: the consumers (Java threads named after their queue,
-     * {@code kefu.<producer>.stats-n}) and the AMQP client's connection threads, by their Java names; the JIT compilers
-     * and the garbage collector, by their native names (/proc); the total.
+     * This JVM's CPU time so far (nanoseconds) by kind of thread: the AMQP client's connection threads, by their Java
+     * names; the JIT compilers, the garbage collector and the carriers of virtual threads (the consumers run on virtual
+     * threads, and little else does while the backlog drains), by their native names (/proc); the total.
      */
     static Map<String, Long> jvmThreads() {
         Map<String, Long> out = new java.util.TreeMap<>();
@@ -40,7 +40,7 @@ final class CpuTime {
                 continue;
             }
             String name = info.getThreadName();
-            String kind = name.startsWith("kefu.") && name.contains(".stats-") ? "consumers" : name.startsWith("AMQP Connection") ? "AMQP" : null;
+            String kind = name.startsWith("AMQP Connection") ? "AMQP" : null;
             long nanos = threads.getThreadCpuTime(info.getThreadId());
             if (kind != null && nanos > 0) {
                 out.merge(kind, nanos, Long::sum);
@@ -53,7 +53,8 @@ final class CpuTime {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     String kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "JIT"
-                            : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread") ? "GC" : null;
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread") ? "GC"
+                            : name.startsWith("ForkJoinPool") ? "virtual-thread carriers" : null;
                     if (kind != null) {
                         out.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
                     }
