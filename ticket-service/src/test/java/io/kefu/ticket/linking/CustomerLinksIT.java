@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,23 +12,13 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.kefu.testsupport.TestEvents;
-import io.kefu.ticket.TicketItSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.kefu.ticket.PushItSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
-import org.springframework.context.ApplicationContext;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,47 +26,18 @@ import tools.jackson.databind.JsonNode;
  * (WireMock here, its real internal API shape) sends, or when a WeCom employee adds them as a contact.
  * Codes expire, die after their attempts, are limited, and never tell whether a number is known.
  */
-class CustomerLinksIT extends TicketItSupport {
-
-    static final WireMockServer PUSH = new WireMockServer(options().dynamicPort());
-    static final String SOURCE = "customer-links-test";
-
-    @Autowired
-    ConfigurableEnvironment env;
-    @Autowired
-    ApplicationContext context;
+class CustomerLinksIT extends PushItSupport {
 
     UUID template;
     UUID chatCustomer;
     String customerToken;
 
-    @BeforeAll
-    static void startPush() {
-        PUSH.start();
-    }
-
-    @AfterAll
-    static void stopPush() {
-        PUSH.stop();
-    }
-
     @BeforeEach
     void pushKnowsATemplateOfThisTenant() {
-        PUSH.resetAll();
-        PUSH.stubFor(post(urlEqualTo("/internal/push/send")).willReturn(aResponse().withStatus(202)
-                .withHeader("Content-Type", "application/json").withBody("{\"requestId\":\"" + UUID.randomUUID() + "\"}")));
         template = UUID.randomUUID();
-        env.getPropertySources().addFirst(new MapPropertySource(SOURCE, Map.of("kefu.ticket.links.push-url", PUSH.baseUrl(),
-                "kefu.ticket.links.sms-templates." + tenant, template.toString())));
-        context.publishEvent(new EnvironmentChangeEvent(context, Set.of("kefu.ticket.links.push-url", "kefu.ticket.links.sms-templates")));
+        configure(Map.of("kefu.ticket.links.sms-templates." + tenant, template.toString()));
         chatCustomer = UUID.randomUUID();
         customerToken = customer(chatCustomer, tenant);
-    }
-
-    @AfterEach
-    void forgetTheTemplate() {
-        env.getPropertySources().remove(SOURCE);
-        context.publishEvent(new EnvironmentChangeEvent(context, Set.of("kefu.ticket.links.push-url", "kefu.ticket.links.sms-templates")));
     }
 
     @Test
@@ -140,8 +100,7 @@ class CustomerLinksIT extends TicketItSupport {
 
         // push is back: the retry carries the same code, which proves the phone
         PUSH.resetAll();
-        PUSH.stubFor(post(urlEqualTo("/internal/push/send")).willReturn(aResponse().withStatus(202)
-                .withHeader("Content-Type", "application/json").withBody("{\"requestId\":\"" + UUID.randomUUID() + "\"}")));
+        pushAnswersAccepted();
         await("the call done", WAIT, () -> "done".equals(jdbc.queryForObject(
                 "select status from kefu_remote_call where kind = 'ticket.link-code-sms' and call_key = ?", String.class, codeId.toString())));
         assertThat(sentCode("13800138000")).isEqualTo(code);

@@ -1,10 +1,7 @@
 package io.kefu.ticket.ticket;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -12,23 +9,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.kefu.testsupport.TestEvents;
-import io.kefu.ticket.TicketItSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.kefu.ticket.PushItSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
-import org.springframework.context.ApplicationContext;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,40 +25,18 @@ import tools.jackson.databind.JsonNode;
  * department), sent after the commit, once per escalation or breach however often the job runs; staff are
  * known from auth's events over RabbitMQ.
  */
-class StaffAlertsIT extends TicketItSupport {
+class StaffAlertsIT extends PushItSupport {
 
-    static final WireMockServer PUSH = new WireMockServer(options().dynamicPort());
-    static final String SOURCE = "staff-alerts-test";
-    static final Set<String> KEYS = Set.of("kefu.ticket.links.push-url", "kefu.ticket.staff-alerts.templates",
-            "kefu.ticket.staff-alerts.departments");
-
-    @Autowired
-    ConfigurableEnvironment env;
-    @Autowired
-    ApplicationContext context;
     @Autowired
     TicketJobs jobs;
 
     UUID template;
     Map<String, UUID> staffByWecom = new HashMap<>();
 
-    @BeforeAll
-    static void startPush() {
-        PUSH.start();
-    }
-
-    @AfterAll
-    static void stopPush() {
-        PUSH.stop();
-    }
-
     @BeforeEach
     void pushAndTheTenantsStaff() {
-        PUSH.resetAll();
-        PUSH.stubFor(post(urlEqualTo("/internal/push/send")).willReturn(aResponse().withStatus(202)
-                .withHeader("Content-Type", "application/json").withBody("{\"messageId\":\"" + UUID.randomUUID() + "\"}")));
         template = UUID.randomUUID();
-        configure(Map.of("kefu.ticket.links.push-url", PUSH.baseUrl(), "kefu.ticket.staff-alerts.templates." + tenant, template.toString(),
+        configure(Map.of("kefu.ticket.staff-alerts.templates." + tenant, template.toString(),
                 "kefu.ticket.staff-alerts.departments." + tenant, "售后"));
         staffByWecom.clear();
         staffMember("张客服", "售后", "zhang", true);
@@ -79,12 +45,6 @@ class StaffAlertsIT extends TicketItSupport {
         staffMember("王销售", "销售", "wang", true); // another department
         staffMember("钱客服", "售后", "qian", false); // left
         await("staff known", WAIT, () -> jdbc.queryForObject("select count(*) from staff where tenant_id = ?", Long.class, tenant) == 5);
-    }
-
-    @AfterEach
-    void forgetTheSettings() {
-        env.getPropertySources().remove(SOURCE);
-        context.publishEvent(new EnvironmentChangeEvent(context, KEYS));
     }
 
     @Test
@@ -122,7 +82,7 @@ class StaffAlertsIT extends TicketItSupport {
     @Test
     void anSlaBreachEscalatesAndAlertsOnceAndALaterMissedTargetAlertsOnceMoreWhateverTheJobRuns() {
         // no department named: every active staff member with a WeCom userid
-        configure(Map.of("kefu.ticket.links.push-url", PUSH.baseUrl(), "kefu.ticket.staff-alerts.templates." + tenant, template.toString()));
+        configure(Map.of("kefu.ticket.staff-alerts.templates." + tenant, template.toString()));
         UUID id = ticket(tokenA, customerOf(providerA, "SLA客户"), "SLA");
         jobs.slaCheck();
         assertThat(alertCalls(id)).isZero();
@@ -144,17 +104,11 @@ class StaffAlertsIT extends TicketItSupport {
 
     @Test
     void aTenantWithoutATemplateIsNotAlerted() {
-        configure(Map.of("kefu.ticket.links.push-url", PUSH.baseUrl()));
+        configure(Map.of());
         UUID id = ticket(tokenA, customerOf(providerA, "无模板"), "无模板");
         assertThat(call("POST", "/api/tickets/" + id + "/escalate", Map.of("reason", "需要研发排查"), tokenA).status()).isEqualTo(200);
         assertThat(call("GET", "/api/tickets?escalationStatus=escalated", null, agent).body().get("total").asLong()).isEqualTo(1);
         assertThat(alertCalls(id)).isZero();
-    }
-
-    private void configure(Map<String, Object> values) {
-        env.getPropertySources().remove(SOURCE);
-        env.getPropertySources().addFirst(new MapPropertySource(SOURCE, values));
-        context.publishEvent(new EnvironmentChangeEvent(context, KEYS));
     }
 
     private void staffMember(String name, String department, String wecomUserId, boolean active) {
