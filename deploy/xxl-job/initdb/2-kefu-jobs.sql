@@ -417,6 +417,21 @@ FROM xxl_job_group g
 WHERE g.app_name = 'ticket-service'
   AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
                   WHERE i.job_group = g.id AND i.executor_handler = 'ticket-client-expiry');
+-- job ticket-service ticket-count-fold cron '30 * * * * ?' route FIRST block SERIAL_EXECUTION
+INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
+                          schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,
+                          executor_handler, executor_param, executor_block_strategy, executor_timeout,
+                          executor_fail_retry_count, glue_type, glue_source, glue_remark, glue_updatetime,
+                          child_jobid, trigger_status)
+SELECT g.id, 'ticket-service ticket-count-fold', NOW(), NOW(), 'kefu', '',
+       'CRON', '30 * * * * ?', 'DO_NOTHING', 'FIRST',
+       'ticket-count-fold', '', 'SERIAL_EXECUTION', 0,
+       0, 'BEAN', '', 'GLUE code init', NOW(),
+       '', 1
+FROM xxl_job_group g
+WHERE g.app_name = 'ticket-service'
+  AND NOT EXISTS (SELECT 1 FROM xxl_job_info i
+                  WHERE i.job_group = g.id AND i.executor_handler = 'ticket-count-fold');
 -- job ticket-service ticket-sla-check cron '0 * * * * ?' route FIRST block SERIAL_EXECUTION
 INSERT INTO xxl_job_info (job_group, job_desc, add_time, update_time, author, alarm_email,
                           schedule_type, schedule_conf, misfire_strategy, executor_route_strategy,

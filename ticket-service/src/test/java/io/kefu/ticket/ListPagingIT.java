@@ -2,7 +2,6 @@ package io.kefu.ticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,8 +14,6 @@ import tools.jackson.databind.JsonNode;
  * rows created in the same microsecond are ordered by id, never repeated or skipped between pages.
  */
 class ListPagingIT extends TicketItSupport {
-
-    static final int PAGE = 7;
 
     @Test
     void pagesAndCursorsWalkEveryListInTheSameOrderWithTiesBrokenById() {
@@ -80,43 +77,5 @@ class ListPagingIT extends TicketItSupport {
         // another provider's cursor is only a position: it shows nothing of theirs
         JsonNode foreign = call("GET", "/api/tickets?after=" + first.get("nextCursor").asString(), null, tokenB).body();
         assertThat(foreign.get("tickets").size()).isZero();
-    }
-
-    /** Walks {@code path} by page and by cursor; both give exactly {@code expected}, in order. */
-    private void walk(String path, String field, String token, List<String> expected) {
-        String sep = path.contains("?") ? "&" : "?";
-        List<String> byPage = new ArrayList<>();
-        for (int page = 1; ; page++) {
-            JsonNode body = ok(path + sep + "pageSize=" + PAGE + "&page=" + page, token);
-            assertThat(body.get("page").asInt()).isEqualTo(page);
-            assertThat(body.get("total").asLong()).as(path).isEqualTo(expected.size());
-            body.get(field).valueStream().forEach(r -> byPage.add(r.get("id").asString()));
-            if (body.get(field).size() < PAGE) {
-                break;
-            }
-        }
-        List<String> byCursor = new ArrayList<>();
-        JsonNode body = ok(path + sep + "pageSize=" + PAGE, token);
-        while (true) {
-            body.get(field).valueStream().forEach(r -> byCursor.add(r.get("id").asString()));
-            JsonNode next = body.get("nextCursor");
-            if (next == null || next.isNull()) {
-                break;
-            }
-            body = ok(path + sep + "pageSize=" + PAGE + "&after=" + next.asString(), token);
-            assertThat(body.get("page") == null || body.get("page").isNull()).as("no page number after a cursor").isTrue();
-        }
-        assertThat(byPage).as(path + " by page").containsExactlyElementsOf(expected);
-        assertThat(byCursor).as(path + " by cursor").containsExactlyElementsOf(expected);
-    }
-
-    private JsonNode ok(String path, String token) {
-        Response r = call("GET", path, null, token);
-        assertThat(r.status()).as(path + " " + r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    private List<String> ids(String sql, Object... args) {
-        return jdbc.queryForList(sql, UUID.class, args).stream().map(UUID::toString).toList();
     }
 }

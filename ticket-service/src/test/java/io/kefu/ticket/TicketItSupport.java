@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @KefuIntegrationTest(classes = TicketApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "kefu.jobs.local.ticket-sla-check.cron=", "kefu.jobs.local.ticket-client-expiry.cron=", "kefu.jobs.local.ticket-auto-close.cron=",
+        "kefu.jobs.local.ticket-count-fold.cron=",
         "kefu.jobs.local.outbox-housekeeping.cron=", "kefu.jobs.local.remote-call-sweep.cron="})
 @Import(TicketItSupport.TestClock.class)
 public abstract class TicketItSupport {
@@ -49,6 +51,8 @@ public abstract class TicketItSupport {
     public static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     protected static final Duration WAIT = Duration.ofSeconds(20);
+    /** The page size of {@link #walk}: small, so that a few rows make several pages. */
+    protected static final int PAGE = 7;
 
     @TestConfiguration(proxyBeanMethods = false)
     static class TestClock {
@@ -200,5 +204,43 @@ public abstract class TicketItSupport {
     protected long outbox(String type, UUID subject) {
         return jdbc.queryForObject("select count(*) from kefu_outbox where event_type = ? and envelope->>'subject' = ?", Long.class, type,
                 subject.toString());
+    }
+
+    /** Walks {@code path} by page and by cursor, {@value #PAGE} rows a page; both give exactly {@code expected}, in order, with that total. */
+    protected void walk(String path, String field, String token, List<String> expected) {
+        String sep = path.contains("?") ? "&" : "?";
+        List<String> byPage = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            JsonNode body = ok(path + sep + "pageSize=" + PAGE + "&page=" + page, token);
+            assertThat(body.get("page").asInt()).isEqualTo(page);
+            assertThat(body.get("total").asLong()).as(path).isEqualTo(expected.size());
+            body.get(field).valueStream().forEach(r -> byPage.add(r.get("id").asString()));
+            if (body.get(field).size() < PAGE) {
+                break;
+            }
+        }
+        List<String> byCursor = new ArrayList<>();
+        JsonNode body = ok(path + sep + "pageSize=" + PAGE, token);
+        while (true) {
+            body.get(field).valueStream().forEach(r -> byCursor.add(r.get("id").asString()));
+            JsonNode next = body.get("nextCursor");
+            if (next == null || next.isNull()) {
+                break;
+            }
+            body = ok(path + sep + "pageSize=" + PAGE + "&after=" + next.asString(), token);
+            assertThat(body.get("page") == null || body.get("page").isNull()).as("no page number after a cursor").isTrue();
+        }
+        assertThat(byPage).as(path + " by page").containsExactlyElementsOf(expected);
+        assertThat(byCursor).as(path + " by cursor").containsExactlyElementsOf(expected);
+    }
+
+    protected JsonNode ok(String path, String token) {
+        Response r = call("GET", path, null, token);
+        assertThat(r.status()).as(path + " " + r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    protected List<String> ids(String sql, Object... args) {
+        return jdbc.queryForList(sql, UUID.class, args).stream().map(UUID::toString).toList();
     }
 }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
+import io.kefu.ticket.count.ListCounts;
 import io.kefu.ticket.provider.Caller;
 import io.kefu.ticket.provider.Inputs;
 import io.kefu.ticket.provider.Inputs.Paging;
@@ -40,6 +41,9 @@ public class Clients {
     /** A customer's open tickets: an index-only count on ticket (client_id, ...) include (status). */
     private static final String UNRESOLVED =
             "(select count(*) from ticket t where t.client_id = c.id and t.status in ('open', 'processing'))";
+
+    /** Up to this many matches, a keyword search's page is sorted from its matches rather than found by walking the list's order. */
+    static final long FEW_MATCHES = 2_000;
 
     /** The seed's customer (§4.1), as a provider's mini-program reads it. */
     public record CustomerView(UUID id, String name, @Nullable String contactPerson, @Nullable String phone, @Nullable String email,
@@ -68,14 +72,16 @@ public class Clients {
     private final LiveProperties<ClientProperties> properties;
     private final Clock clock;
     private final ApplicationEventPublisher changes;
+    private final ListCounts counts;
 
     /** In-process, inside the edit's transaction: a customer moved to another provider (the linking package re-announces its links). */
     public record ProviderChanged(UUID tenantId, UUID clientId, UUID providerId, String name) {
     }
 
     Clients(ClientRepository clients, Providers providers, JdbcClient jdbc, LiveProperties<ClientProperties> properties, Clock clock,
-            ApplicationEventPublisher changes) {
+            ApplicationEventPublisher changes, ListCounts counts) {
         this.changes = changes;
+        this.counts = counts;
         this.clients = clients;
         this.providers = providers;
         this.jdbc = jdbc;
@@ -158,22 +164,41 @@ public class Clients {
             args.add(reg);
         }
         if (kw != null) {
-            String like = "%" + kw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            where.append(" and (c.name ilike ? or c.contact_person ilike ? or c.phone like ?)");
-            args.addAll(List.of(like, like, like));
+            String like = Inputs.containsPattern(kw);
+            if (Inputs.isShortKeyword(kw)) {
+                // No trigram in one or two characters: V16's gram indexes find each column's candidates, the LIKE decides.
+                where.append(" and ((text_grams(c.name) @> text_grams(?) and c.name ilike ?)"
+                        + " or (text_grams(c.contact_person) @> text_grams(?) and c.contact_person ilike ?)"
+                        + " or (text_grams(c.phone) @> text_grams(?) and c.phone like ?))");
+                args.addAll(List.of(kw, like, kw, like, kw, like));
+            } else {
+                where.append(" and (c.name ilike ? or c.contact_person ilike ? or c.phone like ?)");
+                args.addAll(List.of(like, like, like));
+            }
         }
-        long total = jdbc.sql("select count(*) from client c where " + where).params(args).query(Long.class).single();
+        boolean unfiltered = wanted == null && reg == null && kw == null;
+        long total = unfiltered
+                ? counts.clients(caller.tenantId(), caller.kind() == Caller.Kind.PROVIDER ? caller.userId() : null)
+                : jdbc.sql("select count(*) from client c where " + where).params(args).query(Long.class).single();
+        if (total == 0 || (paging.after() == null && paging.offset() >= total)) {
+            return new CustomerPage(List.of(), total, paging.pageNumber(), paging.pageSize(), null);
+        }
         List<Object> pageArgs = new ArrayList<>(args);
         String keyset = paging.keyset("c", pageArgs);
         pageArgs.add(paging.pageSize());
         pageArgs.add(paging.offset());
         // Deferred join: the page's ids from the covering index (the offset skips index entries, not rows),
-        // then the page's 20 rows with their provider and open-ticket counts.
+        // then the page's 20 rows with their provider and open-ticket counts. A search with few matches (the
+        // count just told) sorts them from its keyword indexes instead of walking the list's order.
+        String ids = "select c.id, c.created_at from client c where " + where + keyset;
+        String page = kw != null && total <= FEW_MATCHES
+                ? "(with m as materialized (" + ids + ") select * from m order by created_at desc, id limit ? offset ?) page"
+                : "(" + ids + " order by c.created_at desc, c.id limit ? offset ?) page";
         List<CustomerView> rows = jdbc.sql("""
                 select c.*, p.name as provider_name, %s as unresolved
-                from (select c.id, c.created_at from client c where %s%s order by c.created_at desc, c.id limit ? offset ?) page
+                from %s
                 join client c on c.id = page.id join provider p on p.id = c.provider_id
-                order by page.created_at desc, page.id""".formatted(UNRESOLVED, where, keyset))
+                order by page.created_at desc, page.id""".formatted(UNRESOLVED, page))
                 .params(pageArgs).query((rs, i) -> view(rs, today, days)).list();
         return new CustomerPage(rows, total, paging.pageNumber(), paging.pageSize(),
                 paging.next(rows, r -> io.kefu.ticket.provider.PageCursor.of(r.createdAt(), r.id())));

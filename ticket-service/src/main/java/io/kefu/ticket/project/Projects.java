@@ -137,7 +137,7 @@ public class Projects {
         }
         if (kw != null) {
             where.append(" and (p.customer_name ilike ? or p.phone = ?)");
-            args.add("%" + kw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            args.add(Inputs.containsPattern(kw));
             args.add(kw);
         }
         long total = jdbc.sql("select count(*) from project p where " + where).params(args).query(Long.class).single();
@@ -158,7 +158,7 @@ public class Projects {
         if (query != null) {
             where += " and (p.phone = ? or p.customer_name ilike ?)";
             args.add(query);
-            args.add("%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            args.add(Inputs.containsPattern(query));
         }
         args.add(limit);
         return query(where, args, " order by p.updated_at desc, p.id limit ?");

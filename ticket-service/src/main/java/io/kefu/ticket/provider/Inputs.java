@@ -92,6 +92,19 @@ public final class Inputs {
         throw invalid(field, "must be one of " + accepted + ", not " + abbreviate(value));
     }
 
+    /** A LIKE pattern matching {@code keyword} literally anywhere in the text ({@code \\}, {@code %} and {@code _} escaped). */
+    public static String containsPattern(String keyword) {
+        return "%" + keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /**
+     * A keyword of one or two characters (code points): no trigram comes of it, so pg_trgm's indexes cannot
+     * serve its search, and the 1- and 2-character grams of migration V16 do.
+     */
+    public static boolean isShortKeyword(String keyword) {
+        return keyword.codePointCount(0, keyword.length()) <= 2;
+    }
+
     /**
      * page from 1, pageSize 1..{@value #MAX_PAGE_SIZE}; defaults 1 and 20. Or, instead of {@code page}, a
      * keyset {@code after} cursor (the {@code nextCursor} of the previous answer): both at once is a 400.
