@@ -21,7 +21,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * with set-based SQL (generate_series), then each list read over HTTP, sequentially, after a warm-up;
  * p50/p95/p99/max printed (and written to {@code target/ticket-bench.txt}) with the machine's load
  * average. A measurement, not a test: no timed assertion (the development machine is shared), only that
- * every answer is a 200. Run: {@code ./mvnw -pl ticket-service -am verify -Pbench} (see the README).
+ * every answer is a 200; CPU per request of the JVM and of the database's backends printed next to the
+ * latencies, as it hardly depends on the machine's load. Run: {@code ./mvnw -pl ticket-service -am verify -Pbench} (see the README).
  */
 @EnabledIfSystemProperty(named = "kefu.bench", matches = "true")
 class TicketListBenchmark extends TicketItSupport {
@@ -82,7 +83,8 @@ class TicketListBenchmark extends TicketItSupport {
             report.append("trigram indexes dropped after seeding (the plans before V15)\n");
         }
         report.append("load average before: ").append(loadAverage()).append('\n');
-        report.append(String.format("%-58s %8s %8s %8s %8s %8s%n", "endpoint", "p50 ms", "p95 ms", "p99 ms", "max ms", "total"));
+        report.append(String.format("%-58s %8s %8s %8s %8s %8s %9s %9s%n", "endpoint", "p50 ms", "p95 ms", "p99 ms", "max ms", "total",
+                "jvm cpu", "db cpu"));
         for (var e : endpoints.entrySet()) {
             String path = (String) e.getValue()[0];
             // A fresh token per endpoint: on a loaded machine the whole run outlasts the tokens made before the seed.
@@ -92,6 +94,10 @@ class TicketListBenchmark extends TicketItSupport {
             }
             double[] millis = new double[SAMPLES];
             long total = -1;
+            // CPU per request, of this JVM (service and client) and of the database's backends: unlike latency,
+            // it hardly moves with the machine's load.
+            long jvmCpu0 = jvmCpuNanos();
+            long dbCpu0 = dbCpuTicks();
             for (int i = 0; i < SAMPLES; i++) {
                 long t0 = System.nanoTime();
                 Response r = call("GET", path, null, token);
@@ -101,9 +107,11 @@ class TicketListBenchmark extends TicketItSupport {
                     total = r.body().get("total").asLong();
                 }
             }
+            double jvmCpu = (jvmCpuNanos() - jvmCpu0) / 1e6 / SAMPLES;
+            double dbCpu = (dbCpuTicks() - dbCpu0) * 1000.0 / CLOCK_TICKS / SAMPLES;
             Arrays.sort(millis);
-            report.append(String.format("%-58s %8.1f %8.1f %8.1f %8.1f %8s%n", e.getKey(), pct(millis, 50), pct(millis, 95), pct(millis, 99),
-                    millis[millis.length - 1], total < 0 ? "-" : String.valueOf(total)));
+            report.append(String.format("%-58s %8.1f %8.1f %8.1f %8.1f %8s %9.2f %9.2f%n", e.getKey(), pct(millis, 50), pct(millis, 95),
+                    pct(millis, 99), millis[millis.length - 1], total < 0 ? "-" : String.valueOf(total), jvmCpu, dbCpu));
         }
         report.append("load average after: ").append(loadAverage()).append('\n');
         if (Boolean.getBoolean("kefu.bench.explain")) {
@@ -188,25 +196,38 @@ class TicketListBenchmark extends TicketItSupport {
                 select n.* from (select id, created_at from notice where tenant_id = %s and provider_id = %s
                 order by created_at desc, id limit 20 offset 980) page join notice n on n.id = page.id order by page.created_at desc, page.id"""
                 .formatted(tenantId, providerId));
-        // Keyword searches (V15's trigram indexes): the count and the page, as the lists issue them.
+        // Keyword searches as the lists issue them: V15's trigram indexes, V16's gram index for one or two
+        // characters, and a page sorted from the matches when the count finds few (TicketQueries.FEW_MATCHES).
+        statements.put("staff tickets count (V16: summed from ticket_count)", "select coalesce(sum(delta), 0) from ticket_count where tenant_id = %s"
+                .formatted(tenantId));
         String providerTickets = "t.tenant_id = %s and t.provider_id = %s".formatted(tenantId, providerId);
         for (String[] search : List.of(new String[] {"provider tickets keyword=登录", providerTickets, "登录"},
                 new String[] {"provider tickets keyword=报表导出", providerTickets, "报表导出"},
                 new String[] {"staff tickets keyword=导出失败 #1234", "t.tenant_id = " + tenantId, "导出失败 #1234"})) {
-            String where = search[1] + " and t.title ilike '%" + search[2] + "%'";
-            statements.put(search[0] + " count", "select count(*) from ticket t where " + where);
+            String keyword = search[2];
+            String where = search[1] + (keyword.codePointCount(0, keyword.length()) <= 2
+                    ? " and text_grams(t.title) @> text_grams('" + keyword + "')" : "") + " and t.title ilike '%" + keyword + "%'";
+            String count = "select count(*) from ticket t where " + where;
+            statements.put(search[0] + " count", count);
+            String ids = "select t.id, t.created_at from ticket t where " + where;
+            String page = jdbc.queryForObject(count, Long.class) <= 2_000
+                    ? "(with m as materialized (" + ids + ") select * from m order by created_at desc, id limit 20 offset 0) page"
+                    : "(" + ids + " order by t.created_at desc, t.id limit 20 offset 0) page";
             statements.put(search[0] + " page", """
-                    select t.*, c.name as client_name from (select t.id, t.created_at from ticket t where %s
-                    order by t.created_at desc, t.id limit 20 offset 0) page join ticket t on t.id = page.id
-                    left join client c on c.id = t.client_id order by page.created_at desc, page.id""".formatted(where));
+                    select t.*, c.name as client_name from %s join ticket t on t.id = page.id
+                    left join client c on c.id = t.client_id order by page.created_at desc, page.id""".formatted(page));
         }
         for (String keyword : List.of("客户77", "1390000777")) {
             String where = "c.tenant_id = %s and (c.name ilike '%%%s%%' or c.contact_person ilike '%%%s%%' or c.phone like '%%%s%%')"
                     .formatted(tenantId, keyword, keyword, keyword);
-            statements.put("staff customers keyword=" + keyword + " count", "select count(*) from client c where " + where);
+            String count = "select count(*) from client c where " + where;
+            statements.put("staff customers keyword=" + keyword + " count", count);
+            String ids = "select c.id, c.created_at from client c where " + where;
+            String page = jdbc.queryForObject(count, Long.class) <= 2_000
+                    ? "(with m as materialized (" + ids + ") select * from m order by created_at desc, id limit 20 offset 0) page"
+                    : "(" + ids + " order by c.created_at desc, c.id limit 20 offset 0) page";
             statements.put("staff customers keyword=" + keyword + " page", """
-                    select c.* from (select c.id, c.created_at from client c where %s order by c.created_at desc, c.id limit 20 offset 0) page
-                    join client c on c.id = page.id order by page.created_at desc, page.id""".formatted(where));
+                    select c.* from %s join client c on c.id = page.id order by page.created_at desc, page.id""".formatted(page));
         }
         StringBuilder out = new StringBuilder("\nplans (explain analyze, buffers):\n");
         statements.forEach((name, sql) -> {
@@ -219,6 +240,29 @@ class TicketListBenchmark extends TicketItSupport {
     private static double pct(double[] sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** USER_HZ of /proc/<pid>/stat (100 on Linux's common builds). */
+    static final int CLOCK_TICKS = 100;
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** utime + stime of this database's backends (the pool's connections), in clock ticks; 0 where /proc cannot be read. */
+    private long dbCpuTicks() {
+        long ticks = 0;
+        for (Integer pid : jdbc.queryForList("select pid from pg_stat_activity where datname = current_database()", Integer.class)) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (Exception e) {
+                // a backend that ended meanwhile, or a database on another machine
+            }
+        }
+        return ticks;
     }
 
     private static String loadAverage() {
