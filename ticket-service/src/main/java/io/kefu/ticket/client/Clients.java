@@ -163,35 +163,28 @@ public class Clients {
             where.append(" and c.region = ?");
             args.add(reg);
         }
-        if (kw != null) {
-            String like = Inputs.containsPattern(kw);
-            if (Inputs.isShortKeyword(kw)) {
-                // No trigram in one or two characters: V16's gram indexes find each column's candidates, the LIKE decides.
-                where.append(" and ((text_grams(c.name) @> text_grams(?) and c.name ilike ?)"
-                        + " or (text_grams(c.contact_person) @> text_grams(?) and c.contact_person ilike ?)"
-                        + " or (text_grams(c.phone) @> text_grams(?) and c.phone like ?))");
-                args.addAll(List.of(kw, like, kw, like, kw, like));
-            } else {
-                where.append(" and (c.name ilike ? or c.contact_person ilike ? or c.phone like ?)");
-                args.addAll(List.of(like, like, like));
-            }
-        }
         boolean unfiltered = wanted == null && reg == null && kw == null;
-        long total = unfiltered
-                ? counts.clients(caller.tenantId(), caller.kind() == Caller.Kind.PROVIDER ? caller.userId() : null)
-                : jdbc.sql("select count(*) from client c where " + where).params(args).query(Long.class).single();
+        long total;
+        if (unfiltered) {
+            total = counts.clients(caller.tenantId(), caller.kind() == Caller.Kind.PROVIDER ? caller.userId() : null);
+        } else {
+            List<Object> countArgs = new ArrayList<>(args);
+            String countWhere = kw == null ? where.toString() : where + keyword(kw, true, countArgs);
+            total = jdbc.sql("select count(*) from client c where " + countWhere).params(countArgs).query(Long.class).single();
+        }
         if (total == 0 || (paging.after() == null && paging.offset() >= total)) {
             return new CustomerPage(List.of(), total, paging.pageNumber(), paging.pageSize(), null);
         }
-        List<Object> pageArgs = new ArrayList<>(args);
-        String keyset = paging.keyset("c", pageArgs);
-        pageArgs.add(paging.pageSize());
-        pageArgs.add(paging.offset());
         // Deferred join: the page's ids from the covering index (the offset skips index entries, not rows),
         // then the page's 20 rows with their provider and open-ticket counts. A search with few matches (the
         // count just told) sorts them from its keyword indexes instead of walking the list's order.
-        String ids = "select c.id, c.created_at from client c where " + where + keyset;
-        String page = kw != null && total <= FEW_MATCHES
+        boolean few = kw != null && total <= FEW_MATCHES;
+        List<Object> pageArgs = new ArrayList<>(args);
+        String ids = "select c.id, c.created_at from client c where " + where + (kw == null ? "" : keyword(kw, few, pageArgs))
+                + paging.keyset("c", pageArgs);
+        pageArgs.add(paging.pageSize());
+        pageArgs.add(paging.offset());
+        String page = few
                 ? "(with m as materialized (" + ids + ") select * from m order by created_at desc, id limit ? offset ?) page"
                 : "(" + ids + " order by c.created_at desc, c.id limit ? offset ?) page";
         List<CustomerView> rows = jdbc.sql("""
@@ -202,6 +195,29 @@ public class Clients {
                 .params(pageArgs).query((rs, i) -> view(rs, today, days)).list();
         return new CustomerPage(rows, total, paging.pageNumber(), paging.pageSize(),
                 paging.next(rows, r -> io.kefu.ticket.provider.PageCursor.of(r.createdAt(), r.id())));
+    }
+
+    /**
+     * {@code keyword} in the name or contact person (ignoring case) or the phone (as typed): the ILIKE/LIKE of
+     * the trigram indexes, or for one or two characters (no trigram) each column's grams of V16 then
+     * {@code position} (see {@link Inputs.Keyword}); {@code indexed} false leaves the grams out, for a page
+     * walked in the list's order.
+     */
+    private static String keyword(String kw, boolean indexed, List<Object> args) {
+        if (!Inputs.Keyword.of(kw, "c.name").shortWord()) {
+            String like = Inputs.containsPattern(kw);
+            args.addAll(List.of(like, like, like));
+            return " and (c.name ilike ? or c.contact_person ilike ? or c.phone like ?)";
+        }
+        if (indexed) {
+            args.addAll(List.of(kw, kw, kw, kw, kw, kw));
+            return " and ((text_grams(c.name) @> text_grams(?) and position(lower(?) in lower(c.name)) > 0)"
+                    + " or (text_grams(c.contact_person) @> text_grams(?) and position(lower(?) in lower(c.contact_person)) > 0)"
+                    + " or (text_grams(c.phone) @> text_grams(?) and position(? in c.phone) > 0))";
+        }
+        args.addAll(List.of(kw, kw, kw));
+        return " and (position(lower(?) in lower(c.name)) > 0 or position(lower(?) in lower(c.contact_person)) > 0"
+                + " or position(? in c.phone) > 0)";
     }
 
     /** The customer's name, for messages about them; null when unknown. */

@@ -98,11 +98,39 @@ public final class Inputs {
     }
 
     /**
-     * A keyword of one or two characters (code points): no trigram comes of it, so pg_trgm's indexes cannot
-     * serve its search, and the 1- and 2-character grams of migration V16 do.
+     * A {@code keyword} search of one text column, as SQL conditions: whatever the form, the rows whose text
+     * contains the keyword ignoring case, as {@code ilike '%keyword%'} ({@code %}, {@code _}, {@code \\}
+     * literal). {@link #indexed} is for the count and a page of few matches, {@link #scanned} for a page walked
+     * in the list's order. A keyword of one or two characters yields no trigram, so pg_trgm cannot serve
+     * it: V16's 1- and 2-character grams find its candidates and {@code position} over lower-cased text (what
+     * ILIKE compares) decides; not ILIKE itself, because under a generic plan (a prepared statement run
+     * often) the planner would AND the trigram index in, which for such a pattern is every row.
      */
-    public static boolean isShortKeyword(String keyword) {
-        return keyword.codePointCount(0, keyword.length()) <= 2;
+    public record Keyword(String keyword, String column, boolean shortWord) {
+
+        public static Keyword of(String keyword, String column) {
+            return new Keyword(keyword, column, keyword.codePointCount(0, keyword.length()) <= 2);
+        }
+
+        /** {@code " and …"} served by an index (trigram or gram); its arguments go to {@code args}. */
+        public String indexed(List<Object> args) {
+            if (!shortWord) {
+                args.add(containsPattern(keyword));
+                return " and " + column + " ilike ?";
+            }
+            args.add(keyword);
+            args.add(keyword);
+            return " and text_grams(" + column + ") @> text_grams(?) and position(lower(?) in lower(" + column + ")) > 0";
+        }
+
+        /** {@code " and …"} checked row by row (no index chosen for it under any plan). */
+        public String scanned(List<Object> args) {
+            if (!shortWord) {
+                return indexed(args);
+            }
+            args.add(keyword);
+            return " and position(lower(?) in lower(" + column + ")) > 0";
+        }
     }
 
     /**

@@ -144,36 +144,33 @@ public class TicketQueries {
             where.append(" and t.client_id = ?");
             args.add(customerId);
         }
-        if (kw != null) {
-            String like = Inputs.containsPattern(kw);
-            if (Inputs.isShortKeyword(kw)) {
-                // One or two characters yield no trigram: V16's gram index finds the candidates, ILIKE decides.
-                where.append(" and text_grams(t.title) @> text_grams(?) and t.title ilike ?");
-                args.add(kw);
-            } else {
-                where.append(" and t.title ilike ?");
-            }
-            args.add(like);
-        }
+        Inputs.Keyword search = kw == null ? null : Inputs.Keyword.of(kw, "t.title");
         boolean unfiltered = caller.kind() != Caller.Kind.CUSTOMER && ty == null && e == null && customerId == null && kw == null;
-        long total = unfiltered
-                ? counts.tickets(caller.tenantId(), caller.kind() == Caller.Kind.PROVIDER ? caller.userId() : null, s == null ? null : s.wire())
-                : jdbc.sql("select count(*) from ticket t where " + where).params(args).query(Long.class).single();
+        long total;
+        if (unfiltered) {
+            total = counts.tickets(caller.tenantId(), caller.kind() == Caller.Kind.PROVIDER ? caller.userId() : null, s == null ? null : s.wire());
+        } else {
+            List<Object> countArgs = new ArrayList<>(args);
+            String countWhere = search == null ? where.toString() : where + search.indexed(countArgs);
+            total = jdbc.sql("select count(*) from ticket t where " + countWhere).params(countArgs).query(Long.class).single();
+        }
         if (total == 0 || (paging.after() == null && paging.offset() >= total)) {
             // Nothing on this page (a search with no match walked the whole ordered index to find that out).
             return new TicketPage(List.of(), total, paging.pageNumber(), paging.pageSize(), null);
         }
-        List<Object> pageArgs = new ArrayList<>(args);
-        String keyset = paging.keyset("t", pageArgs);
-        pageArgs.add(paging.pageSize());
-        pageArgs.add(paging.offset());
         // Deferred join: the page's ids come from the covering index (the offset skips index entries only,
         // never table rows: a deep page of 200,000 tickets costs little more than the first), then only the
         // page's rows are read. A search with few matches (the count just told) takes them all from its
         // keyword index first and sorts them: walking the ordered index, as the planner would when it
-        // expects many matches, reads every row of the scope before it finds the few.
-        String ids = "select t.id, t.created_at from ticket t where " + where + keyset;
-        String page = kw != null && total <= FEW_MATCHES
+        // expects many matches, reads every row of the scope before it finds the few. A search with many
+        // walks the ordered index, its matches being close together.
+        boolean few = search != null && total <= FEW_MATCHES;
+        List<Object> pageArgs = new ArrayList<>(args);
+        String ids = "select t.id, t.created_at from ticket t where " + where
+                + (search == null ? "" : few ? search.indexed(pageArgs) : search.scanned(pageArgs)) + paging.keyset("t", pageArgs);
+        pageArgs.add(paging.pageSize());
+        pageArgs.add(paging.offset());
+        String page = few
                 ? "(with m as materialized (" + ids + ") select * from m order by created_at desc, id limit ? offset ?) page"
                 : "(" + ids + " order by t.created_at desc, t.id limit ? offset ?) page";
         List<TicketSummary> rows = jdbc.sql("""
