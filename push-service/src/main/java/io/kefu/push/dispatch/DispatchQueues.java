@@ -59,6 +59,7 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
     private final AmqpAdmin admin;
     private final LiveProperties<DispatchProperties> properties;
     private final Dispatcher dispatcher;
+    private final UrgentLane lane;
     private final Messages messages;
     private final Clock clock;
     private final Map<Channel, SimpleMessageListenerContainer> containers = new EnumMap<>(Channel.class);
@@ -81,12 +82,13 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
 
     DispatchQueues(ConnectionFactory connections, RabbitTemplate rabbit, AmqpAdmin admin, LiveProperties<DispatchProperties> properties,
-            Dispatcher dispatcher, Messages messages, Clock clock, MeterRegistry meters) {
+            Dispatcher dispatcher, UrgentLane lane, Messages messages, Clock clock, MeterRegistry meters) {
         this.connections = connections;
         this.rabbit = rabbit;
         this.admin = admin;
         this.properties = properties;
         this.dispatcher = dispatcher;
+        this.lane = lane;
         this.messages = messages;
         this.clock = clock;
         this.urgentConnections = connections instanceof CachingConnectionFactory shared ? ownConnection(shared) : null;
@@ -178,7 +180,11 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
     private void inBackground(List<Messages.Queued> queued) {
         List<Messages.Queued> urgent = queued.stream().filter(DispatchQueues::urgent).toList();
         if (!urgent.isEmpty()) {
-            urgentPublisher.execute(() -> publish(urgent, urgentRabbit));
+            // this instance's idle urgent threads claim and send them at once; the queue takes the rest
+            List<Messages.Queued> left = running ? lane.dispatchOrLeave(urgent) : urgent;
+            if (!left.isEmpty()) {
+                urgentPublisher.execute(() -> publish(left, urgentRabbit));
+            }
         }
         if (urgent.size() < queued.size()) {
             List<Messages.Queued> bulk = urgent.isEmpty() ? queued : queued.stream().filter(q -> !urgent(q)).toList();
@@ -213,6 +219,7 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
             container.setBatchSize(p.batchSize());
         });
         urgentContainers.values().forEach(container -> resize(container, p.urgentPool()));
+        lane.resize();
     }
 
     private static void resize(SimpleMessageListenerContainer container, int size) {
