@@ -65,6 +65,7 @@ class Dispatcher {
     private final Clock clock;
     private final Map<Channel, AtomicInteger> active = new EnumMap<>(Channel.class);
     private final Map<UUID, Cached> templateCache = new ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.Counter> outcomes = new ConcurrentHashMap<>();
     /** The provider calls of a bulk delivery, made side by side: they mostly wait on the network. */
     private final ExecutorService calling = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -182,6 +183,10 @@ class Dispatcher {
         }
     }
 
+    /** A message's variables as read, and what is wrong with them for its template (null: nothing). */
+    private record Checked(Map<String, String> variables, @Nullable String problem) {
+    }
+
     /** A claimed message that passed the checks: what to send and who sends it. */
     private record Ready(Messages.Claimed claimed, Sender sender, Outgoing out) {
     }
@@ -189,9 +194,11 @@ class Dispatcher {
     /** The claimed messages that can be sent; the others (template gone or changed, channel unconfigured) are recorded failed here. */
     private List<Ready> prepared(List<Messages.Claimed> claimed) {
         List<Ready> ready = new ArrayList<>(claimed.size());
+        // a batch's messages share their variables (and template): read and checked once per lot, not per message
+        Map<String, Checked> checked = new HashMap<>();
         for (Messages.Claimed c : claimed) {
             try {
-                Ready r = prepare(c);
+                Ready r = prepare(c, checked);
                 if (r != null) {
                     ready.add(r);
                 }
@@ -278,7 +285,7 @@ class Dispatcher {
     }
 
     /** Checks one claimed message (template, variables, sender, configuration); null when it cannot be sent, recorded failed. */
-    private @Nullable Ready prepare(Messages.Claimed c) {
+    private @Nullable Ready prepare(Messages.Claimed c, Map<String, Checked> checked) {
         Template template = template(c.templateId());
         if (template == null || !template.tenantId().equals(c.tenantId())) {
             fail(c, "-", MessageStatus.FAILED, "template " + c.templateId() + " no longer exists", null);
@@ -288,9 +295,13 @@ class Dispatcher {
             fail(c, "-", MessageStatus.FAILED, "template " + template.name() + " is inactive", null);
             return null;
         }
-        Map<String, String> variables = JSON.readValue(c.variables(), new TypeReference<LinkedHashMap<String, String>>() {
+        Checked vars = checked.computeIfAbsent(template.id() + "\n" + c.variables(), k -> {
+            Map<String, String> read = JSON.readValue(c.variables(), new TypeReference<LinkedHashMap<String, String>>() {
+            });
+            return new Checked(java.util.Collections.unmodifiableMap(read), TemplateText.problem(new java.util.LinkedHashSet<>(template.variables()), read));
         });
-        String problem = TemplateText.problem(new java.util.LinkedHashSet<>(template.variables()), variables);
+        Map<String, String> variables = vars.variables();
+        String problem = vars.problem();
         if (problem != null) {
             fail(c, "-", MessageStatus.FAILED, "template changed since the message was accepted: " + problem, null);
             return null;
@@ -370,7 +381,9 @@ class Dispatcher {
 
     /** Pushes by channel and outcome for ops (sent, failed, dead, retry, held), counted once the outcome is committed. */
     private void counted(Messages.Claimed c, String outcome) {
-        meters.counter("kefu.push.messages", "channel", c.channel().wire(), "outcome", outcome).increment();
+        // looked up once per channel and outcome, not per message (a registry lookup builds an id and its tags)
+        outcomes.computeIfAbsent(c.channel().wire() + "/" + outcome,
+                k -> meters.counter("kefu.push.messages", "channel", c.channel().wire(), "outcome", outcome)).increment();
     }
 
     /** Templates change rarely and a batch reads the same one 10,000 times: cached for two seconds. */

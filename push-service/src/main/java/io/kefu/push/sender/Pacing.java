@@ -148,8 +148,8 @@ public class Pacing {
                     "kefu:push:pace:pv:" + sender.provider() + ":" + account, perProvider, Duration.ofSeconds(1)));
         }
         String kind = message.template().kind();
-        String who = digest(message.recipient());
         if (channel == Channel.SMS && "captcha".equals(kind)) {
+            String who = digest(message.recipient());
             rules.add(new Rule("sms captcha " + p.captchaPerMinute() + "/min per number", "kefu:push:pace:cap:m:" + who, p.captchaPerMinute(),
                     Duration.ofMinutes(1)));
             rules.add(new Rule("sms captcha " + p.captchaPerHour() + "/h per number", "kefu:push:pace:cap:h:" + who, p.captchaPerHour(),
@@ -157,11 +157,13 @@ public class Pacing {
             rules.add(new Rule("sms captcha " + p.captchaPerDay() + "/day per number", "kefu:push:pace:cap:d:" + who, p.captchaPerDay(),
                     Duration.ofDays(1)));
         } else if (channel == Channel.WECHAT && "wecom".equals(kind)) {
+            String who = digest(message.recipient()); // only the per-recipient rules need it: not computed for a notice
             rules.add(new Rule("wecom app " + p.wecomPerMinute() + "/min per member", "kefu:push:pace:wc:m:" + who, p.wecomPerMinute(),
                     Duration.ofMinutes(1)));
             rules.add(new Rule("wecom app " + p.wecomPerHour() + "/h per member", "kefu:push:pace:wc:h:" + who, p.wecomPerHour(),
                     Duration.ofHours(1)));
         } else if (channel == Channel.FEISHU && "bot".equals(kind)) {
+            String who = digest(message.recipient());
             rules.add(new Rule("feishu bot " + p.feishuBotPerSecond() + "/s", "kefu:push:pace:fb:" + who, p.feishuBotPerSecond(),
                     Duration.ofSeconds(1)));
         }

@@ -43,6 +43,20 @@ class RecipientRulesTest {
         assertThat(AliyunSmsSender.sign("POST", params, "secret")).isEqualTo(hmacSha1("secret&", "POST&%2F&a%3D1%26b%3Dx%2520y%252A~"));
     }
 
+    @Test
+    void aliyunEncodingIsTheDocumentedOneForEveryKindOfCharacter() {
+        // the documented rule, spelled the slow way: URLEncoder, then space %20, '*' %2A and '~' kept
+        for (String value : java.util.List.of("", "abcXYZ019-_.~", "x y*~+/=&%", "{\"order_no\":\"bulk\",\"customer_name\":\"客户\"}",
+                "您的订单已发货，😀", "2026-11-29T22:00:00Z", "\u0000\t\n!'()")) {
+            assertThat(AliyunSmsSender.encode(value)).as(value).isEqualTo(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20").replace("*", "%2A").replace("%7E", "~"));
+        }
+        assertThat(AliyunSmsSender.sign("POST", new java.util.TreeMap<>(java.util.Map.of("a", "1")), "secret"))
+                .as("a second signature with the same secret (the keyed HMAC reused)").isEqualTo(hmacSha1("secret&", "POST&%2F&a%3D1"));
+        assertThat(AliyunSmsSender.sign("POST", new java.util.TreeMap<>(java.util.Map.of("a", "1")), "other"))
+                .as("another secret").isEqualTo(hmacSha1("other&", "POST&%2F&a%3D1"));
+    }
+
     static String hmacSha1(String key, String data) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
