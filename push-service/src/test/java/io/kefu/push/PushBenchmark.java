@@ -1,9 +1,5 @@
 package io.kefu.push;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,12 +90,8 @@ class PushBenchmark extends PushItSupport {
     void printTheFigures() {
         int runs = Integer.getInteger("kefu.bench.runs", 5);
         int urgentPerRun = Integer.getInteger("kefu.bench.urgent", 5);
-        TUNED_WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
-        WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        aliyunAnswersOk(TUNED_WIREMOCK);
+        aliyunAnswersOk(WIREMOCK);
         System.out.printf("[bench] load average %s%n", loadAverage());
         String played = ON_WIREMOCK ? TUNED_WIREMOCK.baseUrl() : PLAYED.baseUrl();
         // Hot config, as a Nacos refresh would do it (the context stays the one the ITs share).

@@ -147,6 +147,14 @@ public abstract class PushItSupport {
         }
     }
 
+    /** {@code server} answers every SendSms with Aliyun's success body (stubs of higher priority may answer some otherwise). */
+    public static void aliyunAnswersOk(WireMockServer server) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=SendSms"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+    }
+
     /** Creates an active template for {@code tenant}; returns its id. */
     public UUID template(String token, Map<String, Object> body) {
         Response created = call("POST", "/api/push/templates", body, token);

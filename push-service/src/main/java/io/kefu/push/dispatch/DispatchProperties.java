@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pools          consumers (senders working at once) per channel; changed live
  * @param batchSize      deliveries a bulk consumer takes, claims and records at once (it prefetches two lots): one statement per step for
  *                       the lot instead of one per message; bounded, so bands 1-3 still take turns by priority
- * @param urgentPool     consumers per channel of the urgent lane (priority 9-10), one delivery each: never busy with a batch
+ * @param urgentPool     consumers per channel of the urgent lane (priority 9-10), one delivery each: never busy with a batch; also the
+ *                       threads that send a priority 9-10 message this instance accepted at once ({@link UrgentLane})
  * @param lease          how long a claimed message may be "sending" before the lease job looks at it
  * @param maxAttempts    sends tried before a transiently failing message is dead-lettered
  * @param backoff        first retry delay; then times {@code backoffMultiplier}, at most {@code backoffMax}

@@ -47,9 +47,7 @@ class DispatchSafetyIT extends PushItSupport {
 
     @BeforeEach
     void setUp() {
-        WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        aliyunAnswersOk(WIREMOCK);
         template = template(admin, smsTemplate("safety-" + UUID.randomUUID()));
     }
 

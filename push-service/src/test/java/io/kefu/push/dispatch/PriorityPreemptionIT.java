@@ -1,9 +1,5 @@
 package io.kefu.push.dispatch;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -29,9 +25,7 @@ class PriorityPreemptionIT extends PushItSupport {
     void anUrgentMessageOvertakesABulkBatch() {
         UUID tenant = UUID.randomUUID();
         String admin = admin(tenant);
-        WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        aliyunAnswersOk(WIREMOCK);
         UUID template = template(admin, smsTemplate("bulk-" + UUID.randomUUID()));
         List<String> recipients = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {

@@ -26,9 +26,7 @@ class UrgentLaneIT extends PushItSupport {
     void anUrgentMessageFindingTheLaneBusyGoesThroughTheQueue() {
         UUID tenant = UUID.randomUUID();
         String admin = admin(tenant);
-        WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=SendSms"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+        aliyunAnswersOk(WIREMOCK);
         // the provider keeps the first two waiting, so both of the lane's threads (urgent-pool 2) stay busy with them
         WIREMOCK.stubFor(post(urlEqualTo("/")).withRequestBody(containing("PhoneNumbers=1360000000")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(6_000)
