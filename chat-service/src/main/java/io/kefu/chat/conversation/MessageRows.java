@@ -26,16 +26,31 @@ class MessageRows {
         this.messages = messages;
     }
 
-    /** In the caller's transaction. @return whether the message was inserted (its {@code seq} is then set) */
-    boolean insertIfNew(ChatMessage m) {
+    /**
+     * In the caller's transaction. The same statement moves the conversation's last-message times when, and
+     * only when, the message is new (a data-modifying CTE: one round trip, not an insert and then an update),
+     * without bumping its version, so that concurrent messages do not conflict; a customer's message moves
+     * {@code last_customer_message_at} too.
+     *
+     * @return whether the message was inserted (its {@code seq} is then set)
+     */
+    boolean insertIfNew(ChatMessage m, boolean fromCustomer) {
         List<Long> seq = jdbc.queryForList("""
-                insert into message (id, conversation_id, tenant_id, sender_id, sender_type, type, content, extra, channel,
-                                     client_msg_id, channel_msg_id, status, created_at, sent_at)
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?)
-                on conflict do nothing
-                returning seq""", Long.class,
+                with inserted as (
+                    insert into message (id, conversation_id, tenant_id, sender_id, sender_type, type, content, extra, channel,
+                                         client_msg_id, channel_msg_id, status, created_at, sent_at)
+                    values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?)
+                    on conflict do nothing
+                    returning seq, conversation_id, created_at
+                ), touched as (
+                    update conversation c set last_message_at = greatest(c.last_message_at, i.created_at),
+                        last_customer_message_at = case when ? then greatest(coalesce(c.last_customer_message_at, i.created_at), i.created_at)
+                                                        else c.last_customer_message_at end
+                    from inserted i where c.id = i.conversation_id
+                )
+                select seq from inserted""", Long.class,
                 m.id(), m.conversationId(), m.tenantId(), m.senderId(), m.senderType(), m.type(), m.content(), m.extra(), m.channel(),
-                m.clientMsgId(), m.channelMsgId(), m.status().code(), timestamp(m.createdAt()), timestamp(m.sentAt()));
+                m.clientMsgId(), m.channelMsgId(), m.status().code(), timestamp(m.createdAt()), timestamp(m.sentAt()), fromCustomer);
         if (seq.isEmpty()) {
             return false;
         }

@@ -1,6 +1,5 @@
 package io.kefu.chat.conversation;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -16,7 +15,6 @@ import io.kefu.common.event.EventPublisher;
 import io.kefu.common.security.KefuPrincipal;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -38,12 +36,11 @@ public class MessageSending {
     private final ApplicationEventPublisher notices;
     private final ConflictRetry retry;
     private final MessageRows rows;
-    private final JdbcTemplate jdbc;
     private final Clock clock;
 
     MessageSending(ConversationRepository conversations, ConversationOpening opening,
             ConversationQueries queries, SendRateLimiter rateLimiter, EventPublisher events, ApplicationEventPublisher notices,
-            ConflictRetry retry, MessageRows rows, JdbcTemplate jdbc, Clock clock) {
+            ConflictRetry retry, MessageRows rows, Clock clock) {
         this.conversations = conversations;
         this.opening = opening;
         this.queries = queries;
@@ -52,7 +49,6 @@ public class MessageSending {
         this.notices = notices;
         this.retry = retry;
         this.rows = rows;
-        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -149,9 +145,12 @@ public class MessageSending {
         }
     }
 
-    /** Inserts {@code message} unless it is stored already ({@link AlreadyStored}), then takes the sender's permit. */
-    private void insert(ChatMessage message, @Nullable UUID limitedSender) {
-        if (!rows.insertIfNew(message)) {
+    /**
+     * Inserts {@code message} and moves the conversation's last-message times, unless it is stored already
+     * ({@link AlreadyStored}), then takes the sender's permit.
+     */
+    private void insert(ChatMessage message, boolean fromCustomer, @Nullable UUID limitedSender) {
+        if (!rows.insertIfNew(message, fromCustomer)) {
             throw new AlreadyStored(rows.stored(message));
         }
         if (limitedSender != null) {
@@ -189,8 +188,7 @@ public class MessageSending {
 
     private MessageView storeCustomerMessage(Conversation conversation, ChatMessage message, boolean newConversation,
             @Nullable String channelUserId, Instant now, @Nullable UUID limitedSender) {
-        insert(message, limitedSender);
-        touch(conversation, now, true);
+        insert(message, true, limitedSender);
         MessageView view = message.view();
         events.publish(new MessageReceived(message.id(), conversation.id(), conversation.customerId(), conversation.agentId(),
                 message.channel(), channelUserId, message.type(), message.content(), conversation.status().code(), newConversation, now),
@@ -215,26 +213,13 @@ public class MessageSending {
         // Realtime channels are ours to push (delivered/read come from the client's receipts); WeChat's must accept first.
         ChatMessage message = new ChatMessage(UUID.randomUUID(), conversation, senderId, senderType, type, content, json(extra), channel,
                 channel.realtime(), clientMsgId, null, now);
-        insert(message, limitedSender);
-        touch(conversation, now, false);
+        insert(message, false, limitedSender);
         MessageView view = message.view();
         events.publish(new MessageSent(message.id(), conversation.id(), conversation.customerId(), senderId, message.senderType(),
                 channel.code(), conversation.channelAccountId(), conversation.channelUserId(), message.type(), content, extra, now),
                 conversation.tenantId().toString(), conversation.id().toString());
         notices.publishEvent(new MessageAdded(view, conversation.view()));
         return view;
-    }
-
-    /** Last-message times move without bumping the version: concurrent messages must not conflict. */
-    private void touch(Conversation conversation, Instant now, boolean fromCustomer) {
-        Timestamp at = Timestamp.from(now);
-        if (fromCustomer) {
-            jdbc.update("update conversation set last_message_at = greatest(last_message_at, ?), "
-                    + "last_customer_message_at = greatest(coalesce(last_customer_message_at, ?), ?) where id = ?", at, at, at,
-                    conversation.id());
-        } else {
-            jdbc.update("update conversation set last_message_at = greatest(last_message_at, ?) where id = ?", at, conversation.id());
-        }
     }
 
     private static @Nullable String json(@Nullable JsonNode node) {
