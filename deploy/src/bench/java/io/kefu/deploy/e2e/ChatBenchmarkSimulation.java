@@ -85,9 +85,10 @@ public class ChatBenchmarkSimulation extends Simulation {
          * gateway's rate limits), applied after the benchmark's own.
          */
         static Suite start(int customerCount, int agentCount, int maxConcurrentChats, Map<String, Map<String, String>> settings) {
-            // The benchmarks measure the JIT the images run (C2), not the e2e tests' C1-only start-up setting;
-            // -Dbench.jit=c1 measures the latter (deploy/README.md, "Throughput": what the JIT is worth).
-            System.setProperty("e2e.jvm-flags", System.getProperty("bench.jit", "c2").equals("c1") ? ServiceProcess.TEST_FLAGS : ServiceProcess.BENCH_FLAGS);
+            // C1 only by default: measured quiet, eight JVMs on two cores in steps of 15 s spend more on C2's
+            // compilations than its code gives back (deploy/README.md, "How the benchmarks start the services");
+            // -Dbench.jit=c2 starts them with the full JIT, as the images run.
+            System.setProperty("e2e.jvm-flags", System.getProperty("bench.jit", "c1").equals("c2") ? ServiceProcess.BENCH_FLAGS : ServiceProcess.TEST_FLAGS);
             try {
                 double[] rabbit = rabbitBaseline();
                 double postgres = postgresBaseline();

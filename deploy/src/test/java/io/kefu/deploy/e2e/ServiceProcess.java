@@ -82,13 +82,13 @@ final class ServiceProcess implements AutoCloseable {
     /** What the e2e tests start services with: C1 only, the serial collector, a small heap — half the start-up CPU of a full JIT, and these runs are short. */
     static final String TEST_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m";
     /**
-     * What the benchmarks start services with: the full JIT (C1 then C2), as the images run (jib sets no
-     * JIT flag), so that throughput is measured with the code a deployment runs; the serial collector and a
-     * heap cap still, eight JVMs sharing two cores. kb-ai gets the Vector API as in its image.
+     * The full JIT (C1 then C2), as the images run (jib sets no JIT flag), for a benchmark run with
+     * {@code -Dbench.jit=c2}; the serial collector and a heap cap still, eight JVMs sharing two cores.
+     * kb-ai gets the Vector API as in its image.
      */
     static final String BENCH_FLAGS = "-XX:+UseSerialGC -Xmx512m";
 
-    /** {@code e2e.jvm-flags} (the benchmarks set {@link #BENCH_FLAGS}), or {@link #TEST_FLAGS}. */
+    /** {@code e2e.jvm-flags} (a benchmark with {@code -Dbench.jit=c2} sets {@link #BENCH_FLAGS}), or {@link #TEST_FLAGS}. */
     private static String jvmFlags(String module) {
         String flags = System.getProperty("e2e.jvm-flags", TEST_FLAGS).trim();
         if (module.equals("kb-ai-service") && !flags.contains("TieredStopAtLevel=1")) {
