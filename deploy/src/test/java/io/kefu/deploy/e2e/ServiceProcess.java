@@ -84,17 +84,13 @@ final class ServiceProcess implements AutoCloseable {
     /**
      * The full JIT (C1 then C2), as the images run (jib sets no JIT flag), for a benchmark run with
      * {@code -Dbench.jit=c2}; the serial collector and a heap cap still, eight JVMs sharing two cores.
-     * kb-ai gets the Vector API as in its image.
      */
     static final String BENCH_FLAGS = "-XX:+UseSerialGC -Xmx512m";
 
-    /** {@code e2e.jvm-flags} (a benchmark with {@code -Dbench.jit=c2} sets {@link #BENCH_FLAGS}), or {@link #TEST_FLAGS}. */
+    /** {@code e2e.jvm-flags} (a benchmark with {@code -Dbench.jit=c2} sets {@link #BENCH_FLAGS}), or {@link #TEST_FLAGS}; kb-ai with the Vector API, as its image and {@code make run} start it. */
     private static String jvmFlags(String module) {
         String flags = System.getProperty("e2e.jvm-flags", TEST_FLAGS).trim();
-        if (module.equals("kb-ai-service") && !flags.contains("TieredStopAtLevel=1")) {
-            flags += " --add-modules=jdk.incubator.vector";
-        }
-        return flags;
+        return module.equals("kb-ai-service") ? flags + " --add-modules=jdk.incubator.vector" : flags;
     }
 
     /** The operating system's process id (for CPU accounts, JFR, or a kill -9). */
