@@ -38,6 +38,16 @@ psql_admin() {
     psql -v ON_ERROR_STOP=1 -qAt -h "$PG_HOST" -p "$PG_PORT" -U "${PGUSER:-postgres}" -d postgres "$@"
   fi
 }
+# Eight services' pools plus the test JVMs' cached contexts (and a benchmark beside them) pass Debian's
+# default of 100 connections; raise a local server to 300 once (it takes a restart).
+PG_MIN_CONNECTIONS=${KEFU_DB_MIN_CONNECTIONS:-300}
+if is_local "$PG_HOST" && (( $(psql_admin -c "show max_connections") < PG_MIN_CONNECTIONS )); then
+  ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
+  say "raising PostgreSQL max_connections to $PG_MIN_CONNECTIONS (restart)"
+  psql_admin -c "alter system set max_connections = $PG_MIN_CONNECTIONS" \
+    && $SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main restart \
+    && wait_port "$PG_HOST" "$PG_PORT" 60 || say "could not raise max_connections: parallel runs may exhaust connections"
+fi
 if [[ -z $(psql_admin -c "select 1 from pg_roles where rolname='$DB_USER'") ]]; then
   say "creating role $DB_USER"
   psql_admin -c "create role $DB_USER login createdb password '$DB_PASSWORD'"
