@@ -36,7 +36,7 @@ start() { # module port
   local launch="-jar $jar"
   if [[ $AOT == on ]] && kefu_aot_current "$svc"; then launch="$(kefu_aot_flags "$svc") -jar $(kefu_aot_jar "$svc")"; fi
   # shellcheck disable=SC2046,SC2086
-  nohup "$JAVA_HOME/bin/java" $(kefu_jvm_flags "$svc") -Dkefu.log.dir="$LOGS" $launch >"$LOGS/$svc.log" 2>&1 &
+  nohup env $(kefu_jvm_env "$svc") "$JAVA_HOME/bin/java" $(kefu_jvm_flags "$svc") -Dkefu.log.dir="$LOGS" $launch >"$LOGS/$svc.log" 2>&1 &
   echo $! >"$PIDS/$svc.pid"
   echo "  started $svc (pid $!, log $LOGS/$svc.log)"
 }

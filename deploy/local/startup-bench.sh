@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 source deploy/local/jvm.sh
 RUNS=${KEFU_RUNS:-3}
 IDLE=${KEFU_IDLE_SECONDS:-15}
-VARIANTS=(${KEFU_VARIANTS:-plain run lean lazy aot aotlean})
+VARIANTS=(${KEFU_VARIANTS:-plain heavy run lazy aot aotreloc})
 mapfile -t ALL < <(grep -vE '^\s*(#|$)' deploy/local/services.txt | awk '{print $1" "$2}')
 WANT=("$@")
 OUT=.kefu/startup; mkdir -p "$OUT"
@@ -19,19 +19,20 @@ OUT=.kefu/startup; mkdir -p "$OUT"
 ready() { curl -fsS -m 1 "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1 || curl -fsS -m 1 "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2); else print "-"}'; }
 
-# A small initial heap that gives memory back after a collection, smaller thread stacks, two malloc arenas.
-LEAN="-Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k"
+# What make run used before the lean settings (C1, serial collector, heap cap only).
+HEAVY="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m --enable-native-access=ALL-UNNAMED"
 
 # variant service -> the command line (java and its flags; the launch target last)
 command_for() {
-  local variant=$1 svc=$2
+  local variant=$1 svc=$2 env java="$JAVA_HOME/bin/java"
+  env="env $(kefu_jvm_env "$svc")"
   case $variant in
-    plain) echo "$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar $(kefu_jar "$svc")" ;;
-    run)   echo "$JAVA_HOME/bin/java $(kefu_jvm_flags "$svc") -jar $(kefu_jar "$svc")" ;;
-    lean)  echo "env MALLOC_ARENA_MAX=2 $JAVA_HOME/bin/java $(kefu_jvm_flags "$svc") $LEAN -jar $(kefu_jar "$svc")" ;;
-    lazy)  echo "$JAVA_HOME/bin/java $(kefu_jvm_flags "$svc") -Dspring.main.lazy-initialization=true -jar $(kefu_jar "$svc")" ;;
-    aot)   kefu_aot_prepare "$svc" >&2 && echo "$JAVA_HOME/bin/java $(kefu_jvm_flags "$svc") $(kefu_aot_flags "$svc") -jar $(kefu_aot_jar "$svc")" ;;
-    aotlean) kefu_aot_prepare "$svc" >&2 && echo "env MALLOC_ARENA_MAX=2 $JAVA_HOME/bin/java $(kefu_jvm_flags "$svc") $LEAN $(kefu_aot_flags "$svc") -jar $(kefu_aot_jar "$svc")" ;;
+    plain) echo "$java --enable-native-access=ALL-UNNAMED -jar $(kefu_jar "$svc")" ;;
+    heavy) echo "$java $HEAVY -jar $(kefu_jar "$svc")" ;;
+    run)   echo "$env $java $(kefu_jvm_flags "$svc") -jar $(kefu_jar "$svc")" ;;
+    lazy)  echo "$env $java $(kefu_jvm_flags "$svc") -Dspring.main.lazy-initialization=true -jar $(kefu_jar "$svc")" ;;
+    aot)   kefu_aot_prepare "$svc" >&2 && echo "$env $java $(kefu_jvm_flags "$svc") $(kefu_aot_flags "$svc") -jar $(kefu_aot_jar "$svc")" ;;
+    aotreloc) kefu_aot_prepare "$svc" >&2 && echo "$env $java $(kefu_jvm_flags "$svc") $(kefu_aot_flags "$svc" | sed 's/-XX:ArchiveRelocationMode=0/-XX:ArchiveRelocationMode=1/') -jar $(kefu_aot_jar "$svc")" ;;
     *)     echo "unknown variant $variant" >&2; return 1 ;;
   esac
 }
