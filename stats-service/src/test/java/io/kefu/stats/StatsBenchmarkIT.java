@@ -42,23 +42,22 @@ class StatsBenchmarkIT extends StatsItSupport {
     @Test
     void ingestsABacklogOfProducersEventsAndPrintsTheRate() {
         assumeTrue(Boolean.getBoolean("kefu.bench"), "benchmarks run with -Dkefu.bench=true");
+        System.out.println("[stats bench] " + jvm());
         if (WARMUP > 0) {
             // a first backlog, not measured: a running service has its code compiled (JIT) and its pools warm, a fresh JVM not
             UUID warm = UUID.randomUUID();
-            backlog(warm, WARMUP);
+            List<String> lastOfWarmUp = backlog(warm, WARMUP);
             BINDINGS.forEach(b -> bindings.changeState(b, BindingsLifecycleController.State.STARTED));
-            await(WARMUP + " warm-up events ingested", Duration.ofMinutes(15),
-                    () -> jdbc.queryForObject("select count(*) from stored_event where tenant_id = ?", Long.class, warm) >= WARMUP);
+            awaitDrained(WARMUP + " warm-up events ingested", lastOfWarmUp);
         }
         UUID tenant = UUID.randomUUID();
-        backlog(tenant, EVENTS);
+        List<String> last = backlog(tenant, EVENTS);
         Map<Integer, Long> postgresBefore = CpuTime.postgresBackends(jdbc);
         long jvmBefore = CpuTime.jvmNanos();
         Map<String, Long> threadsBefore = CpuTime.jvmThreads();
         long start = System.nanoTime();
         BINDINGS.forEach(b -> bindings.changeState(b, BindingsLifecycleController.State.STARTED));
-        await(EVENTS + " events ingested", Duration.ofMinutes(15),
-                () -> jdbc.queryForObject("select count(*) from stored_event where tenant_id = ?", Long.class, tenant) >= EVENTS);
+        awaitDrained(EVENTS + " events ingested", last);
         double seconds = (System.nanoTime() - start) / 1e9;
         double jvmSeconds = (CpuTime.jvmNanos() - jvmBefore) / 1e9;
         String perKind = CpuTime.perKind(threadsBefore, CpuTime.jvmThreads());
@@ -68,18 +67,33 @@ class StatsBenchmarkIT extends StatsItSupport {
         // CPU per event depends far less on the other processes of a shared machine than the rate does
         System.out.printf("[stats bench] CPU while ingesting: this JVM %.1f s (%s), its PostgreSQL backends %.1f s = %.0f µs per event "
                 + "(RabbitMQ's not counted)%n", jvmSeconds, perKind, postgresSeconds, (jvmSeconds + postgresSeconds) * 1e6 / EVENTS);
+        assertThat(jdbc.queryForObject("select count(*) from stored_event where tenant_id = ?", Long.class, tenant)).isEqualTo(EVENTS);
         assertThat(jdbc.queryForObject("select count(*) from measurement where tenant_id = ? and metric = 'push.sent'", Long.class, tenant))
                 .isEqualTo(EVENTS / 5);
     }
 
-    /** A backlog (consumers stopped) of the five producers' events, the rate at which stats drains it measured after. */
-    private void backlog(UUID tenant, int events) {
+    /**
+     * Waits until the last event published to each queue is stored: one consumer per queue commits its batches in the
+     * queue's order, so every event before it is too (counted after). A lookup of five ids, not a count of the tenant's
+     * events every 50 ms: the benchmark's own queries run on the PostgreSQL backends whose CPU it reports.
+     */
+    private void awaitDrained(String what, List<String> lastOfEachQueue) {
+        await(what, Duration.ofMinutes(15), () -> jdbc.queryForObject("select count(*) from stored_event where event_id = any(?)", Long.class,
+                (Object) lastOfEachQueue.toArray(String[]::new)) == lastOfEachQueue.size());
+    }
+
+    /**
+     * A backlog (consumers stopped) of the five producers' events, the rate at which stats drains it measured after;
+     * returns the id of the last event of each queue.
+     */
+    private List<String> backlog(UUID tenant, int events) {
         BINDINGS.forEach(b -> bindings.changeState(b, BindingsLifecycleController.State.STOPPED));
         Instant now = Instant.now();
+        String[] last = new String[5];
         for (int i = 0; i < events; i++) {
             UUID id = UUID.randomUUID();
             Instant at = now.minusSeconds(i % 3600);
-            switch (i % 5) {
+            last[i % 5] = switch (i % 5) {
                 case 0 -> publish(rabbit, "chat.conversation.opened.v1", tenant, id, Map.of("conversationId", id.toString(), "customerId",
                         UUID.randomUUID().toString(), "channel", "mp", "startedAt", at.toString()));
                 case 1 -> publish(rabbit, "routing.conversation.queued.v1", tenant, id, Map.of("conversationId", id.toString(), "groupName", "default",
@@ -89,8 +103,9 @@ class StatsBenchmarkIT extends StatsItSupport {
                 case 3 -> publish(rabbit, "ticket.ticket.created.v1", tenant, id, Map.of("ticketId", id.toString(), "createdAt", at.toString()));
                 default -> publish(rabbit, "kb.answer.drafted.v1", tenant, id, Map.of("answerId", id.toString(), "conversationId",
                         UUID.randomUUID().toString(), "kbHit", true, "draftedAt", at.toString()));
-            }
+            };
         }
+        return Arrays.stream(last).filter(java.util.Objects::nonNull).toList();
     }
 
     @Test
@@ -132,6 +147,26 @@ class StatsBenchmarkIT extends StatsItSupport {
             assertThat(point.path("figures").path("conversation.opened").path("count").asLong()).isEqualTo(perDay / 4);
         }
         System.out.println("[stats bench] all calls " + Arrays.toString(sorted));
+    }
+
+    /**
+     * The JVM this benchmark runs in, as the JVM itself reports it (flags given through JDK_JAVA_OPTIONS count too): the
+     * pom forks it with make run's flags for stats (deploy/local/jvm.sh) unless {@code -Dkefu.bench.jvm=defaults}.
+     */
+    static String jvm() {
+        var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        int tierStop = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
+        String jit = "false".equals(hotspot.getVMOption("TieredCompilation").getValue()) ? "C2 only" : tierStop < 4 ? "C1 only" : "C1 + C2";
+        String gc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).collect(java.util.stream.Collectors.joining(" + "));
+        long heapMb = Long.parseLong(hotspot.getVMOption("MaxHeapSize").getValue()) >> 20;
+        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:") || a.startsWith("-Xm") || a.startsWith("-Xs") && !a.startsWith("-Xshare")).toList();
+        String asked = System.getProperty("kefu.bench.jvm-flags", "");
+        String mode = asked.isBlank() ? "the JVM's defaults (-Dkefu.bench.jvm=defaults; as the Kubernetes and compose images run)"
+                : asked.equals(System.getProperty("kefu.make-run.jvm-flags")) ? "make run's flags for stats (deploy/local/jvm.sh)" : "flags " + asked;
+        return String.format("JVM %s: %s, %s, max heap %d MB, %d CPUs; %s; JIT/GC/heap flags given: %s", Runtime.version(),
+                jit, gc, heapMb, Runtime.getRuntime().availableProcessors(), mode, flags.isEmpty() ? "none" : flags);
     }
 
     static String loadAverage() {
