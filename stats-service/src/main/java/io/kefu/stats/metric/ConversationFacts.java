@@ -56,6 +56,12 @@ final class ConversationFacts {
         aiHandedOffAt = r.aiHandedOffAt();
     }
 
+    /** The row of a conversation stats has not heard of: nothing known but its tenant. */
+    static ConversationFacts blank(UUID conversation, UUID tenant) {
+        return new ConversationFacts(new ConversationRow(conversation, tenant, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null));
+    }
+
     ConversationRow row() {
         return new ConversationRow(conversationId, tenantId, customerId, channel, groupName, openedAt, reopenedAt, aiRequestedAt, queuedAt,
                 assignedAt, waitedSeconds, agentId, endedAt, endedReason, endedAgentId, rating, ratedAt, ratedAgentId, aiHandedOffAt);

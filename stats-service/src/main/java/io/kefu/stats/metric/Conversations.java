@@ -206,21 +206,28 @@ public class Conversations {
     }
 
     /**
-     * The batch's changes, just before its commit: its conversations' rows locked and read with one statement, the
-     * changes applied to them in memory in the order the events ran (each the exact counterpart of the per-event
-     * {@code update} it replaces), the rows written with one statement, the replies added and read with one, and the
-     * measures re-derived from the rows as the batch left them ({@link ConversationMeasures} is a pure function of the
-     * row, so once at the end gives what once per event gave) and replaced with three statements.
+     * The batch's changes, just before its commit: applied first to blank rows, the values a conversation stats has not
+     * heard of is inserted with, by the statement that locks the others ({@link ConversationRows#lock}); those are read,
+     * the changes applied to them in memory in the order the events ran (each the exact counterpart of the per-event
+     * {@code update} it replaces) and written with one statement; the replies added and read with one; and the measures
+     * re-derived from the rows as the batch left them ({@link ConversationMeasures} is a pure function of the row, so
+     * once at the end gives what once per event gave) and replaced with three statements.
      */
     private void applyAll(List<Change> pending) {
         if (pending.isEmpty()) {
             return;
         }
-        Map<UUID, UUID> tenants = new LinkedHashMap<>();
-        pending.forEach(c -> tenants.putIfAbsent(c.conversation(), c.tenant()));
-        Map<UUID, ConversationRows.Locked> locked = rows.lock(tenants);
+        Map<UUID, ConversationFacts> asNew = new LinkedHashMap<>();
+        for (Change c : pending) {
+            ConversationFacts facts = asNew.computeIfAbsent(c.conversation(), id -> ConversationFacts.blank(id, c.tenant()));
+            if (c.effect() != null) {
+                c.effect().accept(facts);
+            }
+        }
+        Map<UUID, ConversationRows.Locked> locked = rows.lock(asNew.values());
         Set<UUID> changed = new HashSet<>();
         Set<UUID> derive = new HashSet<>();
+        Set<UUID> observedOf = new HashSet<>();
         List<ConversationRows.Reply> replies = new ArrayList<>();
         List<Map.Entry<UUID, Measure>> observed = new ArrayList<>();
         for (Change c : pending) {
@@ -234,17 +241,21 @@ public class Conversations {
             }
             if (c.observation() != null) {
                 observed.add(Map.entry(c.tenant(), c.observation().at(facts.groupName, facts.channel)));
+                observedOf.add(c.conversation());
             }
             if (c.derives()) {
                 derive.add(c.conversation());
             }
         }
-        rows.write(locked.values().stream().map(ConversationRows.Locked::facts).filter(f -> changed.contains(f.conversationId)).toList());
+        // the inserted rows have their values already
+        rows.write(locked.values().stream().filter(l -> !l.inserted() && changed.contains(l.facts().conversationId))
+                .map(ConversationRows.Locked::facts).toList());
         measurements.recordNow(observed);
         if (derive.isEmpty()) {
             return;
         }
-        Map<UUID, List<HumanReply>> repliesOf = rows.addAndRead(replies, derive);
+        Map<UUID, List<HumanReply>> repliesOf = rows.addAndRead(replies,
+                derive.stream().filter(c -> !locked.get(c).inserted()).toList());
         Map<String, Optional<BusinessHours>> hours = new HashMap<>();
         List<Measurements.ConversationObservations> observations = new ArrayList<>();
         List<FactsChanged> facts = new ArrayList<>();
@@ -258,7 +269,8 @@ public class Conversations {
                     : hours.computeIfAbsent(l.hours(), h -> Optional.ofNullable(BusinessHours.parse(h))).orElse(null);
             List<Measure> derived = ConversationMeasures.derive(row, repliesOf.getOrDefault(row.conversationId(), List.of()), businessHours,
                     properties.get().zoneOf(row.tenantId()));
-            observations.add(new Measurements.ConversationObservations(row.tenantId(), row.conversationId(), derived, row.groupName(), row.channel()));
+            observations.add(new Measurements.ConversationObservations(row.tenantId(), row.conversationId(), derived, row.groupName(), row.channel(),
+                    !l.inserted(), observedOf.contains(row.conversationId())));
             boolean waiting = row.queuedAt() != null && (row.assignedAt() == null) && row.endedAt() == null;
             facts.add(new FactsChanged(row.tenantId(), row.conversationId(), waiting ? row.queuedAt() : null, null, null));
         }

@@ -41,12 +41,20 @@ public class Measurements {
         this.spring = spring;
     }
 
-    /** A conversation's re-derived observations (of {@link Metric#PER_CONVERSATION}) and its current dimensions. */
-    record ConversationObservations(UUID tenant, UUID conversation, List<Measure> measures, @Nullable String group, @Nullable String channel) {
+    /**
+     * A conversation's re-derived observations (of {@link Metric#PER_CONVERSATION}) and its current dimensions. {@code stored}:
+     * its row was there before this batch, so it may have observations stored (a conversation the batch inserted has none);
+     * {@code observed}: the batch recorded event-keyed observations of it (they take its dimensions as the batch left them).
+     */
+    record ConversationObservations(UUID tenant, UUID conversation, List<Measure> measures, @Nullable String group, @Nullable String channel,
+            boolean stored, boolean observed) {
     }
 
-    /** A key's (a ticket's, a push message's) re-derived observations. */
-    public record KeyedMeasures(UUID tenant, String key, List<Measure> measures) {
+    /**
+     * A key's (a ticket's, a push message's) re-derived observations; {@code stored}: observations under the key may be
+     * stored (its row was there before this batch).
+     */
+    public record KeyedMeasures(UUID tenant, String key, List<Measure> measures, boolean stored) {
     }
 
     private final Deferred<Map<String, Object[]>> recorded = new Deferred<>(10, LinkedHashMap::new, this::insertRecorded);
@@ -55,40 +63,62 @@ public class Measurements {
      * Replaces the per-conversation observations of these conversations by those re-derived from their facts, then
      * gives the event-keyed observations of each (an AI question, a KB answer) the conversation's group and channel:
      * whichever of chat's, routing's and kb-ai's queues delivered first, they end with the same dimensions (and a replay
-     * gives the same rollups). Three statements for a whole batch; the caller holds each conversation's row lock.
+     * gives the same rollups). At most three statements for a whole batch (a conversation it inserted has nothing stored
+     * to delete or align); the caller holds each conversation's row lock.
      */
     void replaceConversations(List<ConversationObservations> all) {
         if (all.isEmpty()) {
             return;
         }
         Map<UUID, Set<Instant>> touched = new HashMap<>();
-        touching(jdbc.sql("delete from measurement where conversation_id = any(?::uuid[]) and metric = any(?::text[]) returning tenant_id, at")
-                .params(array(all.stream().map(c -> c.conversation().toString()).toList()), array(List.copyOf(Metric.PER_CONVERSATION))), touched);
+        List<String> stored = all.stream().filter(ConversationObservations::stored).map(c -> c.conversation().toString()).toList();
+        if (!stored.isEmpty()) {
+            // each conversation's rows found through measurement_conversation, whatever the planner thinks of the table's size
+            touching(jdbc.sql("""
+                    delete from measurement m where m.ctid = any(array(
+                      select x.ctid from unnest(?::uuid[]) as v(c)
+                      cross join lateral (select i.ctid from measurement i where i.conversation_id = v.c and i.metric = any(?::text[]) offset 0) x))
+                    returning m.tenant_id, m.at""")
+                    .params(array(stored), array(List.copyOf(Metric.PER_CONVERSATION))), touched);
+        }
         upsertDerived(all.stream().map(c -> Map.entry(c.tenant(), c.measures())).toList(), touched);
-        touching(jdbc.sql("""
-                update measurement m set group_name = v.g, channel = v.ch from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as v(c, t, g, ch)
-                where m.conversation_id = v.c and m.tenant_id = v.t and m.metric <> all(?::text[]) and m.metric not like 'ticket.%'
-                  and (m.group_name is distinct from v.g or m.channel is distinct from v.ch) returning m.tenant_id, m.at""")
-                .params(array(all.stream().map(c -> c.conversation().toString()).toList()),
-                        array(all.stream().map(c -> c.tenant().toString()).toList()), array(all.stream().map(ConversationObservations::group).toList()),
-                        array(all.stream().map(ConversationObservations::channel).toList()), array(List.copyOf(Metric.PER_CONVERSATION))), touched);
+        List<ConversationObservations> align = all.stream().filter(c -> c.stored() || c.observed()).toList();
+        if (!align.isEmpty()) {
+            touching(jdbc.sql("""
+                    update measurement m set group_name = x.g, channel = x.ch from (
+                      select i.ctid, v.g, v.ch from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) as v(c, t, g, ch)
+                      cross join lateral (select i.ctid from measurement i where i.conversation_id = v.c and i.tenant_id = v.t
+                        and i.metric <> all(?::text[]) and i.metric not like 'ticket.%'
+                        and (i.group_name is distinct from v.g or i.channel is distinct from v.ch) offset 0) i) x
+                    where m.ctid = x.ctid returning m.tenant_id, m.at""")
+                    .params(array(align.stream().map(c -> c.conversation().toString()).toList()),
+                            array(align.stream().map(c -> c.tenant().toString()).toList()), array(align.stream().map(ConversationObservations::group).toList()),
+                            array(align.stream().map(ConversationObservations::channel).toList()), array(List.copyOf(Metric.PER_CONVERSATION))), touched);
+        }
         touched.forEach(this::reopenDays);
     }
 
     /**
      * Replaces the observations of these metrics under each key (a ticket, a push message) by those re-derived from its
-     * current facts: redelivered or reordered events give the same rows. Two statements for a whole batch.
+     * current facts: redelivered or reordered events give the same rows. Two statements for a whole batch, one when no
+     * key has observations stored.
      */
     public void replaceKeyed(Set<Metric> metrics, List<KeyedMeasures> all) {
         if (all.isEmpty()) {
             return;
         }
         Map<UUID, Set<Instant>> touched = new HashMap<>();
-        touching(jdbc.sql("""
-                delete from measurement m using unnest(?::uuid[], ?::text[]) as v(t, k)
-                where m.tenant_id = v.t and m.key = v.k and m.metric = any(?::text[]) returning m.tenant_id, m.at""")
-                .params(array(all.stream().map(k -> k.tenant().toString()).toList()), array(all.stream().map(KeyedMeasures::key).toList()),
-                        array(metrics.stream().map(Metric::code).toList())), touched);
+        List<KeyedMeasures> stored = all.stream().filter(KeyedMeasures::stored).toList();
+        if (!stored.isEmpty()) {
+            // each key's rows found through the primary key, whatever the planner thinks of the table's size
+            touching(jdbc.sql("""
+                    delete from measurement m where m.ctid = any(array(
+                      select x.ctid from unnest(?::uuid[], ?::text[]) as v(t, k)
+                      cross join lateral (select i.ctid from measurement i where i.tenant_id = v.t and i.metric = any(?::text[]) and i.key = v.k offset 0) x))
+                    returning m.tenant_id, m.at""")
+                    .params(array(stored.stream().map(k -> k.tenant().toString()).toList()), array(stored.stream().map(KeyedMeasures::key).toList()),
+                            array(metrics.stream().map(Metric::code).toList())), touched);
+        }
         upsertDerived(all.stream().map(k -> Map.entry(k.tenant(), k.measures())).toList(), touched);
         touched.forEach(this::reopenDays);
         // a ticket's or a push message's figures changed: the live streams push the tenant's board (after commit)

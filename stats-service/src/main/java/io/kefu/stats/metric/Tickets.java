@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,11 @@ public class Tickets {
         @Nullable Instant breachedAt;
         @Nullable Instant escalatedAt;
 
+        TicketFacts(UUID ticketId, UUID tenantId) {
+            this.ticketId = ticketId;
+            this.tenantId = tenantId;
+        }
+
         TicketFacts(ResultSet rs) throws SQLException {
             ticketId = rs.getObject("ticket_id", UUID.class);
             tenantId = rs.getObject("tenant_id", UUID.class);
@@ -99,40 +105,54 @@ public class Tickets {
     }
 
     /**
-     * The batch's tickets, just before its commit: their rows locked (created bare if stats has not heard of them) and
-     * read with one statement, the events applied in memory in the order they ran, the rows written with one statement,
-     * and their figures re-derived from the rows as the batch left them and replaced with two.
+     * The batch's tickets, just before its commit, as its conversations ({@link ConversationRows#lock}): a ticket stats has
+     * not heard of is inserted with the values the batch's events give a blank row, by the statement that locks (in id
+     * order) the others without writing them; those are read, the events applied to them in memory in the order they
+     * ran, and written with one statement; then the tickets' figures are re-derived from the rows as the batch left them
+     * and replaced with two.
      */
     private void applyAll(List<Change> pending) {
         if (pending.isEmpty()) {
             return;
         }
-        Map<UUID, UUID> tenants = new LinkedHashMap<>();
-        pending.forEach(c -> tenants.putIfAbsent(c.ticket(), c.tenant()));
-        Map<UUID, TicketFacts> rows = new LinkedHashMap<>();
-        jdbc.sql("""
-                insert into ticket (ticket_id, tenant_id) select id, t from unnest(?::uuid[], ?::uuid[]) as v(id, t) order by id
-                on conflict (ticket_id) do update set tenant_id = ticket.tenant_id
-                returning ticket_id, tenant_id, conversation_id, created_at, resolved_at, breached_at, escalated_at""")
-                .params(Measurements.array(tenants.keySet().stream().map(UUID::toString).toList()),
-                        Measurements.array(tenants.values().stream().map(UUID::toString).toList()))
-                .query((rs, i) -> rows.put(rs.getObject("ticket_id", UUID.class), new TicketFacts(rs)))
-                .list();
-        pending.forEach(c -> c.effect().accept(rows.get(c.ticket())));
-        List<TicketFacts> all = List.copyOf(rows.values());
-        jdbc.sql("""
-                update ticket t set conversation_id = v.c, created_at = v.cr, resolved_at = v.r, breached_at = v.b, escalated_at = v.e
-                from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[]) as v(id, c, cr, r, b, e)
-                where t.ticket_id = v.id""")
-                .params(Measurements.array(all.stream().map(t -> t.ticketId.toString()).toList()),
-                        Measurements.array(all.stream().map(t -> str(t.conversationId)).toList()),
-                        Measurements.array(all.stream().map(t -> str(t.createdAt)).toList()),
-                        Measurements.array(all.stream().map(t -> str(t.resolvedAt)).toList()),
-                        Measurements.array(all.stream().map(t -> str(t.breachedAt)).toList()),
-                        Measurements.array(all.stream().map(t -> str(t.escalatedAt)).toList()))
-                .update();
-        measurements.replaceKeyed(METRICS, all.stream()
-                .map(t -> measures(t.ticketId, t.tenantId, t.conversationId, t.createdAt, t.resolvedAt, t.breachedAt, t.escalatedAt)).toList());
+        Map<UUID, TicketFacts> asNew = new LinkedHashMap<>();
+        pending.forEach(c -> c.effect().accept(asNew.computeIfAbsent(c.ticket(), id -> new TicketFacts(id, c.tenant()))));
+        List<TicketFacts> fresh = List.copyOf(asNew.values());
+        Set<UUID> inserted = new HashSet<>(jdbc.sql("insert into ticket (ticket_id, tenant_id, conversation_id, created_at, resolved_at, breached_at, "
+                + "escalated_at)\nselect * from " + VALUES + "\norder by id on conflict (ticket_id) do update set tenant_id = excluded.tenant_id where false "
+                + "returning ticket_id")
+                .params(columns(fresh)).query(UUID.class).list());
+        List<String> there = asNew.keySet().stream().filter(t -> !inserted.contains(t)).map(UUID::toString).toList();
+        List<TicketFacts> changed = new ArrayList<>();
+        if (!there.isEmpty()) {
+            Map<UUID, TicketFacts> rows = new LinkedHashMap<>();
+            jdbc.sql("select ticket_id, tenant_id, conversation_id, created_at, resolved_at, breached_at, escalated_at from ticket where ticket_id = any(?::uuid[])")
+                    .param(Measurements.array(there))
+                    .query((rs, i) -> rows.put(rs.getObject("ticket_id", UUID.class), new TicketFacts(rs)))
+                    .list();
+            pending.stream().filter(c -> rows.containsKey(c.ticket())).forEach(c -> c.effect().accept(rows.get(c.ticket())));
+            changed.addAll(rows.values());
+            asNew.putAll(rows);
+            jdbc.sql("update ticket t set conversation_id = v.c, created_at = v.cr, resolved_at = v.r, breached_at = v.b, escalated_at = v.e\nfrom "
+                    + VALUES + "\nwhere t.ticket_id = v.id").params(columns(changed)).update();
+        }
+        // a ticket inserted now has no figures stored
+        measurements.replaceKeyed(METRICS, asNew.values().stream().map(t -> measures(t.ticketId, t.tenantId, t.conversationId, t.createdAt,
+                t.resolvedAt, t.breachedAt, t.escalatedAt, !inserted.contains(t.ticketId))).toList());
+    }
+
+    /** Ticket rows as one array per column. */
+    private static final String VALUES = """
+            unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[]) as v(id, t, c, cr, r, b, e)""";
+
+    private static Object[] columns(List<TicketFacts> all) {
+        return new Object[] {Measurements.array(all.stream().map(t -> t.ticketId.toString()).toList()),
+                Measurements.array(all.stream().map(t -> t.tenantId.toString()).toList()),
+                Measurements.array(all.stream().map(t -> str(t.conversationId)).toList()),
+                Measurements.array(all.stream().map(t -> str(t.createdAt)).toList()),
+                Measurements.array(all.stream().map(t -> str(t.resolvedAt)).toList()),
+                Measurements.array(all.stream().map(t -> str(t.breachedAt)).toList()),
+                Measurements.array(all.stream().map(t -> str(t.escalatedAt)).toList())};
     }
 
     private static @Nullable String str(@Nullable Object value) {
@@ -140,7 +160,7 @@ public class Tickets {
     }
 
     private static Measurements.KeyedMeasures measures(UUID ticket, UUID tenant, @Nullable UUID conversation, @Nullable Instant created,
-            @Nullable Instant resolved, @Nullable Instant breached, @Nullable Instant escalated) {
+            @Nullable Instant resolved, @Nullable Instant breached, @Nullable Instant escalated, boolean stored) {
         String key = ticket.toString();
         List<Measure> out = new ArrayList<>();
         if (created != null) {
@@ -154,6 +174,6 @@ public class Tickets {
             double seconds = created == null ? 0 : ConversationMeasures.seconds(created, resolved);
             out.add(new Measure(Metric.TICKET_RESOLVED, key, resolved, seconds, met, conversation, null, null, null));
         }
-        return new Measurements.KeyedMeasures(tenant, key, out);
+        return new Measurements.KeyedMeasures(tenant, key, out, stored);
     }
 }
