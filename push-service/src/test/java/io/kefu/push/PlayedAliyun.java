@@ -16,8 +16,8 @@ import com.sun.net.httpserver.HttpServer;
  * The benchmark's played Aliyun SMS API: as cheap as a remote provider is to the sender (which pays nothing
  * for the provider's own work), so the figures measure push and not the stand-in. A JDK HTTP server on
  * virtual threads, HTTP/1.1 keep-alive, no request matching, no journal: it answers every {@code POST /}
- * with {@code SendSms}'s success body and counts the requests, and those that carry no {@code Signature} or
- * no {@code Action=SendSms} (answered 400, as Aliyun would refuse them). The tests keep WireMock with exact
+ * with {@code SendSms}'s (and {@code SendBatchSms}'s) success body and counts the requests and the numbers they
+ * carry, and those that carry no {@code Signature} or are neither (answered 400, as Aliyun would refuse them). The tests keep WireMock with exact
  * request matching; WireMock as the benchmark tuned it served 2,300-2,800 POSTs/s using the whole machine.
  */
 final class PlayedAliyun implements AutoCloseable {
@@ -37,6 +37,7 @@ final class PlayedAliyun implements AutoCloseable {
     private final HttpServer server;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong unsigned = new AtomicLong();
+    private final AtomicLong recipients = new AtomicLong();
 
     PlayedAliyun() {
         try {
@@ -57,6 +58,11 @@ final class PlayedAliyun implements AutoCloseable {
         return requests.get();
     }
 
+    /** Numbers in the answered requests: one per SendSms, each of a SendBatchSms's PhoneNumberJson. */
+    long recipients() {
+        return recipients.get();
+    }
+
     /** Requests refused for want of a signature (or not a SendSms): none is expected. */
     long unsigned() {
         return unsigned.get();
@@ -65,6 +71,7 @@ final class PlayedAliyun implements AutoCloseable {
     void reset() {
         requests.set(0);
         unsigned.set(0);
+        recipients.set(0);
     }
 
     private void answer(HttpExchange exchange) throws IOException {
@@ -74,10 +81,12 @@ final class PlayedAliyun implements AutoCloseable {
                 body = in.readAllBytes();
             }
             requests.incrementAndGet();
-            boolean signed = "POST".equals(exchange.getRequestMethod()) && signed(body);
+            int numbers = "POST".equals(exchange.getRequestMethod()) ? signed(body) : 0;
+            boolean signed = numbers > 0;
             if (!signed) {
                 unsigned.incrementAndGet();
             }
+            recipients.addAndGet(numbers);
             byte[] answer = signed ? OK : REFUSED;
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(signed ? 200 : 400, answer.length);
@@ -87,19 +96,25 @@ final class PlayedAliyun implements AutoCloseable {
         }
     }
 
-    /** A form body with a non-empty {@code Signature} parameter and {@code Action=SendSms}. */
-    static boolean signed(byte[] body) {
+    /**
+     * The numbers a form body carries if it has a non-empty {@code Signature} and is a {@code SendSms} (one number) or a
+     * {@code SendBatchSms} (each of its {@code PhoneNumberJson}); 0 otherwise.
+     */
+    static int signed(byte[] body) {
         String form = new String(body, StandardCharsets.US_ASCII);
-        boolean action = false;
+        int numbers = 0;
         boolean signature = false;
         for (String pair : form.split("&")) {
             if (pair.equals("Action=SendSms")) {
-                action = true;
+                numbers = 1;
+            } else if (pair.startsWith("PhoneNumberJson=") && form.contains("&Action=SendBatchSms&")) {
+                // ["1390…","1390…"] percent-encoded: two %22 per number
+                numbers = pair.split("%22", -1).length / 2;
             } else if (pair.startsWith("Signature=") && pair.length() > "Signature=".length()) {
                 signature = true;
             }
         }
-        return action && signature;
+        return signature ? numbers : 0;
     }
 
     @Override

@@ -174,8 +174,9 @@ class PushBenchmark extends PushItSupport {
             urgent.addAll(latencies);
         }
         if (!ON_WIREMOCK) {
-            System.out.printf("[bench] the played provider answered %d requests (%d runs of %d, + %d priority-9), %d without a signature%n",
-                    PLAYED.requests(), runs, BATCH, runs * urgentPerRun, PLAYED.unsigned());
+            System.out.printf("[bench] the played provider answered %d requests carrying %d numbers (%d runs of %d, + %d priority-9), "
+                    + "%d without a signature%n", PLAYED.requests(), PLAYED.recipients(), runs, BATCH, runs * urgentPerRun, PLAYED.unsigned());
+            assertThat(PLAYED.recipients()).as("each message reached the provider once").isEqualTo((long) runs * (BATCH + urgentPerRun));
             assertThat(PLAYED.unsigned()).as("every request the senders made carries a signature").isZero();
         }
         System.out.printf("[bench] %d runs (%s): batch accepted p50 %d ms, p99 %d ms; fully dispatched p50 %d ms, p99 %d ms; "

@@ -147,12 +147,43 @@ public abstract class PushItSupport {
         }
     }
 
-    /** {@code server} answers every SendSms with Aliyun's success body (stubs of higher priority may answer some otherwise). */
+    /**
+     * {@code server} answers every SendSms and SendBatchSms with Aliyun's success body (stubs of higher priority may
+     * answer some otherwise).
+     */
     public static void aliyunAnswersOk(WireMockServer server) {
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/"))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=SendSms"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matching("(.*&)?Action=Send(Batch)?Sms(&.*)?"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":\"b\",\"RequestId\":\"r\"}")));
+    }
+
+    /**
+     * The numbers an Aliyun request (form body) carries: {@code PhoneNumbers} of a {@code SendSms}, or each of the
+     * {@code PhoneNumberJson} array of a {@code SendBatchSms} — what the no-double-send checks count, not requests.
+     */
+    public static List<String> aliyunRecipients(String form) {
+        List<String> phones = new java.util.ArrayList<>();
+        for (String pair : form.split("&")) {
+            if (pair.startsWith("PhoneNumbers=")) {
+                phones.add(java.net.URLDecoder.decode(pair.substring("PhoneNumbers=".length()), java.nio.charset.StandardCharsets.UTF_8));
+            } else if (pair.startsWith("PhoneNumberJson=")) {
+                JSON.readTree(java.net.URLDecoder.decode(pair.substring("PhoneNumberJson=".length()), java.nio.charset.StandardCharsets.UTF_8))
+                        .forEach(phone -> phones.add(phone.asString()));
+            }
+        }
+        return phones;
+    }
+
+    /** How many times the played Aliyun received {@code phone}, in SendSms and SendBatchSms requests alike. */
+    public static int aliyunReceived(String phone) {
+        int n = 0;
+        for (com.github.tomakehurst.wiremock.stubbing.ServeEvent e : WIREMOCK.getAllServeEvents()) {
+            if (e.getRequest().getUrl().equals("/")) {
+                n += (int) aliyunRecipients(e.getRequest().getBodyAsString()).stream().filter(phone::equals).count();
+            }
+        }
+        return n;
     }
 
     /** Creates an active template for {@code tenant}; returns its id. */

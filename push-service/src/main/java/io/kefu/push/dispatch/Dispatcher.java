@@ -22,6 +22,7 @@ import io.kefu.common.config.LiveProperties;
 import io.kefu.common.event.EventPublisher;
 import io.kefu.push.events.MessageFailed;
 import io.kefu.push.events.MessageSent;
+import io.kefu.push.sender.BatchSender;
 import io.kefu.push.sender.Outgoing;
 import io.kefu.push.sender.Pacing;
 import io.kefu.push.sender.ProviderHttp;
@@ -119,8 +120,10 @@ class Dispatcher {
 
     /**
      * A bulk consumer's deliveries: claimed in one statement, the provider calls made at once (each on a
-     * virtual thread), the sends recorded in one statement with their events. Anything but a send (a
-     * failure, a retry, a hold) is recorded on its own, as it happens. Never throws.
+     * virtual thread) — messages a provider's batch API can take together in one call ({@link BatchSender}:
+     * Aliyun SendBatchSms, Tencent's PhoneNumberSet, JPush's id list), the others one call each — the sends
+     * recorded in one statement with their events. Anything but a send (a failure, a retry, a hold) is
+     * recorded on its own, as it happens. Never throws.
      */
     void deliverAll(Channel channel, List<UUID> messageIds) {
         deliverAll(channel, messageIds, "bulk");
@@ -156,14 +159,16 @@ class Dispatcher {
                         return null;
                     });
                 }
-            } else if (ready.size() == 1) {
-                attempt(ready.getFirst(), sent);
-            } else if (!ready.isEmpty()) {
-                List<Future<?>> calls = new ArrayList<>(ready.size());
-                for (Ready r : ready) {
-                    calls.add(calling.submit(() -> attempt(r, sent)));
+            } else {
+                List<List<Ready>> calls = calls(ready);
+                if (calls.size() == 1) {
+                    attempt(calls.getFirst(), sent);
                 }
-                for (Future<?> call : calls) {
+                List<Future<?>> running = new ArrayList<>(calls.size());
+                for (List<Ready> call : calls.size() == 1 ? List.<List<Ready>>of() : calls) {
+                    running.add(calling.submit(() -> attempt(call, sent)));
+                }
+                for (Future<?> call : running) {
                     try {
                         call.get();
                     } catch (ExecutionException e) {
@@ -270,18 +275,100 @@ class Dispatcher {
         }
     }
 
+    /**
+     * The provider calls of a bulk lot: the messages a {@link BatchSender} can send together (equal keys, distinct
+     * recipients) in calls of up to its limit, in the lot's order; every other message a call of its own.
+     */
+    private static List<List<Ready>> calls(List<Ready> ready) {
+        List<List<Ready>> calls = new ArrayList<>();
+        Map<String, List<Call>> open = new HashMap<>();
+        for (Ready r : ready) {
+            String key = r.sender() instanceof BatchSender b ? b.batchKey(r.out()) : null;
+            if (key == null) {
+                calls.add(List.of(r));
+                continue;
+            }
+            BatchSender sender = (BatchSender) r.sender();
+            String address = sender.address(r.out());
+            List<Call> same = open.computeIfAbsent(sender.provider() + "\n" + key, k -> new ArrayList<>());
+            Call into = null;
+            for (Call c : same) {
+                // one number once per call: the provider's answer (and Aliyun's receipts) tell recipients apart by it
+                if (c.messages().size() < sender.batchLimit() && !c.addresses().contains(address)) {
+                    into = c;
+                    break;
+                }
+            }
+            if (into == null) {
+                into = new Call(new ArrayList<>(), new java.util.HashSet<>());
+                same.add(into);
+                calls.add(into.messages());
+            }
+            into.messages().add(r);
+            into.addresses().add(address);
+        }
+        return calls;
+    }
+
+    private record Call(List<Ready> messages, java.util.Set<String> addresses) {
+    }
+
+    /**
+     * One provider call: a message alone, or several in one batch call. A send is added to {@code sent} to be
+     * recorded with the others, anything else (each message's own outcome) is recorded here.
+     */
+    private void attempt(List<Ready> call, List<Messages.Sent> sent) {
+        if (call.size() == 1) {
+            attempt(call.getFirst(), sent);
+            return;
+        }
+        BatchSender sender = (BatchSender) call.getFirst().sender();
+        long started = System.nanoTime();
+        List<SendOutcome> outcomes;
+        try {
+            outcomes = sender.sendBatch(call.stream().map(Ready::out).toList());
+            if (outcomes.size() != call.size()) {
+                throw new IllegalStateException(outcomes.size() + " outcomes for " + call.size() + " messages");
+            }
+        } catch (RuntimeException e) {
+            outcomes = java.util.Collections.nCopies(call.size(), new SendOutcome.Retry("sender error: " + e, null));
+        }
+        int millis = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
+        for (int i = 0; i < call.size(); i++) {
+            try {
+                settled(call.get(i), outcomes.get(i), millis, sent);
+            } catch (RuntimeException e) {
+                log.warn("dispatch of message {} failed before an outcome was recorded: {}", call.get(i).claimed().id(), e.toString());
+            }
+        }
+    }
+
     /** Sends one checked and paced message; a send is added to {@code sent} to be recorded with the others, anything else is recorded here. */
     private void attempt(Ready r, List<Messages.Sent> sent) {
         try {
-            Messages.Sent done = send(r);
-            if (done != null) {
-                synchronized (sent) {
-                    sent.add(done);
-                }
+            long started = System.nanoTime();
+            SendOutcome outcome;
+            try {
+                outcome = r.sender().send(r.out());
+            } catch (RuntimeException e) {
+                outcome = new SendOutcome.Retry("sender error: " + e, null);
             }
+            settled(r, outcome, (int) Duration.ofNanos(System.nanoTime() - started).toMillis(), sent);
         } catch (RuntimeException e) {
             log.warn("dispatch of message {} failed before an outcome was recorded: {}", r.claimed().id(), e.toString());
         }
+    }
+
+    /** A send joins {@code sent} (recorded with the lot's others in one statement); any other outcome is recorded now. */
+    private void settled(Ready r, SendOutcome outcome, int millis, List<Messages.Sent> sent) {
+        Messages.Claimed c = r.claimed();
+        if (outcome instanceof SendOutcome.Sent ok) {
+            synchronized (sent) {
+                sent.add(new Messages.Sent(c, r.sender().provider(), ok.providerMessageId(), ok.response(), millis));
+            }
+            return;
+        }
+        record(c, r.sender().provider(), outcome, millis);
     }
 
     /** Checks one claimed message (template, variables, sender, configuration); null when it cannot be sent, recorded failed. */
@@ -318,24 +405,6 @@ class Dispatcher {
             return null;
         }
         return new Ready(c, sender, out);
-    }
-
-    private Messages.@Nullable Sent send(Ready r) {
-        Messages.Claimed c = r.claimed();
-        String provider = r.sender().provider();
-        long started = System.nanoTime();
-        SendOutcome outcome;
-        try {
-            outcome = r.sender().send(r.out());
-        } catch (RuntimeException e) {
-            outcome = new SendOutcome.Retry("sender error: " + e, null);
-        }
-        int millis = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
-        if (outcome instanceof SendOutcome.Sent ok) {
-            return new Messages.Sent(c, provider, ok.providerMessageId(), ok.response(), millis);
-        }
-        record(c, provider, outcome, millis);
-        return null;
     }
 
     private void record(Messages.Claimed c, String provider, SendOutcome outcome, int millis) {

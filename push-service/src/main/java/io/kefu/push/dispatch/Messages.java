@@ -291,14 +291,19 @@ public class Messages {
     public record Receipted(UUID messageId, UUID tenantId) {
     }
 
-    /** A delivery receipt: sent → delivered, or → failed when the provider reports a failed delivery; empty if no sent message matches. */
-    public Optional<Receipted> receipt(Channel channel, String providerMessageId, boolean delivered, String detail, Instant at) {
+    /**
+     * A delivery receipt: sent → delivered, or → failed when the provider reports a failed delivery; empty if no sent
+     * message matches. {@code phone} (mainland, without +86; empty: any) picks the message among those sent in one
+     * batch call, which share the provider's id (Aliyun's {@code BizId}): a call carries each number once.
+     */
+    public Optional<Receipted> receipt(Channel channel, String providerMessageId, String phone, boolean delivered, String detail, Instant at) {
         return jdbc.sql("""
                 update message set status = case when :delivered then 'delivered' else 'failed' end, callback_at = :now,
                        failure_reason = case when :delivered then failure_reason else :detail end, updated_at = :now, """ + TRACE + """
                 where channel = :channel and provider_message_id = :pid and status in ('sent', 'unknown')
+                  and (:phone = '' or recipient in (:phone, '+86' || :phone, '86' || :phone, '+' || :phone))
                 returning id, tenant_id""")
-                .param("channel", channel.name()).param("pid", providerMessageId).param("delivered", delivered)
+                .param("channel", channel.name()).param("pid", providerMessageId).param("phone", phone).param("delivered", delivered)
                 .param("now", Timestamp.from(at)).param("step", "callback").param("detail", cut(detail, 500))
                 .query((rs, i) -> new Receipted(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class))).list().stream().findFirst();
     }

@@ -72,10 +72,13 @@ public class ReceiptJobs {
         int count = 0;
         for (JsonNode report : body.isArray() ? body : JSON.createArrayNode().add(body)) {
             String providerId;
+            String phone = "";
             boolean delivered;
             String detail;
             if (row.provider().equals("aliyun")) {
                 providerId = report.path("biz_id").asString("");
+                // a SendBatchSms call has one BizId for all its numbers: the number tells its messages apart
+                phone = io.kefu.push.sender.RecipientRules.mainland(report.path("phone_number").asString(""));
                 delivered = report.path("success").asBoolean(false);
                 detail = report.path("err_code").asString("") + " " + report.path("err_msg").asString("");
             } else {
@@ -87,7 +90,7 @@ public class ReceiptJobs {
                 continue;
             }
             Instant at = clock.instant();
-            java.util.Optional<Messages.Receipted> id = messages.receipt(Channel.SMS, providerId, delivered, detail.strip(), at);
+            java.util.Optional<Messages.Receipted> id = messages.receipt(Channel.SMS, providerId, phone, delivered, detail.strip(), at);
             if (id.isPresent()) {
                 events.publish(new MessageDelivered(id.get().messageId(), "sms", delivered, detail.strip(), at), id.get().tenantId().toString(),
                         id.get().messageId().toString());

@@ -26,10 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Tencent Cloud SMS {@code SendSms} (API 3.0, version 2021-01-11) signed with TC3-HMAC-SHA256. The
  * template's variables go as {@code TemplateParamSet} in the order the template declares them; our
- * message id travels as {@code SessionContext} and Tencent's {@code SerialNo} comes back for receipts.
+ * message id travels as {@code SessionContext} and Tencent's {@code SerialNo} comes back for receipts. A bulk lot's
+ * notices of one template with the same parameters go in one call of up to 200 numbers ({@link #sendBatch}).
  */
 @Component
-class TencentSmsSender implements Sender {
+class TencentSmsSender implements BatchSender {
 
     static final String VERSION = "2021-01-11";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -74,18 +75,104 @@ class TencentSmsSender implements Sender {
     @Override
     public SendOutcome send(Outgoing message) {
         SenderProperties.Tencent tencent = properties.get().tencent();
-        String phone = message.recipient().startsWith("+") ? message.recipient() : "+86" + RecipientRules.mainland(message.recipient());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("PhoneNumberSet", List.of(phone(message)));
+        body.put("SmsSdkAppId", tencent.sdkAppId());
+        body.put("SignName", message.template().smsSign());
+        body.put("TemplateId", message.template().providerTemplateId());
+        body.put("TemplateParamSet", params(message));
+        body.put("SessionContext", message.messageId().toString());
+        ProviderHttp.Answer answer = post(tencent, body);
+        if (answer.failure() != null) {
+            return answer.failure();
+        }
+        JsonNode response = JSON.readTree(answer.body()).path("Response");
+        JsonNode error = response.path("Error");
+        if (!error.isMissingNode()) {
+            return callError(error);
+        }
+        return outcome(response.path("SendStatusSet").path(0), answer.body());
+    }
+
+    /** {@code SendSms} takes at most 200 numbers a call. */
+    @Override
+    public int batchLimit() {
+        return 200;
+    }
+
+    /**
+     * Notices of one template with the same parameters share a call ({@code TemplateParamSet} is one for all the
+     * numbers of a call); verification codes go alone.
+     */
+    @Override
+    public @Nullable String batchKey(Outgoing message) {
+        return "captcha".equals(message.template().kind()) ? null
+                : message.template().id() + "\n" + message.template().providerTemplateId() + "\n" + message.template().smsSign() + "\n"
+                        + JSON.writeValueAsString(params(message));
+    }
+
+    @Override
+    public String address(Outgoing message) {
+        return phone(message);
+    }
+
+    /**
+     * One {@code SendSms} with all the numbers in {@code PhoneNumberSet} (no {@code SessionContext}: one for the call
+     * could name only one message). Tencent answers each number in {@code SendStatusSet} with its own code and
+     * {@code SerialNo}, so each message gets its own outcome; an error of the call is each message's, except a
+     * malformed number, which Tencent reports for the call: then each is sent alone, so it fails only itself.
+     */
+    @Override
+    public List<SendOutcome> sendBatch(List<Outgoing> messages) {
+        SenderProperties.Tencent tencent = properties.get().tencent();
+        Outgoing first = messages.getFirst();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("PhoneNumberSet", messages.stream().map(TencentSmsSender::phone).toList());
+        body.put("SmsSdkAppId", tencent.sdkAppId());
+        body.put("SignName", first.template().smsSign());
+        body.put("TemplateId", first.template().providerTemplateId());
+        body.put("TemplateParamSet", params(first));
+        ProviderHttp.Answer answer = post(tencent, body);
+        if (answer.failure() != null) {
+            return java.util.Collections.nCopies(messages.size(), answer.failure());
+        }
+        JsonNode response = JSON.readTree(answer.body()).path("Response");
+        JsonNode error = response.path("Error");
+        if (!error.isMissingNode()) {
+            if (error.path("Code").asString("").startsWith("InvalidParameterValue.IncorrectPhoneNumber")) {
+                return messages.stream().map(this::send).toList();
+            }
+            return java.util.Collections.nCopies(messages.size(), callError(error));
+        }
+        Map<String, JsonNode> byPhone = new java.util.HashMap<>();
+        for (JsonNode status : response.path("SendStatusSet")) {
+            byPhone.put(status.path("PhoneNumber").asString(""), status);
+        }
+        List<SendOutcome> outcomes = new ArrayList<>(messages.size());
+        for (Outgoing m : messages) {
+            JsonNode status = byPhone.get(phone(m));
+            // no word on a number: not known to be sent, and resending could send twice; an admin can re-drive it
+            outcomes.add(status == null ? new SendOutcome.Failed("tencent answered no status for the number: " + SendOutcome.excerpt(answer.body()))
+                    : outcome(status, answer.body()));
+        }
+        return outcomes;
+    }
+
+    /** {@code +86…} for mainland numbers, an international one as given. */
+    private static String phone(Outgoing message) {
+        return message.recipient().startsWith("+") ? message.recipient() : "+86" + RecipientRules.mainland(message.recipient());
+    }
+
+    /** The template's variables in the order it declares them. */
+    private static List<String> params(Outgoing message) {
         List<String> params = new ArrayList<>();
         for (String name : message.template().variables()) {
             params.add(message.variables().getOrDefault(name, ""));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("PhoneNumberSet", List.of(phone));
-        body.put("SmsSdkAppId", tencent.sdkAppId());
-        body.put("SignName", message.template().smsSign());
-        body.put("TemplateId", message.template().providerTemplateId());
-        body.put("TemplateParamSet", params);
-        body.put("SessionContext", message.messageId().toString());
+        return params;
+    }
+
+    private ProviderHttp.Answer post(SenderProperties.Tencent tencent, Map<String, Object> body) {
         String payload = JSON.writeValueAsString(body);
         String host = URI.create(tencent.baseUrl()).getRawAuthority();
         Instant now = clock.instant();
@@ -96,21 +183,20 @@ class TencentSmsSender implements Sender {
         headers.put("X-TC-Version", VERSION);
         headers.put("X-TC-Region", tencent.region());
         headers.put("Authorization", authorization(tencent.secretId(), tencent.secretKey(), host, "SendSms", payload, now));
-        ProviderHttp.Answer answer = http.post(AliyunSmsSender.trim(tencent.baseUrl()) + "/", headers, payload);
-        if (answer.failure() != null) {
-            return answer.failure();
-        }
-        JsonNode response = JSON.readTree(answer.body()).path("Response");
-        JsonNode error = response.path("Error");
-        if (!error.isMissingNode()) {
-            String code = error.path("Code").asString("");
-            return transientCode(code) ? new SendOutcome.Retry("tencent " + code, null)
-                    : new SendOutcome.Failed("tencent " + code + ": " + error.path("Message").asString(""));
-        }
-        JsonNode status = response.path("SendStatusSet").path(0);
+        return http.post(AliyunSmsSender.trim(tencent.baseUrl()) + "/", headers, payload);
+    }
+
+    private static SendOutcome callError(JsonNode error) {
+        String code = error.path("Code").asString("");
+        return transientCode(code) ? new SendOutcome.Retry("tencent " + code, null)
+                : new SendOutcome.Failed("tencent " + code + ": " + error.path("Message").asString(""));
+    }
+
+    /** One number's entry of {@code SendStatusSet}. */
+    private static SendOutcome outcome(JsonNode status, String body) {
         String code = status.path("Code").asString("");
         if ("Ok".equals(code)) {
-            return new SendOutcome.Sent(status.path("SerialNo").asString(null), SendOutcome.excerpt(answer.body()));
+            return new SendOutcome.Sent(status.path("SerialNo").asString(null), SendOutcome.excerpt(body));
         }
         return transientCode(code) ? new SendOutcome.Retry("tencent " + code, null)
                 : new SendOutcome.Failed("tencent " + code + ": " + status.path("Message").asString(""));
