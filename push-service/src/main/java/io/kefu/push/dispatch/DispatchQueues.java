@@ -2,6 +2,7 @@ package io.kefu.push.dispatch;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -149,13 +150,26 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
                     return ops.waitForConfirms(30_000);
                 });
                 if (Boolean.TRUE.equals(confirmed)) {
-                    messages.markPublished(part.stream().map(Messages.Queued::id).toList(), clock.instant());
+                    // Marked beside the next chunk's publication, not before it: the mark (an update of up to a chunk's
+                    // rows) held up the feed of the consumers, which drained each chunk before the next arrived. Only
+                    // advisory: a row left unmarked is published again by push-dispatch-due, and its claim drops the copy.
+                    List<UUID> ids = part.stream().map(Messages.Queued::id).toList();
+                    Instant at = clock.instant();
+                    publisher.execute(() -> markPublished(ids, at));
                 } else {
                     log.warn("{} dispatch messages not confirmed; the publish job sends them again", part.size());
                 }
             } catch (RuntimeException e) {
                 log.warn("publishing {} dispatch messages failed; the publish job sends them again: {}", part.size(), e.toString());
             }
+        }
+    }
+
+    private void markPublished(List<UUID> ids, Instant at) {
+        try {
+            messages.markPublished(ids, at);
+        } catch (RuntimeException e) {
+            log.warn("marking {} dispatch messages published failed; the publish job may send them again: {}", ids.size(), e.toString());
         }
     }
 
