@@ -31,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("kefu.push.dispatch")
 public record DispatchProperties(
         @DefaultValue @NotNull Map<String, Integer> pools,
-        @DefaultValue("25") @Min(1) @Max(200) int batchSize,
+        @DefaultValue("50") @Min(1) @Max(200) int batchSize,
         @DefaultValue("2") @Min(1) @Max(50) int urgentPool,
         @DefaultValue("60s") @NotNull Duration lease,
         @DefaultValue("5") @Min(1) @Max(20) int maxAttempts,
