@@ -136,11 +136,7 @@ class AliyunSmsSender implements BatchSender {
         params.put("TemplateParamJson", JSON.writeValueAsString(values));
         SendOutcome outcome = call(params);
         if (outcome instanceof SendOutcome.Failed failed && perNumber(failed)) {
-            List<SendOutcome> alone = new ArrayList<>(messages.size());
-            for (Outgoing m : messages) {
-                alone.add(send(m));
-            }
-            return alone;
+            return BatchSender.eachAlone(messages, this::send);
         }
         return java.util.Collections.nCopies(messages.size(), outcome);
     }

@@ -1,6 +1,10 @@
 package io.kefu.push.sender;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,4 +36,17 @@ public interface BatchSender extends Sender {
      * no transaction open; answers one outcome per message, in their order. Never throws for provider failures.
      */
     List<SendOutcome> sendBatch(List<Outgoing> messages);
+
+    /**
+     * Each of {@code messages} sent alone, side by side (each call on a virtual thread, as a lot's single sends are):
+     * what a batch call falls back to when its refusal may be one message's. A send that throws is a retry.
+     */
+    static List<SendOutcome> eachAlone(List<Outgoing> messages, Function<Outgoing, SendOutcome> send) {
+        List<Future<SendOutcome>> calls;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            calls = messages.stream().map(m -> threads.submit(() -> send.apply(m))).toList();
+        }
+        return calls.stream().map(call -> call.state() == Future.State.SUCCESS ? call.resultNow()
+                : (SendOutcome) new SendOutcome.Retry("sender error: " + call.exceptionNow(), null)).toList();
+    }
 }

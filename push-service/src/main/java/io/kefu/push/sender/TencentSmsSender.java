@@ -140,7 +140,7 @@ class TencentSmsSender implements BatchSender {
         JsonNode error = response.path("Error");
         if (!error.isMissingNode()) {
             if (error.path("Code").asString("").startsWith("InvalidParameterValue.IncorrectPhoneNumber")) {
-                return messages.stream().map(this::send).toList();
+                return BatchSender.eachAlone(messages, this::send);
             }
             return java.util.Collections.nCopies(messages.size(), callError(error));
         }
