@@ -155,6 +155,7 @@ public class Messages {
                                                                                                  'detail', u.detail)))
                 from unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::int[], ?::text[]) as u(id, attempts, pid, response, millis, detail)
                 where m.id = u.id and m.status in ('sending', 'unknown') and m.attempts = u.attempts
+                  and m.id in (select id from message where id = any(?::uuid[]) order by id for update)
                 returning m.id""";
         List<UUID> recorded = template.execute((ConnectionCallback<List<UUID>>) con -> {
             try (PreparedStatement ps = con.prepareStatement(sql)) {
@@ -168,6 +169,10 @@ public class Messages {
                 ps.setArray(7, con.createArrayOf("text", sends.stream().map(x -> cut(x.response(), 2000)).toArray()));
                 ps.setArray(8, con.createArrayOf("int4", sends.stream().map(Sent::sendMillis).toArray()));
                 ps.setArray(9, con.createArrayOf("text", sends.stream().map(x -> cut(x.response(), 500)).toArray()));
+                // the lot's rows locked in id order first, as the claim locks them: a statement that locks some of
+                // them in id order meanwhile (another lot's claim of a redelivered id, an admin's bulk update) waits
+                // instead of closing a deadlock with this one, whose join would otherwise lock them in hash order
+                ps.setArray(10, con.createArrayOf("uuid", sends.stream().map(x -> x.claimed().id()).toArray()));
                 List<UUID> ids = new java.util.ArrayList<>();
                 try (var rs = ps.executeQuery()) {
                     while (rs.next()) {
