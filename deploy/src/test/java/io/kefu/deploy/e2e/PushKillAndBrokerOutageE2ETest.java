@@ -160,7 +160,7 @@ class PushKillAndBrokerOutageE2ETest {
      * The numbers a request carries: {@code PhoneNumbers} of a {@code SendSms}, each of the {@code PhoneNumberJson} of
      * a {@code SendBatchSms} (a bulk lot's notices go in one call): recipients are counted, not requests.
      */
-    private static List<String> phones(String form) {
+    static List<String> phones(String form) {
         List<String> phones = new ArrayList<>();
         for (String pair : form.split("&")) {
             if (pair.startsWith("PhoneNumbers=")) {
