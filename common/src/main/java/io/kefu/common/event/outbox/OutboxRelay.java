@@ -105,19 +105,33 @@ public class OutboxRelay implements SmartLifecycle {
             List<@Nullable PublishSpan> spans = new ArrayList<>(rows.size());
             List<Row> done = new ArrayList<>();
             List<Failure> failures = new ArrayList<>();
-            for (Row row : rows) {
-                CorrelationData correlation = new CorrelationData(row.id().toString());
-                PublishSpan span = null;
-                try {
-                    JsonNode envelope = json.readTree(row.envelope());
-                    span = startSpan(row, envelope);
-                    rabbit.send(row.exchange(), row.routingKey(), toMessage(row, envelope, span, props), correlation);
-                    inFlight.add(correlation);
-                } catch (RuntimeException e) {
-                    failures.add(new Failure(row, "send: " + e.getMessage()));
+            // One channel for the whole round: the broker keeps a channel's order, so the rows reach their queues in
+            // the order they were written (sends spread over cached channels could overtake each other).
+            try {
+                rabbit.invoke(ops -> {
+                    for (Row row : rows) {
+                        CorrelationData correlation = new CorrelationData(row.id().toString());
+                        PublishSpan span = null;
+                        try {
+                            JsonNode envelope = json.readTree(row.envelope());
+                            span = startSpan(row, envelope);
+                            ops.send(row.exchange(), row.routingKey(), toMessage(row, envelope, span, props), correlation);
+                            inFlight.add(correlation);
+                        } catch (RuntimeException e) {
+                            failures.add(new Failure(row, "send: " + e.getMessage()));
+                            inFlight.add(null);
+                        }
+                        spans.add(span);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // No channel at all (broker down): every row not yet sent stays pending.
+                for (int i = inFlight.size(); i < rows.size(); i++) {
+                    failures.add(new Failure(rows.get(i), "send: " + e.getMessage()));
                     inFlight.add(null);
+                    spans.add(null);
                 }
-                spans.add(span);
             }
             long deadline = System.nanoTime() + props.confirmTimeout().toNanos();
             for (int i = 0; i < rows.size(); i++) {
