@@ -14,8 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code kefu.push.dispatch.*}, hot.
  *
  * @param pools          consumers (senders working at once) per channel; changed live
- * @param batchSize      deliveries a bulk consumer takes, claims and records at once (it prefetches two lots): one statement per step for
- *                       the lot instead of one per message; bounded, so bands 1-3 still take turns by priority
+ * @param batchSize      ids in one lot: one AMQP message of the bulk queue, which a consumer claims, sends and records at once (it
+ *                       prefetches a second lot): one statement per step and one broker message for the lot instead of one per
+ *                       message; bounded, so bands 1-3 still take turns by priority
  * @param urgentPool     consumers per channel of the urgent lane (priority 9-10), one delivery each: never busy with a batch; also the
  *                       threads that send a priority 9-10 message this instance accepted at once ({@link UrgentLane})
  * @param lease          how long a claimed message may be "sending" before the lease job looks at it

@@ -36,9 +36,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Two queues per channel. The bulk queue {@code kefu.push.dispatch.<channel>} is a classic priority
- * queue (x-max-priority {@link PriorityBands#MAX}) for priorities 0-8: its consumers take
- * {@code batch-size} deliveries at a time (prefetch two lots), which the dispatcher claims, sends and
- * records as a lot; a bounded lot, so higher bands still go first at each take (behind at most one prefetched lot). The urgent lane
+ * queue (x-max-priority {@link PriorityBands#MAX}) for priorities 0-8. Its messages are lots: up to
+ * {@code batch-size} ids of one band in one AMQP message ({@link #lots}), which a consumer takes one at a time
+ * (prefetching a second) and the dispatcher claims, sends and records together; a bounded lot, so higher bands
+ * still go first at each take (behind at most one prefetched lot). The urgent lane
  * {@code kefu.push.dispatch.<channel>.urgent} takes priority 9-10 with consumers of its own, one
  * delivery each: an urgent message never waits for a consumer busy with a batch. Pool sizes change live
  * ({@code kefu.push.dispatch.pools.*}, {@code urgent-pool}) and are exported as gauges
@@ -66,6 +67,9 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
     private final Map<Channel, SimpleMessageListenerContainer> containers = new EnumMap<>(Channel.class);
     private final Map<Channel, SimpleMessageListenerContainer> urgentContainers = new EnumMap<>(Channel.class);
     private final Executor publisher = Executors.newVirtualThreadPerTaskExecutor();
+    /** Accepted bulk messages not yet handed to the broker, and whether a drainer is publishing them. */
+    private final java.util.concurrent.LinkedBlockingQueue<Messages.Queued> pending = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The urgent lane's publications: platform threads of their own, so an accepted priority-9 message is not
      * queued on the virtual-thread carriers behind the hundreds of provider calls a batch keeps in flight.
@@ -134,18 +138,18 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
     }
 
     private void publish(List<Messages.Queued> queued, RabbitTemplate through) {
-        int chunk = properties.get().publishChunk();
-        for (int from = 0; from < queued.size(); from += chunk) {
-            List<Messages.Queued> part = queued.subList(from, Math.min(queued.size(), from + chunk));
+        DispatchProperties p = properties.get();
+        for (int from = 0; from < queued.size(); from += p.publishChunk()) {
+            List<Messages.Queued> part = queued.subList(from, Math.min(queued.size(), from + p.publishChunk()));
             try {
                 Boolean confirmed = through.invoke(ops -> {
-                    for (Messages.Queued q : part) {
+                    for (List<Messages.Queued> lot : lots(part, p.batchSize())) {
+                        Messages.Queued first = lot.getFirst();
                         MessageProperties props = new MessageProperties();
-                        props.setPriority(PriorityBands.band(q.priority()));
+                        props.setPriority(PriorityBands.band(first.priority()));
                         props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
                         props.setContentType("text/plain");
-                        ops.send("", queue(q.channel(), q.priority()), new org.springframework.amqp.core.Message(
-                                q.id().toString().getBytes(StandardCharsets.US_ASCII), props));
+                        ops.send("", queue(first.channel(), first.priority()), new org.springframework.amqp.core.Message(body(lot), props));
                     }
                     return ops.waitForConfirms(30_000);
                 });
@@ -163,6 +167,52 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
                 log.warn("publishing {} dispatch messages failed; the publish job sends them again: {}", part.size(), e.toString());
             }
         }
+    }
+
+    /**
+     * The AMQP messages {@code queued} travels in: the ids of one queue and band together (in the order given), at most
+     * {@code size} per message, each id once. One AMQP message is one bulk consumer's lot, so the broker stores, confirms,
+     * delivers and acknowledges a lot once instead of each of its ids (a 10,000-recipient batch: 200 messages, not
+     * 10,000); the urgent lane's ids travel one per message, as its consumers take them.
+     */
+    static List<List<Messages.Queued>> lots(List<Messages.Queued> queued, int size) {
+        Map<String, java.util.LinkedHashMap<UUID, Messages.Queued>> byQueue = new java.util.LinkedHashMap<>();
+        for (Messages.Queued q : queued) {
+            byQueue.computeIfAbsent(queue(q.channel(), q.priority()) + '#' + PriorityBands.band(q.priority()),
+                    k -> new java.util.LinkedHashMap<>()).putIfAbsent(q.id(), q);
+        }
+        List<List<Messages.Queued>> lots = new ArrayList<>();
+        for (var ids : byQueue.values()) {
+            List<Messages.Queued> all = List.copyOf(ids.values());
+            int perMessage = urgent(all.getFirst()) ? 1 : size;
+            for (int from = 0; from < all.size(); from += perMessage) {
+                lots.add(all.subList(from, Math.min(all.size(), from + perMessage)));
+            }
+        }
+        return lots;
+    }
+
+    /** A lot's body: its ids, one per line (a single id, as the urgent lane and earlier versions send it, is a lot of one). */
+    static byte[] body(List<Messages.Queued> lot) {
+        StringBuilder text = new StringBuilder(lot.size() * 37);
+        for (Messages.Queued q : lot) {
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(q.id());
+        }
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static List<UUID> ids(org.springframework.amqp.core.Message message) {
+        String text = new String(message.getBody(), StandardCharsets.US_ASCII);
+        List<UUID> ids = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                ids.add(UUID.fromString(line.strip()));
+            }
+        }
+        return ids;
     }
 
     private void markPublished(List<UUID> ids, Instant at) {
@@ -201,8 +251,31 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
             }
         }
         if (urgent.size() < queued.size()) {
-            List<Messages.Queued> bulk = urgent.isEmpty() ? queued : queued.stream().filter(q -> !urgent(q)).toList();
-            publisher.execute(() -> publish(bulk, rabbit));
+            pending.addAll(urgent.isEmpty() ? queued : queued.stream().filter(q -> !urgent(q)).toList());
+            if (draining.compareAndSet(false, true)) {
+                publisher.execute(this::drain);
+            }
+        }
+    }
+
+    /**
+     * Publishes what the requests accepted, a chunk at a time, until nothing is left. One drainer at a time: what is
+     * accepted while a chunk waits for its confirms is published with the next, so single sends arriving together
+     * share lots (and AMQP messages) as a batch's recipients do, without waiting for a timer.
+     */
+    private void drain() {
+        while (true) {
+            List<Messages.Queued> next = new ArrayList<>();
+            pending.drainTo(next, properties.get().publishChunk());
+            if (!next.isEmpty()) {
+                publish(next, rabbit);
+                continue;
+            }
+            draining.set(false);
+            // Something added after the drain found the queue empty, but before the flag was down, is ours to publish.
+            if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
+            }
         }
     }
 
@@ -229,8 +302,6 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
         DispatchProperties p = properties.get();
         containers.forEach((channel, container) -> {
             resize(container, p.pool(channel.wire()));
-            container.setPrefetchCount(bulkPrefetch(p));
-            container.setBatchSize(p.batchSize());
         });
         urgentContainers.values().forEach(container -> resize(container, p.urgentPool()));
         lane.resize();
@@ -253,13 +324,10 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
         for (Channel channel : Channel.values()) {
             Queue queue = QueueBuilder.durable(queue(channel)).maxPriority(PriorityBands.MAX).build();
             admin.declareQueue(queue);
-            SimpleMessageListenerContainer bulk = container(connections, queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), bulkPrefetch(p));
+            SimpleMessageListenerContainer bulk = container(connections, queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), BULK_PREFETCH);
             // A lot of deliveries handled together: claimed in one statement, sent side by side, recorded in one statement.
-            bulk.setConsumerBatchEnabled(true);
-            bulk.setBatchSize(p.batchSize());
-            bulk.setReceiveTimeout(20); // do not hold a part-filled lot waiting for more
-            bulk.setMessageListener((org.springframework.amqp.core.BatchMessageListener) lot -> dispatcher.deliverAll(channel,
-                    lot.stream().map(m -> UUID.fromString(new String(m.getBody(), StandardCharsets.US_ASCII))).toList()));
+            // One delivery is a lot (lots()): claimed in one statement, sent side by side, recorded in one statement.
+            bulk.setMessageListener(message -> dispatcher.deliverAll(channel, ids(message)));
             start(bulk);
             containers.put(channel, bulk);
 
@@ -280,9 +348,7 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
      * crash leaves them to the broker to redeliver (they never become unknown); the price is that a message
      * of a higher band waits behind at most one more lot per consumer.
      */
-    static int bulkPrefetch(DispatchProperties p) {
-        return 2 * p.batchSize();
-    }
+    static final int BULK_PREFETCH = 2;
 
     private static SimpleMessageListenerContainer container(ConnectionFactory connections, String queue, String threads, int consumers,
             int prefetch) {

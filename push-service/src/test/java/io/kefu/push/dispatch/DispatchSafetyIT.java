@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,11 +65,11 @@ class DispatchSafetyIT extends PushItSupport {
     void duplicatedDeliveriesSendOnce() {
         String phone = "13511110001";
         UUID id = send(phone);
-        List<Messages.Queued> again = new ArrayList<>();
+        List<Messages.Queued> again = List.of(new Messages.Queued(id, Channel.SMS, 5));
+        // Five deliveries of the same id (each publication is an AMQP message of its own), then one more once it was sent.
         for (int i = 0; i < 5; i++) {
-            again.add(new Messages.Queued(id, Channel.SMS, 5));
+            queues.publish(again);
         }
-        queues.publish(again);
         await("sent", Duration.ofMinutes(2), () -> "sent".equals(status(id)));
         queues.publish(again);
         // A message published after the duplicates, on the same queue and band, is delivered after them.
