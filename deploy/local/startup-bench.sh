@@ -5,7 +5,8 @@
 # seconds to ready, wait KEFU_IDLE_SECONDS (default 15), read VmRSS from /proc, stop it. Runs are repeated
 # KEFU_RUNS times (default 3) and the medians printed as one table. Needs `make build` and the local
 # PostgreSQL/Redis/RabbitMQ (make services); RSS counts the mapped AOT cache, "anon" is the private part. Usage: deploy/local/startup-bench.sh [service ...]
-#   KEFU_VARIANTS="plain run aot" picks variants (default: all below).
+#   KEFU_VARIANTS="plain run aot" picks variants (default: all below but trial).
+#   KEFU_VARIANTS="aot trial" KEFU_TRIAL_FLAGS="-XX:..." compares make run's launch with extra flags on top.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/local/jvm.sh
@@ -33,6 +34,7 @@ command_for() {
     lazy)  echo "$env $java $(kefu_jvm_flags "$svc") -Dspring.main.lazy-initialization=true -jar $(kefu_jar "$svc")" ;;
     aot)   kefu_aot_prepare "$svc" >&2 && echo "$env $java $(kefu_jvm_flags "$svc") $(kefu_aot_flags "$svc") -jar $(kefu_aot_jar "$svc")" ;;
     aotreloc) kefu_aot_prepare "$svc" >&2 && echo "$env $java $(kefu_jvm_flags "$svc") $(kefu_aot_flags "$svc" | sed 's/-XX:ArchiveRelocationMode=0/-XX:ArchiveRelocationMode=1/') -jar $(kefu_aot_jar "$svc")" ;;
+    trial) kefu_aot_prepare "$svc" >&2 && echo "$env $java $(kefu_jvm_flags "$svc") $(kefu_aot_flags "$svc") $KEFU_TRIAL_FLAGS -jar $(kefu_aot_jar "$svc")" ;;
     *)     echo "unknown variant $variant" >&2; return 1 ;;
   esac
 }
