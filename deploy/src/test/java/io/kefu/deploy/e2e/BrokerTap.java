@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import io.kefu.testsupport.KefuInfrastructure;
-import io.kefu.testsupport.TestEvents;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
@@ -22,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The test's own connection to the run's RabbitMQ vhost — straight to the broker, not through the proxy a
- * fault test cuts — to publish events the way their producers do, and to count what a service publishes:
+ * fault test cuts — to publish events the way their producers do (the envelope of test-support's {@code TestEvents},
+ * kept so that one can be delivered again with its id), and to count what a service publishes:
  * a queue of the test's bound to the service's exchange with {@code #}, drained into a list of envelopes
  * (every delivery, duplicates included, so the test can tell copies of one event from distinct events).
  */
@@ -35,6 +35,7 @@ final class BrokerTap implements AutoCloseable {
     private final RabbitAdmin admin;
     private final List<String> queues = new ArrayList<>();
     private final List<JsonNode> received = new ArrayList<>();
+    private final ThreadLocal<JsonNode> last = new ThreadLocal<>();
 
     BrokerTap() {
         KefuInfrastructure.Endpoints e = KefuInfrastructure.endpoints();
@@ -59,10 +60,32 @@ final class BrokerTap implements AutoCloseable {
 
     /** Publishes {@code data} as event {@code type} on its producer's exchange, as the producer does; the envelope's id. */
     String publish(String type, UUID tenant, String subject, Map<String, ?> data) {
-        return TestEvents.publish(rabbit, type, tenant, subject, 5, data);
+        JsonNode node = envelope(type, tenant, subject, data);
+        publishAgain(node);
+        last.set(node);
+        return node.path("id").asString();
     }
 
-    /** Publishes a raw envelope again (a redelivery: the same id) under its type's routing key. */
+    /** A new event's envelope as its producer writes it: a fresh id, the type, the producer, now, priority 5. */
+    static JsonNode envelope(String type, UUID tenant, String subject, Map<String, ?> data) {
+        Map<String, Object> envelope = new java.util.LinkedHashMap<>();
+        envelope.put("id", UUID.randomUUID().toString());
+        envelope.put("type", type);
+        envelope.put("source", type.substring(0, type.indexOf('.')) + "-service");
+        envelope.put("time", java.time.Instant.now().toString());
+        envelope.put("tenantId", tenant.toString());
+        envelope.put("subject", subject);
+        envelope.put("priority", 5);
+        envelope.put("data", data);
+        return JSON.valueToTree(envelope);
+    }
+
+    /** The envelope this thread published last (to deliver it again). */
+    JsonNode lastPublished() {
+        return last.get();
+    }
+
+    /** Publishes an envelope (again: a redelivery keeps its id) on its producer's exchange under its type's routing key. */
     void publishAgain(JsonNode envelope) {
         String type = envelope.path("type").asString();
         String domain = type.substring(0, type.indexOf('.'));
