@@ -111,6 +111,22 @@ final class BrokerTap implements AutoCloseable {
         connections.destroy();
     }
 
+    /**
+     * The settings of a service started for a fault test: RabbitMQ reached through {@code broker} (the proxy the test
+     * cuts), tokens from the test issuer, an executor port and a job-lock name of this run's own (job locks live in
+     * the shared Redis under the application name, so another process of the service on the machine runs none of
+     * this one's jobs).
+     */
+    static Map<String, String> settingsThrough(io.kefu.testsupport.TcpProxy broker, String module) throws java.io.IOException {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("spring.rabbitmq.host", "127.0.0.1");
+        settings.put("spring.rabbitmq.port", String.valueOf(broker.port()));
+        settings.put("kefu.security.jwk-set-uri", io.kefu.testsupport.TestTokens.jwkSetUri());
+        settings.put("kefu.jobs.executor-port", String.valueOf(freePort()));
+        settings.put("spring.application.name", module + "-e2e-" + UUID.randomUUID().toString().substring(0, 8));
+        return settings;
+    }
+
     /** Polls {@code condition} every 200 ms until it holds, failing after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

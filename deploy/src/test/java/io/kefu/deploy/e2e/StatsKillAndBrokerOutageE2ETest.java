@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,17 +44,10 @@ class StatsKillAndBrokerOutageE2ETest {
     void everyFigureEqualsTheEventsOnceAcrossAKillAndABrokerOutageAndRealtimeKeepsAnswering() throws Exception {
         KefuInfrastructure.Endpoints infra = KefuInfrastructure.endpoints();
         UUID tenant = UUID.randomUUID();
-        String run = UUID.randomUUID().toString().substring(0, 8);
         ServiceProcess stats = null;
         try (TcpProxy broker = new TcpProxy(infra.rabbitHost(), infra.rabbitPort()); BrokerTap tap = new BrokerTap()) {
             int port = freePort();
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("spring.rabbitmq.host", "127.0.0.1");
-            settings.put("spring.rabbitmq.port", String.valueOf(broker.port()));
-            settings.put("kefu.security.jwk-set-uri", TestTokens.jwkSetUri());
-            settings.put("kefu.jobs.executor-port", String.valueOf(freePort()));
-            // Job locks live in the shared Redis under the application name: this run's own.
-            settings.put("spring.application.name", "stats-service-e2e-" + run);
+            Map<String, String> settings = BrokerTap.settingsThrough(broker, "stats-service");
             stats = ServiceProcess.start("stats-service", port, settings, Duration.ofMinutes(4));
             GatewayApi api = new GatewayApi(port);
             String supervisor = TestTokens.token(UUID.randomUUID().toString(), tenant.toString(), "staff", List.of("supervisor"));

@@ -71,19 +71,13 @@ class TicketKillAndBrokerOutageE2ETest {
         ServiceProcess ticket = null;
         try (TcpProxy broker = new TcpProxy(infra.rabbitHost(), infra.rabbitPort()); BrokerTap tap = new BrokerTap()) {
             int port = freePort();
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("spring.rabbitmq.host", "127.0.0.1");
-            settings.put("spring.rabbitmq.port", String.valueOf(broker.port()));
-            settings.put("kefu.security.jwk-set-uri", TestTokens.jwkSetUri());
+            Map<String, String> settings = BrokerTap.settingsThrough(broker, "ticket-service");
             settings.put("kefu.ticket.links.push-url", push.baseUrl());
             settings.put("kefu.ticket.staff-alerts.templates." + tenant, UUID.randomUUID().toString());
             // A staff alert claimed by the killed process is made again once its lease lapses: short here, swept often.
             settings.put("kefu.remote-calls.lease", "5s");
             settings.put("kefu.remote-calls.initial-backoff", "1s");
             settings.put("kefu.jobs.local.remote-call-sweep.cron", "*/2 * * * * *");
-            settings.put("kefu.jobs.executor-port", String.valueOf(freePort()));
-            // Job locks live in the shared Redis under the application name: this run's own.
-            settings.put("spring.application.name", "ticket-service-e2e-" + run);
             tap.listen("kefu.ticket");
             ticket = ServiceProcess.start("ticket-service", port, settings, Duration.ofMinutes(4));
             GatewayApi api = new GatewayApi(port);
@@ -242,6 +236,13 @@ class TicketKillAndBrokerOutageE2ETest {
                 assertThat(history.get(UUID.fromString(id)).get("escalated")).as("escalations of " + id).isEqualTo(1L);
             });
             assertThat(ticketsByConversation).as("conversations escalated").hasSize(CONVERSATIONS);
+            // the provider's message center: each message announced once (ticket.notice.created.v1 by notice id), none unannounced
+            Map<String, Set<String>> notices = new HashMap<>();
+            events.stream().filter(e -> e.path("type").asString().equals("ticket.notice.created.v1"))
+                    .forEach(e -> notices.computeIfAbsent(e.path("data").path("noticeId").asString(), k -> new HashSet<>()).add(e.path("id").asString()));
+            long messages = api.call("GET", "/api/messages?pageSize=1", providerToken, null).path("total").asLong();
+            assertThat(notices).as("notice events by notice id").hasSize((int) messages)
+                    .allSatisfy((notice, ids) -> assertThat(ids).as("events of notice " + notice).hasSize(1));
             // 4. every command applied once across the kill: one answer by event id, `recorded`, one project per phone
             for (String msgId : phoneByMsg.keySet()) {
                 List<JsonNode> answered = answers(events, msgId);
@@ -264,10 +265,11 @@ class TicketKillAndBrokerOutageE2ETest {
             long accepted = outcomes.stream().filter(o -> o.id() != null).count();
             long lost = outcomes.stream().filter(o -> o.id() == null || o.inFlight() != null).count();
             System.out.printf("[e2e] ticket: %d tickets (%d accepted, %d with an answer lost to the kill), %d steps accepted when killed, "
-                    + "%d during the 5 s broker cut; %d events received (%d distinct), %d alert calls (%d keys), %d commands, %d projects%n",
+                    + "%d during the 5 s broker cut; %d events received (%d distinct), %d alert calls (%d keys), %d commands, %d projects, "
+                    + "%d provider messages%n",
                     outcomes.size(), accepted, lost, atKill, duringCut, events.size(),
                     events.stream().map(e -> e.path("id").asString()).distinct().count(), push.getAllServeEvents().size(), alertKeys.size(),
-                    phoneByMsg.size(), projects.size());
+                    phoneByMsg.size(), projects.size(), messages);
         } finally {
             if (ticket != null) {
                 ticket.kill();
