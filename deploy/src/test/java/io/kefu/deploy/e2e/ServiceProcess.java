@@ -43,7 +43,12 @@ final class ServiceProcess implements AutoCloseable {
         Path jar = jar(module);
         Path logs = CodeFacts.ROOT.resolve("deploy/target/e2e-logs");
         Files.createDirectories(logs);
+        // One log per start: a service killed and started again keeps the killed process's log to read.
         Path log = logs.resolve(module + ".log");
+        for (int n = 2; STARTED_LOGS.contains(log); n++) {
+            log = logs.resolve(module + "-" + n + ".log");
+        }
+        STARTED_LOGS.add(log);
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(List.of(jvmFlags(module).split("\\s+")));
@@ -74,6 +79,8 @@ final class ServiceProcess implements AutoCloseable {
      * leaves no service behind consuming events from the next run's queues.
      */
     private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The logs this JVM's starts wrote (a later test run's first start overwrites an earlier run's log, as before). */
+    private static final java.util.Set<Path> STARTED_LOGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "e2e-service-reaper"));
