@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -107,7 +108,7 @@ public final class KefuInfrastructure {
             throw new IllegalStateException("Cannot create test database on " + adminUrl + " as " + user
                     + " (run deploy/local/ensure-services.sh, which creates the kefu role): " + e.getMessage(), e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> dropDatabase(adminUrl, user, password, database)));
+        afterSpringShutdown(() -> dropDatabase(adminUrl, user, password, database));
 
         String rabbitHost = env("KEFU_RABBIT_HOST", "127.0.0.1");
         String rabbitUser = env("KEFU_RABBIT_USER", "guest");
@@ -120,18 +121,45 @@ public final class KefuInfrastructure {
                 rabbitHost, Integer.parseInt(env("KEFU_RABBIT_PORT", "5672")), rabbitUser, rabbitPassword, vhost, management);
     }
 
+    /**
+     * Runs {@code cleanUp} when the JVM exits, once Spring Boot's own shutdown hook has closed the test contexts.
+     * The JVM runs its hooks side by side: a vhost or database dropped while a context still runs sent its
+     * consumers and jobs into reconnect loops and confirm waits, which held the fork's exit past surefire's 30 s.
+     */
+    private static void afterSpringShutdown(Runnable cleanUp) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // The hooks are started one after another: give Spring's a moment to be there (none: no context ran).
+                for (int look = 0; look < 10; look++) {
+                    List<Thread> spring = Thread.getAllStackTraces().keySet().stream()
+                            .filter(t -> t.getName().equals("SpringApplicationShutdownHook")).toList();
+                    if (!spring.isEmpty()) {
+                        for (Thread hook : spring) {
+                            hook.join(20_000);
+                        }
+                        break;
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cleanUp.run();
+        }));
+    }
+
     private static String createVhost(String management, String user, String password, String vhost) {
         RabbitManagement api = new RabbitManagement(management, user, password);
         try {
             api.put("/api/vhosts/" + vhost, "{}");
             api.put("/api/permissions/" + vhost + "/" + user, "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            afterSpringShutdown(() -> {
                 try {
                     api.delete("/api/vhosts/" + vhost);
                 } catch (RuntimeException e) {
                     log.warn("Could not delete test vhost {}: {}", vhost, e.getMessage());
                 }
-            }));
+            });
             return vhost;
         } catch (RuntimeException e) {
             log.warn("RabbitMQ management API at {} not usable ({}); tests share vhost / with unique queue names", management, e.getMessage());

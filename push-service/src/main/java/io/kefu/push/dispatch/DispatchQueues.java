@@ -264,19 +264,18 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
      * share lots (and AMQP messages) as a batch's recipients do, without waiting for a timer.
      */
     private void drain() {
-        while (true) {
-            List<Messages.Queued> next = new ArrayList<>();
-            pending.drainTo(next, properties.get().publishChunk());
-            if (!next.isEmpty()) {
-                publish(next, rabbit);
-                continue;
+        do {
+            try {
+                List<Messages.Queued> next = new ArrayList<>();
+                while (pending.drainTo(next, properties.get().publishChunk()) > 0) {
+                    publish(next, rabbit);
+                    next = new ArrayList<>();
+                }
+            } finally {
+                draining.set(false); // even after an error: the next acceptance starts a drainer again
             }
-            draining.set(false);
-            // Something added after the drain found the queue empty, but before the flag was down, is ours to publish.
-            if (pending.isEmpty() || !draining.compareAndSet(false, true)) {
-                return;
-            }
-        }
+            // Something added after the queue was found empty, but before the flag was down, is ours to publish.
+        } while (!pending.isEmpty() && draining.compareAndSet(false, true));
     }
 
     /** Senders configured and busy per channel, for the dashboard's pool gauge. */
