@@ -38,11 +38,14 @@ final class SuiteProcesses implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("e2e.start-timeout-seconds", 420));
 
     private final Map<String, ServiceProcess> services;
+    /** What each service was started with, so that a fault test can start it again as it was. */
+    private final Map<String, Map<String, String>> settings;
     private final ServiceProcess gateway;
     private final GatewayApi api;
 
-    private SuiteProcesses(Map<String, ServiceProcess> services, ServiceProcess gateway) {
-        this.services = services;
+    private SuiteProcesses(Map<String, ServiceProcess> services, Map<String, Map<String, String>> settings, ServiceProcess gateway) {
+        this.services = services; // a restarted service keeps its place: stopped in start order's reverse
+        this.settings = settings;
         this.gateway = gateway;
         this.api = new GatewayApi(gateway.port());
     }
@@ -59,6 +62,32 @@ final class SuiteProcesses implements AutoCloseable {
             throw new IllegalArgumentException(module + " was not started in this suite; started: " + services.keySet());
         }
         return service;
+    }
+
+    /**
+     * Kills {@code module} with SIGKILL (as {@code kill -9}: no shutdown, nothing flushed or acknowledged) and starts
+     * it again on the same port with the same settings (the other services and the gateway keep their address of it);
+     * returns once the new process is ready.
+     */
+    ServiceProcess killAndRestart(String module) throws Exception {
+        kill(module);
+        return restart(module);
+    }
+
+    /** Kills {@code module} with SIGKILL; {@link #restart} brings it back. */
+    void kill(String module) throws InterruptedException {
+        service(module).kill();
+    }
+
+    /** Starts {@code module} again (after {@link #kill}) on its port with the settings it was first started with. */
+    ServiceProcess restart(String module) throws Exception {
+        ServiceProcess old = service(module);
+        // the killed process's output is kept for the reader of a failure (the new process writes <module>.log afresh)
+        java.nio.file.Files.move(old.log(), old.log().resolveSibling(module + "-killed-" + System.currentTimeMillis() + ".log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ServiceProcess again = ServiceProcess.start(module, old.port(), settings.get(module), START_TIMEOUT);
+        services.put(module, again);
+        return again;
     }
 
     /** Every process of the suite, the gateway last. */
@@ -134,8 +163,10 @@ final class SuiteProcesses implements AutoCloseable {
 
             // The services start side by side; each waits for its own readiness.
             Map<String, CompletableFuture<ServiceProcess>> starting = new LinkedHashMap<>();
+            Map<String, Map<String, String>> started = new LinkedHashMap<>();
             for (String module : modules) {
                 Map<String, String> settings = settingsOf(module, wiring);
+                started.put(module, settings);
                 starting.put(module, CompletableFuture.supplyAsync(() -> startOne(module, ports.get(module), settings)));
             }
             Map<String, ServiceProcess> running = new LinkedHashMap<>();
@@ -158,7 +189,7 @@ final class SuiteProcesses implements AutoCloseable {
                 running.values().forEach(SuiteProcesses::stopQuietly);
                 throw failed;
             }
-            return new SuiteProcesses(running, gateway);
+            return new SuiteProcesses(running, started, gateway);
         }
 
         private Map<String, String> settingsOf(String module, Map<String, String> wiring) {

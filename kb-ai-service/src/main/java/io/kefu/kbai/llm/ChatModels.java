@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.exception.RateLimitException;
@@ -32,8 +33,9 @@ import org.springframework.stereotype.Component;
  * The chat models behind one interface: any OpenAI-compatible endpoint (Qwen, DeepSeek, ERNIE, a
  * local server) through LangChain4j, one client per tenant's settings. Each call runs under a
  * Resilience4j time limit and the tenant's circuit breaker (an endpoint that keeps failing is left
- * alone for {@code openFor}, so a dead model costs a customer no wait), on a bounded pool, with no
- * retries of its own (the answer's fallback is the retry). Never called inside a transaction.
+ * alone for {@code openFor}, so a dead model costs a customer no wait), at most {@code maxConcurrentCalls} at once
+ * (a call over the cap waits for a slot up to its time limit, then fails {@code busy}), with no retries of its own
+ * (the answer's fallback is the retry). Never called inside a transaction.
  */
 @Component
 public class ChatModels implements DisposableBean {
@@ -61,8 +63,11 @@ public class ChatModels implements DisposableBean {
                 .waitDurationInOpenState(p.openFor()).recordException(e -> !(e instanceof CallNotPermittedException)).build()));
         TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(config.timeout()).cancelRunningFuture(true).build());
         ChatModel model = clients.computeIfAbsent(key(config), k -> build(config, p));
-        if (!inFlight.tryAcquire()) {
-            throw new ModelFailure("busy", "more than " + p.maxConcurrentCalls() + " model calls in flight", null);
+        // A call over the cap waits for a free slot, within its own time limit: a burst (the backlog a restarted or reconnected
+        // instance drains, the retry job's retaken claims) is drafted a moment later instead of being handed to people at once.
+        if (!acquire(config.timeout())) {
+            throw new ModelFailure("busy", "more than " + p.maxConcurrentCalls() + " model calls in flight for "
+                    + config.timeout().toMillis() + " ms", null);
         }
         try {
             ChatResponse response = breaker.executeCallable(() -> limiter.executeFutureSupplier(
@@ -88,6 +93,15 @@ public class ChatModels implements DisposableBean {
             throw new ModelFailure("failed", cause == null ? e.toString() : cause.getClass().getSimpleName() + ": " + cause.getMessage(), e);
         } finally {
             inFlight.release();
+        }
+    }
+
+    private boolean acquire(Duration wait) {
+        try {
+            return inFlight.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
