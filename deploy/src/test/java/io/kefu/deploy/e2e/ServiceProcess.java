@@ -113,11 +113,6 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
-    /** Where its output goes (deploy/target/e2e-logs/&lt;module&gt;.log). */
-    Path log() {
-        return log;
-    }
-
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

@@ -64,16 +64,6 @@ final class SuiteProcesses implements AutoCloseable {
         return service;
     }
 
-    /**
-     * Kills {@code module} with SIGKILL (as {@code kill -9}: no shutdown, nothing flushed or acknowledged) and starts
-     * it again on the same port with the same settings (the other services and the gateway keep their address of it);
-     * returns once the new process is ready.
-     */
-    ServiceProcess killAndRestart(String module) throws Exception {
-        kill(module);
-        return restart(module);
-    }
-
     /** Kills {@code module} with SIGKILL; {@link #restart} brings it back. */
     void kill(String module) throws InterruptedException {
         service(module).kill();
@@ -82,9 +72,6 @@ final class SuiteProcesses implements AutoCloseable {
     /** Starts {@code module} again (after {@link #kill}) on its port with the settings it was first started with. */
     ServiceProcess restart(String module) throws Exception {
         ServiceProcess old = service(module);
-        // the killed process's output is kept for the reader of a failure (the new process writes <module>.log afresh)
-        java.nio.file.Files.move(old.log(), old.log().resolveSibling(module + "-killed-" + System.currentTimeMillis() + ".log"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ServiceProcess again = ServiceProcess.start(module, old.port(), settings.get(module), START_TIMEOUT);
         services.put(module, again);
         return again;
