@@ -15,7 +15,9 @@ import com.xxl.job.core.context.XxlJobContext;
 import com.xxl.job.core.handler.annotation.XxlJob;
 import io.kefu.common.config.LiveProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RBucket;
 import org.redisson.api.RLock;
+import org.redisson.client.codec.LongCodec;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,12 +154,16 @@ public class LocalJobScheduler implements SmartInitializingSingleton, SmartLifec
             return false;
         }
         RLock lock = redisson.getLock(key);
+        RBucket<Long> started = redisson.getBucket(key + ":started", LongCodec.INSTANCE);
         try {
-            if (!lock.tryLock(0, config.maxRun().toMillis(), TimeUnit.MILLISECONDS)) {
+            // No lease: Redisson's watchdog renews the lock while this process lives, so a kill -9 mid-run frees the job
+            // within its timeout (30 s) instead of leaving it to nobody for max-run (10 min) after the restart.
+            if (!lock.tryLock(0, TimeUnit.MILLISECONDS) && !(overdue(started, config.maxRun()) && takeOver(lock))) {
                 log.info("Job {} skipped tick {}: the previous run is still going", job.name(), tick);
                 meters.counter("kefu.job.runs", "job", job.name(), "outcome", "overlap").increment();
                 return false;
             }
+            started.set(Instant.now().toEpochMilli(), config.maxRun().plusHours(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -178,6 +184,18 @@ public class LocalJobScheduler implements SmartInitializingSingleton, SmartLifec
                 lock.unlock();
             }
         }
+    }
+
+    /** Whether the run holding the lock started more than {@code maxRun} ago (a run hung in a live process). */
+    private static boolean overdue(RBucket<Long> started, Duration maxRun) {
+        Long since = started.get();
+        return since != null && Instant.ofEpochMilli(since).plus(maxRun).isBefore(Instant.now());
+    }
+
+    /** A run past its max-run no longer keeps the next tick from starting (as its lease ran out before). */
+    private static boolean takeOver(RLock lock) throws InterruptedException {
+        lock.forceUnlock();
+        return lock.tryLock(0, TimeUnit.MILLISECONDS);
     }
 
     private void invoke(Job job) {

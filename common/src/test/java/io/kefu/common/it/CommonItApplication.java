@@ -70,20 +70,29 @@ public class CommonItApplication {
     }
 
     @Bean
-    DemoJob demoJob(Environment environment) {
-        return new DemoJob(environment.getProperty("demo.instance", "?"));
+    DemoJob demoJob(Environment environment, org.redisson.api.RedissonClient redisson) {
+        String app = environment.getProperty("spring.application.name");
+        String namespace = environment.getProperty("kefu.jobs.lock-namespace", "");
+        return new DemoJob(environment.getProperty("demo.instance", "?"),
+                redisson.getLock("kefu:job:" + (namespace.isBlank() ? app : namespace + ":" + app) + ":demo-tick"));
     }
+
+    /** The time to live of the job's lock, as each run saw it while holding it (ms). */
+    public static final List<Long> LOCK_TTLS = new CopyOnWriteArrayList<>();
 
     public static class DemoJob {
         private final String instance;
+        private final org.redisson.api.RLock lock;
 
-        DemoJob(String instance) {
+        DemoJob(String instance, org.redisson.api.RLock lock) {
             this.instance = instance;
+            this.lock = lock;
         }
 
         @XxlJob("demo-tick")
         public void tick() {
             TICKS.computeIfAbsent(XxlJobHelper.getLogDateTime(), k -> new CopyOnWriteArrayList<>()).add(instance);
+            LOCK_TTLS.add(lock.remainTimeToLive());
         }
     }
 
