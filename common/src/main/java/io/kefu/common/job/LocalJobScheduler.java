@@ -17,8 +17,8 @@ import io.kefu.common.config.LiveProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RBucket;
 import org.redisson.api.RLock;
-import org.redisson.client.codec.LongCodec;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.LongCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
@@ -181,6 +181,9 @@ public class LocalJobScheduler implements SmartInitializingSingleton, SmartLifec
             XxlJobContext.setXxlJobContext(null);
             meters.counter("kefu.job.runs", "job", job.name(), "outcome", outcome).increment();
             if (lock.isHeldByCurrentThread()) {
+                // Its start goes with it: a later holder's start is written just after its tryLock, and a stale time
+                // read in between would have looked overdue.
+                started.delete();
                 lock.unlock();
             }
         }

@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
  * local server) through LangChain4j, one client per tenant's settings. Each call runs under a
  * Resilience4j time limit and the tenant's circuit breaker (an endpoint that keeps failing is left
  * alone for {@code openFor}, so a dead model costs a customer no wait), at most {@code maxConcurrentCalls} at once
- * (a call over the cap waits for a slot up to its time limit, then fails {@code busy}), with no retries of its own
+ * (a call over the cap waits for a slot up to its time limit, then fails {@code busy}; so one call takes at most twice its
+ * time limit), with no retries of its own
  * (the answer's fallback is the retry). Never called inside a transaction.
  */
 @Component

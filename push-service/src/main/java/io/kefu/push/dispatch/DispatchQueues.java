@@ -204,12 +204,18 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
         return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** A lot's ids; a line that is no id is skipped (logged), so it cannot cost the lot's other messages their delivery. */
     static List<UUID> ids(org.springframework.amqp.core.Message message) {
         String text = new String(message.getBody(), StandardCharsets.US_ASCII);
         List<UUID> ids = new ArrayList<>();
         for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
                 ids.add(UUID.fromString(line.strip()));
+            } catch (IllegalArgumentException e) {
+                log.warn("dispatch message line is not a message id, skipped: {}", line.length() > 60 ? line.substring(0, 60) : line);
             }
         }
         return ids;
@@ -324,7 +330,6 @@ public class DispatchQueues implements SmartLifecycle, DisposableBean {
             Queue queue = QueueBuilder.durable(queue(channel)).maxPriority(PriorityBands.MAX).build();
             admin.declareQueue(queue);
             SimpleMessageListenerContainer bulk = container(connections, queue.getName(), "push-" + channel.wire() + "-", p.pool(channel.wire()), BULK_PREFETCH);
-            // A lot of deliveries handled together: claimed in one statement, sent side by side, recorded in one statement.
             // One delivery is a lot (lots()): claimed in one statement, sent side by side, recorded in one statement.
             bulk.setMessageListener(message -> dispatcher.deliverAll(channel, ids(message)));
             start(bulk);

@@ -57,5 +57,8 @@ class DispatchLotsTest {
         assertThat(DispatchQueues.ids(message)).isEqualTo(lot.stream().map(Messages.Queued::id).toList());
         UUID one = UUID.randomUUID();
         assertThat(DispatchQueues.ids(new Message(one.toString().getBytes(), new MessageProperties()))).containsExactly(one);
+        UUID other = UUID.randomUUID();
+        assertThat(DispatchQueues.ids(new Message((one + "\nnot-an-id\n" + other).getBytes(), new MessageProperties())))
+                .as("a line that is no id costs the others nothing").containsExactly(one, other);
     }
 }
