@@ -6,9 +6,9 @@ MVN   := ./mvnw -B --no-transfer-progress
 
 .PHONY: run test test-unit stop build services status bench bench-open bench-sockets bench-callbacks bench-start bench-kb xxl-job-sql nacos-config
 
-## run: build and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
-run: services build
-	@$(JDK) deploy/local/run.sh
+## run: build (when a source is newer than the jars) and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
+run: services
+	@$(JDK) deploy/local/build-if-stale.sh && deploy/local/run.sh
 
 ## test: every test of every module, against the real local services (or Testcontainers with Docker)
 test: services

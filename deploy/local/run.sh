@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts every service of `make run` in the background from its built jar, two at a time so that
-# two cores are not fought over by eight JVMs, waits for each to be ready, then prints the URLs.
+# two cores are not fought over by eight JVMs (the next as soon as one is ready), then prints the URLs.
 # Logs: .kefu/logs/<service>.log; pids: .kefu/pids/<service>.pid. `make stop` stops them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,14 +41,16 @@ start() { # module port
   echo "  started $svc (pid $!, log $LOGS/$svc.log)"
 }
 
-await() { # module port
-  local svc=$1 port=$2 t=0
-  until ready "$port"; do
-    if ! running "$svc"; then echo "  $svc exited; last lines of $LOGS/$svc.log:" >&2; tail -30 "$LOGS/$svc.log" >&2; return 1; fi
-    (( t++ >= WAIT )) && { echo "  $svc not ready after ${WAIT}s; see $LOGS/$svc.log" >&2; return 1; }
-    sleep 1
-  done
-  echo "  $svc ready on :$port"
+# Starts two at a time, and the next one as soon as one of them is ready (not when both are: a fast
+# service does not wait for a slow one's start).
+PARALLEL=${KEFU_START_PARALLEL:-2}
+declare -A since
+check() { # module port: 0 ready, 1 still starting; exits when it died or timed out
+  local svc=$1 port=$2
+  if ready "$port"; then echo "  $svc ready on :$port ($(( SECONDS - since[$svc] )) s)"; return 0; fi
+  if ! running "$svc"; then echo "  $svc exited; last lines of $LOGS/$svc.log:" >&2; tail -30 "$LOGS/$svc.log" >&2; exit 1; fi
+  (( SECONDS - since[$svc] >= WAIT )) && { echo "  $svc not ready after ${WAIT}s; see $LOGS/$svc.log" >&2; exit 1; }
+  return 1
 }
 
 echo "Starting Kefu ($(date +%T))"
@@ -59,10 +61,16 @@ if [[ $AOT == on ]]; then # train what changed since the last build, two at a ti
     wait
   done
 fi
-for ((i = 0; i < n; i += 2)); do
-  wave=("${SERVICES[@]:i:2}")
-  for entry in "${wave[@]}"; do read -r svc port <<<"$entry"; start "$svc" "$port"; done
-  for entry in "${wave[@]}"; do read -r svc port <<<"$entry"; await "$svc" "$port"; done
+pending=("${SERVICES[@]}"); starting=()
+while (( ${#pending[@]} + ${#starting[@]} > 0 )); do
+  while (( ${#starting[@]} < PARALLEL && ${#pending[@]} > 0 )); do
+    read -r svc port <<<"${pending[0]}"; pending=("${pending[@]:1}")
+    since[$svc]=$SECONDS; start "$svc" "$port"; starting+=("$svc $port")
+  done
+  sleep 0.3
+  still=()
+  for entry in "${starting[@]}"; do read -r svc port <<<"$entry"; check "$svc" "$port" || still+=("$entry"); done
+  starting=("${still[@]}")
 done
 cat <<MSG
 
