@@ -118,6 +118,24 @@ public abstract class ChatItSupport {
 
     /** {@link #startInstance()} with some settings of its own (another upload store, ...). */
     public static ConfigurableApplicationContext startInstance(Map<String, Object> extra) {
+        ConfigurableApplicationContext started = startAlone(extra);
+        // Frames are relayed only between instances that heard each other (RealtimeRelay's beacons): the new
+        // one hears an answer to its hello once the others know it. Within seconds; a test then fails on its own.
+        var relay = started.getBean(io.kefu.chat.realtime.RealtimeRelay.class);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!relay.hasPeers() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return started;
+    }
+
+    /** {@link #startInstance(Map)} without waiting to hear another instance (one alone on a relay exchange of its own). */
+    public static ConfigurableApplicationContext startAlone(Map<String, Object> extra) {
         Map<String, Object> settings = new LinkedHashMap<>(settings());
         for (String setting : List.of(PRESENCE_TTL, PRESENCE_REFRESH, PRESENCE_SWEEP, PRESENCE_LEASE, TOKEN_CHECK,
                 "kefu.chat.conversation.send-rate-permits=1000", "kefu.jobs.local.remote-call-sweep.cron=",

@@ -33,8 +33,6 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 @org.springframework.scheduling.annotation.EnableScheduling
 class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
 
-    static final String EXCHANGE = "kefu.chat.realtime";
-
     private final RealtimeProperties properties;
     private final JwtDecoder jwtDecoder;
 
@@ -207,7 +205,7 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Bean
     FanoutExchange realtimeExchange() {
-        return new FanoutExchange(EXCHANGE, true, false);
+        return new FanoutExchange(properties.relayExchange(), true, false);
     }
 
     /** This instance's own queue: exclusive, auto-deleted with the connection, so it never outlives the instance. */

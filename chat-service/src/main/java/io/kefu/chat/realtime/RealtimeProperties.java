@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenCheck         how often the tokens of sessions that send nothing are checked (expiry, revocation)
  * @param connectTimeout     a socket that has not sent a valid CONNECT (with its token) within this long is closed
  *                           (1008 policy violation); bounds idle unauthenticated sockets and half-sent frames. At start.
+ * @param relayExchange      the fanout exchange through which instances relay frames to each other's sessions; the
+ *                           same on every instance of a fleet (tests use their own). At start.
  */
 @Validated
 @ConfigurationProperties("kefu.chat.realtime")
@@ -39,7 +41,8 @@ public record RealtimeProperties(
         @DefaultValue("10s") @NotNull Duration presenceClaimLease,
         @DefaultValue("kefu:chat:presence") @NotEmpty String presenceKeys,
         @DefaultValue("30s") @NotNull Duration tokenCheck,
-        @DefaultValue("10s") @NotNull Duration connectTimeout) {
+        @DefaultValue("10s") @NotNull Duration connectTimeout,
+        @DefaultValue("kefu.chat.realtime") @NotEmpty String relayExchange) {
 
     public RealtimeProperties {
         // Bound again on every refresh, where a throw keeps the last good values (LiveProperties).

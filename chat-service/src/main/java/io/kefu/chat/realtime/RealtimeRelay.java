@@ -23,6 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
  * once to the fanout exchange {@code kefu.chat.realtime}; every instance receives it on its own queue
  * and hands it to its broker for those of the users who have sessions here. Live frames are at most
  * once by design: a client that was offline reads what it missed from the history API.
+ *
+ * <p>Only while there is another instance: each instance says it is there with a beacon on the same
+ * exchange every {@link #BEACON} (a "hello" when it starts, which the others answer at once), and relays
+ * only while it has heard another instance within {@link #PEER_TTL}. A lone instance (the usual
+ * deployment) delivers locally and spends nothing on RabbitMQ: before, every frame went to the broker
+ * and came back to its own queue to be dropped, two AMQP messages and a JSON write per chat message.
  */
 @Component
 public class RealtimeRelay implements MessageListener {
@@ -33,8 +39,17 @@ public class RealtimeRelay implements MessageListener {
     record Delivery(List<String> userIds, String destination, JsonNode payload) {
     }
 
+    static final long BEACON_MILLIS = 5_000;
+    static final java.time.Duration BEACON = java.time.Duration.ofMillis(BEACON_MILLIS);
+    static final java.time.Duration PEER_TTL = BEACON.multipliedBy(3);
+    private static final String INSTANCE_HEADER = "kefu-instance";
+    private static final String BEACON_HEADER = "kefu-beacon";
+
     /** Marks this instance's own publications, which it has delivered locally already. */
     private final String instance = java.util.UUID.randomUUID().toString();
+    /** {@link System#nanoTime()} until which another instance counts as there (the last beacon heard + {@link #PEER_TTL}). */
+    private volatile long peersUntil = System.nanoTime() - 1;
+    private volatile boolean greeted;
     private final java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("realtime-publish").factory());
     private final RabbitTemplate rabbit;
@@ -43,8 +58,11 @@ public class RealtimeRelay implements MessageListener {
     private final JsonMapper json = EventJson.mapper();
 
     private final ObservationRegistry observations;
+    private final String exchange;
 
-    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, UserFrames frames, ObjectProvider<ObservationRegistry> observations) {
+    RealtimeRelay(RabbitTemplate rabbit, SimpMessagingTemplate broker, UserFrames frames, ObjectProvider<ObservationRegistry> observations,
+            io.kefu.common.config.LiveProperties<RealtimeProperties> properties) {
+        this.exchange = properties.get().relayExchange();
         this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         this.rabbit = rabbit;
         this.broker = broker;
@@ -69,18 +87,50 @@ public class RealtimeRelay implements MessageListener {
      */
     private void publish(Delivery delivery) {
         deliver(delivery);
+        if (!hasPeers()) {
+            return;
+        }
         byte[] body = json.writeValueAsBytes(delivery);
         publisher.execute(() -> {
-            MessageProperties props = new MessageProperties();
-            props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-            props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
-            props.setHeader("kefu-instance", instance);
             try {
-                rabbit.send(RealtimeConfiguration.EXCHANGE, "", new Message(body, props));
+                rabbit.send(exchange, "", new Message(body, properties(null)));
             } catch (RuntimeException e) {
                 log.warn("Realtime frame for {} not relayed to other instances: {}", delivery.destination(), e.getMessage());
             }
         });
+    }
+
+    /** Whether another instance was heard from within {@link #PEER_TTL}: only then is a frame relayed. */
+    public boolean hasPeers() {
+        return System.nanoTime() - peersUntil < 0;
+    }
+
+    /** Every {@link #BEACON}, from the start: the first is a hello, which the other instances answer at once. */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelay = BEACON_MILLIS)
+    void beacon() {
+        sendBeacon(greeted ? "here" : "hello");
+        greeted = true;
+    }
+
+    private void sendBeacon(String kind) {
+        publisher.execute(() -> {
+            try {
+                rabbit.send(exchange, "", new Message(new byte[0], properties(kind)));
+            } catch (RuntimeException e) {
+                log.debug("Realtime beacon not sent: {}", e.getMessage());
+            }
+        });
+    }
+
+    private MessageProperties properties(@org.jspecify.annotations.Nullable String beacon) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.NON_PERSISTENT);
+        props.setHeader(INSTANCE_HEADER, instance);
+        if (beacon != null) {
+            props.setHeader(BEACON_HEADER, beacon);
+        }
+        return props;
     }
 
     @jakarta.annotation.PreDestroy
@@ -90,8 +140,16 @@ public class RealtimeRelay implements MessageListener {
 
     @Override
     public void onMessage(Message message) {
-        if (instance.equals(message.getMessageProperties().getHeader("kefu-instance"))) {
+        if (instance.equals(message.getMessageProperties().getHeader(INSTANCE_HEADER))) {
             return; // delivered locally when published
+        }
+        peersUntil = System.nanoTime() + PEER_TTL.toNanos(); // a frame or a beacon: another instance is there
+        Object beacon = message.getMessageProperties().getHeader(BEACON_HEADER);
+        if (beacon != null) {
+            if ("hello".equals(beacon)) {
+                sendBeacon("here"); // the newcomer learns of this instance now, not at its next beacon
+            }
+            return;
         }
         Delivery delivery;
         try {

@@ -43,7 +43,7 @@ class CallbackBench {
             .mapToInt(r -> Integer.parseInt(r.trim())).toArray();
     static final int FOLLOWERS = Integer.getInteger("bench.callback.followers", 1000);
     static final String TARGET = System.getProperty("bench.callback.target", "gateway");
-    static final String APP = "wx-bench-oa-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String APP = "wx" + UUID.randomUUID().toString().replace("-", "").substring(0, 16); // as WeChat's: wx and 16 hex digits
     static final String TOKEN = "benchtoken";
     static final String AES_KEY = WeChatCallbacks.newEncodingAesKey();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
