@@ -46,6 +46,8 @@ class CallbackBench {
     static final String APP = "wx" + UUID.randomUUID().toString().replace("-", "").substring(0, 16); // as WeChat's: wx and 16 hex digits
     static final String TOKEN = "benchtoken";
     static final String AES_KEY = WeChatCallbacks.newEncodingAesKey();
+    /** Refusals by status and the start of their body, printed at the end: a refusal names its reason. */
+    static final Map<String, Integer> REFUSALS = new java.util.concurrent.ConcurrentHashMap<>();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -70,6 +72,8 @@ class CallbackBench {
                     sustainable.add(rate);
                 }
             }
+            REFUSALS.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+                    .forEach(r -> System.out.printf("REFUSED %d × %s%n", r.getValue(), r.getKey()));
             System.out.printf("%nSUSTAINABLE (answer p99 ≤ 20 ms, all answered success, all processed): %s callbacks/s%n",
                     sustainable.isEmpty() ? "none of the steps" : sustainable.getLast());
         } finally {
@@ -132,6 +136,8 @@ class CallbackBench {
                     ok.incrementAndGet();
                 } else {
                     refused.incrementAndGet();
+                    REFUSALS.merge(response.statusCode() + " " + response.body().replaceAll("\\s+", " ")
+                            .substring(0, Math.min(160, response.body().length())), 1, Integer::sum);
                 }
                 finished.incrementAndGet();
             });

@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
 @RestController
 public class UpstreamFallback {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpstreamFallback.class);
+
     public static final String PATH = "/fallback/upstream";
 
     @RequestMapping(PATH)
@@ -29,6 +31,10 @@ public class UpstreamFallback {
                 : "The service behind this path is not available; try again shortly";
         String path = exchange.getAttributeOrDefault(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR, java.util.Set.<java.net.URI>of())
                 .stream().findFirst().map(java.net.URI::getPath).orElse(null);
+        // Why a client got 503/504 (a refused connection, a reset, a timeout), or nothing new: the breaker is open.
+        if (failure != null && !(failure instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException)) {
+            log.warn("{} answered {} ({}: {})", path, kind.code(), failure.getClass().getName(), failure.getMessage());
+        }
         return Problems.write(exchange.getResponse(), kind, detail, path);
     }
 }
