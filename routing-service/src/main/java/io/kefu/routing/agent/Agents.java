@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.kefu.common.error.KefuProblemException;
@@ -23,6 +25,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Agents' profiles, presence and load. Load changes are conditional single-row updates (capacity and
@@ -92,6 +96,48 @@ public class Agents {
                 where staff_id = ? returning *""", ROW, staffId);
         updated.stream().filter(Agent::hasCapacity).forEach(a -> notices.publishEvent(new CapacityFreed(a.tenantId(), a.groupName(), a.staffId())));
     }
+
+    /**
+     * Gives back one unit of capacity when the current transaction is about to commit, after whatever else it locks:
+     * a batch of chat's events (routing's {@code chatEvents}) locks routes in conversation order and may end several
+     * conversations; their agents' rows are then locked last, in one (staff id) order, as every other transaction of
+     * routing locks a route before an agent — so a batch never holds an agent while it waits for a route that an
+     * assignment holds while it waits for that agent. Still in the transaction: it commits or rolls back with it.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void releaseAtCommit(UUID staffId) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            release(staffId);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<UUID, Integer> pending = (Map<UUID, Integer>) TransactionSynchronizationManager.getResource(RELEASES);
+        if (pending == null) {
+            Map<UUID, Integer> releases = new TreeMap<>();
+            TransactionSynchronizationManager.bindResource(RELEASES, releases);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(RELEASES);
+                    releases.forEach((agent, times) -> {
+                        for (int i = 0; i < times; i++) {
+                            release(agent);
+                        }
+                    });
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(RELEASES);
+                }
+            });
+            pending = releases;
+        }
+        pending.merge(staffId, 1, Integer::sum);
+    }
+
+    /** The key of a transaction's pending releases ({@link #releaseAtCommit}). */
+    private static final Object RELEASES = new Object();
 
     /** The agent sets their own status (PUT /api/staff/status), or presence/offline timeouts do. */
     @Transactional

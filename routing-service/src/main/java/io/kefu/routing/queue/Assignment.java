@@ -32,9 +32,12 @@ import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -101,15 +104,33 @@ public class Assignment {
         }
     }
 
-    /** Queue events of this package and capacity notices of agents start a pass after their commit. */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    /**
+     * Queue events of this package and capacity notices of agents start a pass after their commit (at once without a
+     * transaction), in the trace that was current when they were published: a batch of chat's events commits after
+     * its events' spans have ended, and each event's pass still continues that event's trace.
+     */
+    @EventListener
     void on(CapacityFreed freed) {
-        requestPass(freed.tenantId(), freed.groupName());
+        afterCommit(() -> requestPass(freed.tenantId(), freed.groupName()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(QueueChanged changed) {
-        requestPass(changed.tenantId(), changed.groupName());
+        afterCommit(() -> requestPass(changed.tenantId(), changed.groupName()));
+    }
+
+    private void afterCommit(Runnable action) {
+        Runnable traced = tracer.currentTraceContext().wrap(action);
+        if (!TransactionSynchronizationManager.isSynchronizationActive() || !TransactionSynchronizationManager.isActualTransactionActive()) {
+            traced.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                traced.run();
+            }
+        });
     }
 
     /** An agent who went offline hands back the conversations waiting for their reply, to the front of the queue. */

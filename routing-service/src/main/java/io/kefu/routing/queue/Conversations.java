@@ -50,12 +50,15 @@ public class Conversations {
         routes.agentWrote(conversationId, at);
     }
 
-    /** chat ended the conversation: the route closes and its agent gets the capacity back. */
+    /**
+     * chat ended the conversation: the route closes and its agent gets the capacity back — as the transaction commits,
+     * after the other routes of its batch are locked ({@link Agents#releaseAtCommit}).
+     */
     @Transactional
     public void ended(UUID conversationId) {
         routes.findForUpdate(conversationId).ifPresent(route -> {
             if (routes.close(route, clock.instant()) && "assigned".equals(route.status()) && route.agentId() != null) {
-                agents.release(route.agentId());
+                agents.releaseAtCommit(route.agentId());
             }
         });
     }

@@ -59,18 +59,25 @@ class RoutingDecision {
 
         var existing = routes.findForUpdate(message.conversationId());
         if (existing.isEmpty() || "closed".equals(existing.get().status())) {
-            if (rule.aiFirst() && !wantsHuman) {
-                routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "ai", rule.defaultGroup(), priority,
-                        null, message.createdAt(), now);
-                askAi(tenantId, message, now);
-            } else {
-                routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "waiting", rule.defaultGroup(),
-                        priority, now, message.createdAt(), now);
-                queued(tenantId, message.conversationId(), wantsHuman ? "asked_for_human" : "human_first");
+            boolean toAi = rule.aiFirst() && !wantsHuman;
+            boolean created = toAi
+                    ? routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "ai", rule.defaultGroup(),
+                            priority, null, message.createdAt(), now)
+                    : routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "waiting",
+                            rule.defaultGroup(), priority, now, message.createdAt(), now);
+            if (created || existing.isPresent()) {
+                if (toAi) {
+                    askAi(tenantId, message, now);
+                } else {
+                    queued(tenantId, message.conversationId(), wantsHuman ? "asked_for_human" : "human_first");
+                }
+                return;
             }
-            return;
+            // Another transaction (another instance's batch) created the route after our read: the insert waited for its
+            // commit and did nothing. This message is the conversation's next one, not its first — decide as for one.
+            existing = routes.findForUpdate(message.conversationId());
         }
-        Route route = existing.get();
+        Route route = existing.orElseThrow(); // routes are never deleted
         routes.customerWrote(route.conversationId(), message.createdAt());
         switch (route.status()) {
             case "ai" -> {
