@@ -64,7 +64,10 @@ class ChatEventBatchesIT extends RoutingItSupport {
     /**
      * 40 conversations of an AI-first tenant, three messages each — a question (the AI is asked), a request for a
      * person (the conversation is queued), a thank-you (nothing) — plus a redelivered question and a message without
-     * its customer, all waiting as one backlog: in any other order per conversation the outcome would differ.
+     * its customer, all waiting as one backlog. Each conversation is queued once whatever the order its messages are
+     * handled in; with this context the queue's only consumer they are handled in order (in another order the AI would
+     * be asked for another message, or not at all) and in batches. With competing consumers (the JVM's other test
+     * contexts, like further instances) only what holds in any order is checked.
      */
     @RepeatedTest(3)
     void aBacklogOfManyConversationsIsRoutedInBatchesEachEventOnceInOrderAndARefusedOneAlone() {
@@ -79,6 +82,10 @@ class ChatEventBatchesIT extends RoutingItSupport {
         UUID forgedConversation = UUID.randomUUID();
         String[] forged = new String[1];
         bindings.changeState("chatEvents-in-0", BindingsLifecycleController.State.STOPPED);
+        // Other test classes' contexts of this JVM (other properties) consume the same queue as further instances would:
+        // then a conversation's messages are shared among competing consumers, in no order, as on several instances.
+        Integer others = rabbit.execute(channel -> channel.queueDeclarePassive("kefu.chat.routing").getConsumerCount());
+        boolean alone = others != null && others == 0;
         try {
             // On one channel, as chat's relay publishes a conversation's events in order (messages published on
             // different channels may reach the queue in another order).
@@ -118,21 +125,27 @@ class ChatEventBatchesIT extends RoutingItSupport {
                 "select count(*) from kefu_inbox where consumer = 'routing' and event_id = any(?)", Long.class,
                 (Object) ids.toArray(String[]::new)) == ids.stream().distinct().count());
         for (UUID conversation : conversations) {
-            List<String> asked = jdbc.queryForList("""
-                    select envelope->'data'->>'messageId' from kefu_outbox where event_type = 'routing.ai.requested.v1'
-                      and envelope->>'subject' = ?""", String.class, conversation.toString());
-            assertThat(asked).as("the AI is asked once, for the question (the first message)").containsExactly(questions.get(conversation));
             List<String> queued = jdbc.queryForList("""
                     select envelope->'data'->>'reason' from kefu_outbox where event_type = 'routing.conversation.queued.v1'
                       and envelope->>'subject' = ?""", String.class, conversation.toString());
-            assertThat(queued).as("queued once, when the customer asked for a person").containsExactly("asked_for_human");
+            assertThat(queued).as("queued once, for the customer's request for a person (in any order of its messages)")
+                    .containsExactly("asked_for_human");
+            if (alone) {
+                List<String> asked = jdbc.queryForList("""
+                        select envelope->'data'->>'messageId' from kefu_outbox where event_type = 'routing.ai.requested.v1'
+                          and envelope->>'subject' = ?""", String.class, conversation.toString());
+                assertThat(asked).as("one consumer, messages in order: the AI is asked once, for the question (the first message)")
+                        .containsExactly(questions.get(conversation));
+            }
         }
         assertThat(routeStatus(jdbc, forgedConversation)).isNull();
-
-        // Handled in batches: the events of one batch share its inbox insert, and its time.
-        Long batches = jdbc.queryForObject("select count(distinct received_at) from kefu_inbox where consumer = 'routing' and event_id = any(?)",
-                Long.class, (Object) ids.toArray(String[]::new));
-        assertThat(batches).as("transactions for %d events", ids.size()).isLessThan(ids.size() / 3L);
+        if (alone) {
+            // Handled in batches: the events of one batch share its inbox insert, and its time.
+            Long batches = jdbc.queryForObject(
+                    "select count(distinct received_at) from kefu_inbox where consumer = 'routing' and event_id = any(?)", Long.class,
+                    (Object) ids.toArray(String[]::new));
+            assertThat(batches).as("transactions for %d events", ids.size()).isLessThan(ids.size() / 3L);
+        }
 
         String reason = null;
         long deadline = System.nanoTime() + WAIT.toNanos();
