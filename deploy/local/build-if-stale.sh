@@ -12,9 +12,9 @@ while read -r svc _; do
   if [[ -z "$oldest" || "$jar" -ot "$oldest" ]]; then oldest=$jar; fi
 done < <(grep -vE '^\s*(#|$)' deploy/local/services.txt)
 if [[ -n "$oldest" ]]; then
-  # Anything the jars are built from: every pom, every module's src/, the Maven wrapper's settings.
+  # Anything the jars are built from: every pom, every module's src/main, the Maven wrapper's settings.
   newer=$(find . \( -name .git -o -name .kefu -o -name target -o -name node_modules \) -prune -o \
-    \( -name pom.xml -o -path '*/src/*' -o -path './.mvn/*' \) -type f -newer "$oldest" -print -quit)
+    \( -name pom.xml -o -path '*/src/main/*' -o -path './.mvn/*' \) -type f -newer "$oldest" -print -quit)
   if [[ -z "$newer" ]]; then echo "Jars are current (nothing newer than $oldest): not building"; exit 0; fi
   echo "Building: $newer is newer than $oldest"
 fi
