@@ -72,6 +72,22 @@ class UpstreamFailureIT extends GatewayTestSupport {
     }
 
     @Test
+    void platformCallbacksReachChatWhileTheBreakerOfItsApiIsOpen() {
+        CircuitBreaker chat = breakers.circuitBreaker("chat");
+        chat.transitionToForcedOpenState();
+        try {
+            HttpResponse<String> api = call("GET", "/api/conversations", TestTokens.token(Role.AGENT));
+            assertThat(api.statusCode()).as("the API behind the open breaker").isEqualTo(503);
+
+            HttpResponse<String> callback = call("POST", "/callback/mp/wx0123456789abcdef?signature=s&timestamp=1&nonce=n", null);
+            assertThat(callback.statusCode()).as("WeChat's callback, which must not be refused: " + callback.body()).isEqualTo(200);
+            assertThat(callback.body()).isEqualTo("chat");
+        } finally {
+            chat.transitionToClosedState();
+        }
+    }
+
+    @Test
     void aFastServiceBehindTheSameFiltersIsUnaffected() {
         assertThat(call("GET", "/api/stats/overview", TestTokens.token(Role.SUPERVISOR)).statusCode()).isEqualTo(200);
     }
