@@ -58,7 +58,7 @@ bench-callbacks: services
 bench-start: services build
 	@$(JDK) deploy/local/startup-bench.sh $(SERVICES)
 
-## bench-sockets: 10,000 customers' and 500 agents' STOMP sessions held through the gateway by one chat-service, all eight services running (drops, messages, RSS and CPU at rest, connect rate); BENCH_ARGS="-Dbench.sockets.customers=500 -Dbench.sockets.agents=50" for a quick run
+## bench-sockets: 10,000 customers' and 500 agents' STOMP sessions held through the gateway (two instances past 9,000 sessions: open files) by one chat-service, all eight services running (drops, messages, RSS and CPU at rest, connect rate); BENCH_ARGS="-Dbench.sockets.customers=500 -Dbench.sockets.agents=50" for a quick run
 bench-sockets: services
 	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=SocketCapacityBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)
 

@@ -85,6 +85,11 @@ class ChatFrames {
         } catch (KefuProblemException e) {
             error(user, e, command.clientMsgId(), "/app/chat.send");
             return;
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            // The database refused the value or failed (e.g. no pooled connection within its timeout under load):
+            // answered with the clientMsgId, so that the client knows which message to send again.
+            failed(e, user, command.clientMsgId(), "/app/chat.send");
+            return;
         }
         frames.send(user.getName(), "/queue/acks", new Ack(command.clientMsgId(), stored.id(), stored.conversationId(),
                 stored.seq(), stored.status(), stored.sentAt()));
@@ -172,14 +177,18 @@ class ChatFrames {
      */
     @MessageExceptionHandler(Exception.class)
     void failed(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
+        failed(e, user, null, destination);
+    }
+
+    private void failed(Exception e, Principal user, @Nullable String clientMsgId, @Nullable String destination) {
         if (e instanceof org.springframework.dao.DataIntegrityViolationException) {
             frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400,
-                    "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)", null, destination));
+                    "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)", clientMsgId, destination));
             return;
         }
         log.error("A STOMP frame to {} failed", destination, e);
         frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.INTERNAL.code(), 500, "An unexpected error occurred",
-                null, destination));
+                clientMsgId, destination));
     }
 
     private static String path(Throwable e) {

@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Issue 15's socket capacity: {@code bench.sockets.customers} customers (default 10,000) and
  * {@code bench.sockets.agents} agents (default 500) hold STOMP sessions through the gateway on one
- * chat-service instance, with all eight services running ({@link ChatBenchmarkSimulation.Suite}). Every
+ * chat-service instance, with all eight services running ({@link ChatBenchmarkSimulation.Suite}); past
+ * 9,000 sessions through several gateway instances, round robin ({@link #GATEWAYS}: open files). Every
  * session CONNECTs with its JWT, subscribes to its messages, acks, errors (and conversations, to know
  * when routing gave it an agent), proves its subscriptions with a ping/pong, and heart-beats (10 s both
  * ways) for the whole run. Customers then send two or three messages each at {@code bench.sockets.rate}
@@ -35,8 +36,9 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * Printed: sessions connected and dropped (any ERROR frame, transport close or error, or three missed
  * server heart-beats), messages sent / acked / delivered, resident memory ({@code VmRSS}) and CPU % at rest
- * of chat-service, the gateway and this load generator before connecting and with all sessions held,
- * the connect rate and the time to connect everyone, with the load average. The load generator is
+ * and open files of chat-service, each gateway and this load generator before connecting and with all
+ * sessions held, chat's heap in use after a full GC with all sessions held, the connect rate and the time
+ * to connect everyone, with the load average. The load generator is
  * {@link RawStomp}: one JDK HttpClient and one heart-beat thread for every session.
  * Run with {@code make bench-sockets}; not part of {@code make test}.
  */
@@ -48,6 +50,16 @@ class SocketCapacityBench {
     static final int REST_SECONDS = Integer.getInteger("bench.sockets.rest-seconds", 60);
     static final int CONNECTING = Integer.getInteger("bench.sockets.connect-parallelism", 64);
     static final int SIGNING_IN = Integer.getInteger("bench.sockets.login-parallelism", 16);
+    /**
+     * Gateway instances the sessions are spread over, round robin (default: enough that none holds more than
+     * 9,000). A gateway holds two sockets per session (the client's and its own to chat), and this machine's
+     * container allows 20,000 open files per process ({@code ulimit -Hn}, not to be raised from inside), so
+     * 10,500 sessions do not fit through one gateway process here. The gateway keeps no state of its own;
+     * production puts a load balancer in front of several. Chat stays one instance.
+     */
+    static final int GATEWAYS = Integer.getInteger("bench.sockets.gateways", Math.max(1, (CUSTOMERS + AGENTS + 8_999) / 9_000));
+    /** chat-service's -Xmx for this bench only (empty: the suite's, {@link ServiceProcess#TEST_FLAGS}). */
+    static final String CHAT_HEAP = System.getProperty("bench.sockets.chat-heap", "").trim();
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -57,6 +69,8 @@ class SocketCapacityBench {
     final AtomicInteger acked = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
     final AtomicInteger errorMessages = new AtomicInteger();
+    /** Customers' /user/queue/errors frames by code. */
+    final Map<String, AtomicInteger> errorCodes = new ConcurrentHashMap<>();
     final AtomicInteger deliveredToAgents = new AtomicInteger();
     /** clientMsgIds sent after the customer's conversation had an agent: each must reach that agent live. */
     final Set<String> awaitingDelivery = ConcurrentHashMap.newKeySet();
@@ -73,17 +87,32 @@ class SocketCapacityBench {
                 "KEFU_RATE_LIMIT_LOGIN_BURST", "600000",
                 "KEFU_RATE_LIMIT_WECHAT_IP_RATE", "100000",
                 "KEFU_RATE_LIMIT_WECHAT_IP_BURST", "200000"));
+        if (!CHAT_HEAP.isEmpty()) {
+            // After the suite's flags on chat's command line: the last -Xmx counts.
+            System.setProperty("e2e.jvm-args.chat-service", (System.getProperty("e2e.jvm-args.chat-service", "") + " -Xmx" + CHAT_HEAP).trim());
+        }
         ChatBenchmarkSimulation.Suite suite = ChatBenchmarkSimulation.Suite.start(0, AGENTS, Math.max(100, 2 * CUSTOMERS / Math.max(1, AGENTS)),
                 settings);
         try (RawStomp stomp = new RawStomp(HEARTBEAT)) {
+            for (int g = 1; g < GATEWAYS; g++) {
+                suite.services().startAnotherGateway();
+            }
             List<String> customerTokens = signIn(suite, CUSTOMERS);
             Map<String, List<Long>> processes = processes(suite);
-            System.out.printf("%nSOCKETS %d customers + %d agents through the gateway to one chat-service, all eight services on this machine "
-                    + "(%d cores; load average %s)%n", CUSTOMERS, AGENTS, Runtime.getRuntime().availableProcessors(), loadAverage());
+            System.out.printf("%nSOCKETS %d customers + %d agents through %d gateway(s) to one chat-service (chat %s), all eight services on "
+                    + "this machine (%d cores; open files allowed per process: %s; load average %s)%n", CUSTOMERS, AGENTS, GATEWAYS,
+                    CHAT_HEAP.isEmpty() ? "with the suite's heap" : "-Xmx" + CHAT_HEAP, Runtime.getRuntime().availableProcessors(),
+                    openFilesLimit(), loadAverage());
+            if (GATEWAYS > 1) {
+                System.out.printf("GATEWAYS: %d instances with the same settings, sessions spread round robin (as a load balancer would): a gateway "
+                        + "holds two sockets per session (%d sessions through one gateway: about %d descriptors) and this container allows %s "
+                        + "open files per process; chat-service is still one instance%n", GATEWAYS, CUSTOMERS + AGENTS, 2 * (CUSTOMERS + AGENTS) + 100,
+                        openFilesLimit());
+            }
             Rest before = Rest.measure(processes, 20);
             before.print("AT REST before connecting");
 
-            URI ws = URI.create("ws://127.0.0.1:" + suite.gatewayPort() + "/ws");
+            List<URI> ws = suite.services().gateways().stream().map(g -> URI.create("ws://127.0.0.1:" + g.port() + "/ws")).toList();
             long start = System.nanoTime();
             List<RawStomp.Session> agents = connectAll(stomp, ws, suite.agentTokens(), i -> this::agentFrame,
                     "/user/queue/messages", "/user/queue/acks", "/user/queue/errors");
@@ -99,10 +128,21 @@ class SocketCapacityBench {
                     AGENTS + CUSTOMERS, allSeconds, connected / allSeconds, agents.stream().filter(s -> s != null).count(), agentSeconds,
                     customers.stream().filter(s -> s != null).count(), customerSeconds,
                     customers.stream().filter(s -> s != null).count() / customerSeconds, CONNECTING, loadAverage());
+            if (GATEWAYS > 1) {
+                StringBuilder spread = new StringBuilder("SESSIONS per gateway:");
+                for (int g = 0; g < GATEWAYS; g++) {
+                    int gateway = g;
+                    long count = java.util.stream.IntStream.range(0, agents.size()).filter(i -> i % GATEWAYS == gateway && agents.get(i) != null).count()
+                            + java.util.stream.IntStream.range(0, customers.size()).filter(i -> i % GATEWAYS == gateway && customers.get(i) != null).count();
+                    spread.append(String.format(" gateway-%d %d;", g + 1, count));
+                }
+                System.out.println(spread);
+            }
             printDrops(stomp, "after connecting");
 
             Rest held = Rest.measure(processes, REST_SECONDS);
             held.print("AT REST with every session held (heart-beats only)");
+            printChatHeap(suite);
             printDrops(stomp, "after the first rest");
 
             // Round 1 opens each customer's conversation; rounds 2 and 3 (every other customer) go to its agent live.
@@ -127,6 +167,9 @@ class SocketCapacityBench {
             System.out.printf("%nMESSAGES sent %d, acked %d, refused %d, not acked %d, /user/queue/errors %d in %.0f s (%d msg/s offered; "
                             + "SEND → ack p50 %d ms, p99 %d ms)%n", sent.get(), acked.get(), refused.get(), sentAt.size(), errorMessages.get(),
                     messageSeconds, RATE, percentile(acks, 50), percentile(acks, 99));
+            if (!errorCodes.isEmpty()) {
+                System.out.println("ERRORS to customers by code: " + RawStomp.lines(errorCodes));
+            }
             System.out.printf("DELIVERED to agents live: %d of the %d sent after assignment are missing (%d customer messages received by agents "
                     + "in all; a conversation's first message reaches its agent with the history)%n", awaitingDelivery.size(),
                     expectedDeliveries.get(), deliveredToAgents.get());
@@ -177,9 +220,10 @@ class SocketCapacityBench {
 
     /**
      * Connects every token: socket, CONNECT, subscriptions, then a ping whose pong proves the
-     * subscriptions are in place (a session's frames are handled in order). {@link #CONNECTING} at a time.
+     * subscriptions are in place (a session's frames are handled in order). {@link #CONNECTING} at a time;
+     * the i-th token through the (i mod n)-th gateway.
      */
-    List<RawStomp.Session> connectAll(RawStomp stomp, URI ws, List<String> tokens,
+    List<RawStomp.Session> connectAll(RawStomp stomp, List<URI> gateways, List<String> tokens,
             java.util.function.IntFunction<java.util.function.BiConsumer<RawStomp.Session, RawStomp.Frame>> handlers, String... destinations)
             throws InterruptedException {
         RawStomp.Session[] sessions = new RawStomp.Session[tokens.size()];
@@ -191,7 +235,7 @@ class SocketCapacityBench {
             permits.acquire();
             CompletableFuture<Void> pong = new CompletableFuture<>();
             java.util.function.BiConsumer<RawStomp.Session, RawStomp.Frame> handler = handlers.apply(index);
-            all.add(stomp.connect(ws, tokens.get(i), (session, frame) -> {
+            all.add(stomp.connect(gateways.get(i % gateways.size()), tokens.get(i), (session, frame) -> {
                         if (frame.destination().equals("/user/queue/pong")) {
                             pong.complete(null);
                         } else {
@@ -265,7 +309,11 @@ class SocketCapacityBench {
                     awaitingDelivery.remove(error.path("clientMsgId").asString());
                     refused.incrementAndGet();
                 }
-                System.out.println("ERROR on /user/queue/errors: " + frame.body());
+                // The first few in full, then counted by code (printed with the messages' figures).
+                if (errorCodes.computeIfAbsent(error.path("code").asString() + (error.path("clientMsgId").isNull() ? " (no clientMsgId)" : ""),
+                        k -> new AtomicInteger()).incrementAndGet() <= 3) {
+                    System.out.println("ERROR on /user/queue/errors: " + frame.body());
+                }
             }
             default -> { }
         }
@@ -312,17 +360,67 @@ class SocketCapacityBench {
         System.out.printf("DROPPED %s: %d%s%n", when, stomp.dropped(), stomp.dropped() == 0 ? "" : " " + RawStomp.lines(stomp.drops));
     }
 
-    /** chat-service, the gateway and this JVM. */
+    /** chat-service, each gateway (and their sum when there are several) and this JVM. */
     static Map<String, List<Long>> processes(ChatBenchmarkSimulation.Suite suite) {
         Map<String, List<Long>> processes = new LinkedHashMap<>();
         processes.put("chat-service", List.of(suite.services().service("chat-service").pid()));
-        processes.put("gateway", List.of(suite.services().gateway().pid()));
+        List<Long> gateways = suite.services().gateways().stream().map(ServiceProcess::pid).toList();
+        if (gateways.size() == 1) {
+            processes.put("gateway", gateways);
+        } else {
+            for (int g = 0; g < gateways.size(); g++) {
+                processes.put("gateway-" + (g + 1), List.of(gateways.get(g)));
+            }
+            processes.put("gateways together", gateways);
+        }
         processes.put("load-generator", List.of(ProcessHandle.current().pid()));
         return processes;
     }
 
+    /**
+     * chat-service's heap in use right after a full collection (jcmd GC.run, then GC.heap_info; the generations'
+     * lines, e.g. {@code DefNew total 116160K, used 31021K} and {@code Tenured ...}): what its sessions keep live.
+     */
+    static void printChatHeap(ChatBenchmarkSimulation.Suite suite) {
+        long pid = suite.services().service("chat-service").pid();
+        try {
+            jcmd(pid, "GC.run");
+            long usedKb = 0;
+            long totalKb = 0;
+            for (String line : jcmd(pid, "GC.heap_info").split("\n")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\S.* total (\\d+)K, used (\\d+)K").matcher(line);
+                if (m.find()) {
+                    totalKb += Long.parseLong(m.group(1));
+                    usedKb += Long.parseLong(m.group(2));
+                }
+            }
+            System.out.printf("CHAT HEAP after a full GC: %d MB used of %d MB committed (%s; load average %s)%n", usedKb / 1024, totalKb / 1024,
+                    CHAT_HEAP.isEmpty() ? "the suite's -Xmx" : "-Xmx" + CHAT_HEAP, loadAverage());
+        } catch (Exception e) {
+            System.out.println("CHAT HEAP not read: " + e);
+        }
+    }
+
+    static String jcmd(long pid, String command) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), command)
+                .redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** This process's limit on open files (the services' are the same: they inherit it). */
+    static String openFilesLimit() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
+                    .map(l -> l.replaceAll("Max open files\\s+(\\S+)\\s+(\\S+).*", "$1 (hard $2)")).findFirst().orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
     /** Resident memory at the end and CPU % over a quiet window, per process. */
-    record Rest(int seconds, Map<String, Double> cpuPercent, Map<String, Long> rssMegabytes, String loadAverage) {
+    record Rest(int seconds, Map<String, Double> cpuPercent, Map<String, Long> rssMegabytes, Map<String, Long> openFiles, String loadAverage) {
 
         static Rest measure(Map<String, List<Long>> processes, int seconds) throws InterruptedException {
             Map<String, Long> before = OpenWorkloadBench.CpuAccounts.snapshot(processes);
@@ -332,7 +430,17 @@ class SocketCapacityBench {
             after.forEach((name, ms) -> cpu.put(name, 100.0 * (ms - before.getOrDefault(name, 0L)) / (seconds * 1000.0)));
             Map<String, Long> rss = new LinkedHashMap<>();
             processes.forEach((name, pids) -> rss.put(name, pids.stream().mapToLong(Rest::rssKilobytes).sum() / 1024));
-            return new Rest(seconds, cpu, rss, SocketCapacityBench.loadAverage());
+            Map<String, Long> files = new LinkedHashMap<>();
+            processes.forEach((name, pids) -> files.put(name, pids.stream().mapToLong(Rest::openFiles).sum()));
+            return new Rest(seconds, cpu, rss, files, SocketCapacityBench.loadAverage());
+        }
+
+        static long openFiles(long pid) {
+            try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                return fds.count();
+            } catch (Exception gone) {
+                return 0;
+            }
         }
 
         static long rssKilobytes(long pid) {
@@ -350,7 +458,8 @@ class SocketCapacityBench {
 
         void print(String what) {
             StringBuilder line = new StringBuilder(String.format("%s (%d s; load average %s):", what, seconds, loadAverage));
-            cpuPercent.forEach((name, cpu) -> line.append(String.format(" %s RSS %d MB CPU %.1f %%;", name, rssMegabytes.get(name), cpu)));
+            cpuPercent.forEach((name, cpu) -> line.append(String.format(" %s RSS %d MB CPU %.1f %% open files %d;", name, rssMegabytes.get(name), cpu,
+                    openFiles.get(name))));
             System.out.println(line.append(" (CPU % of one core)"));
         }
     }

@@ -41,12 +41,18 @@ final class SuiteProcesses implements AutoCloseable {
     /** What each service was started with, so that a fault test can start it again as it was. */
     private final Map<String, Map<String, String>> settings;
     private final ServiceProcess gateway;
+    /** What the gateway was started with, for {@link #startAnotherGateway}. */
+    private final Map<String, String> gatewaySettings;
+    /** Gateways started after the first ({@link #startAnotherGateway}). */
+    private final List<ServiceProcess> moreGateways = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final GatewayApi api;
 
-    private SuiteProcesses(Map<String, ServiceProcess> services, Map<String, Map<String, String>> settings, ServiceProcess gateway) {
+    private SuiteProcesses(Map<String, ServiceProcess> services, Map<String, Map<String, String>> settings, ServiceProcess gateway,
+            Map<String, String> gatewaySettings) {
         this.services = services; // a restarted service keeps its place: stopped in start order's reverse
         this.settings = settings;
         this.gateway = gateway;
+        this.gatewaySettings = gatewaySettings;
         this.api = new GatewayApi(gateway.port());
     }
 
@@ -77,15 +83,33 @@ final class SuiteProcesses implements AutoCloseable {
         return again;
     }
 
-    /** Every process of the suite, the gateway last. */
+    /** Every process of the suite, the gateways last. */
     List<ServiceProcess> all() {
         List<ServiceProcess> all = new ArrayList<>(services.values());
-        all.add(gateway);
+        all.addAll(gateways());
         return all;
     }
 
     ServiceProcess gateway() {
         return gateway;
+    }
+
+    /** The first gateway, then those {@link #startAnotherGateway} started. */
+    List<ServiceProcess> gateways() {
+        List<ServiceProcess> all = new ArrayList<>(List.of(gateway));
+        all.addAll(moreGateways);
+        return all;
+    }
+
+    /**
+     * One more gateway in front of the same services, with the first one's settings on a port of its own
+     * (and a management port of its own, as every gateway here): the gateway keeps no state of its own, so
+     * instances side by side behind a load balancer are how it scales. Stopped with the suite.
+     */
+    ServiceProcess startAnotherGateway() throws Exception {
+        ServiceProcess another = ServiceProcess.start("gateway", freePort(), gatewaySettings, START_TIMEOUT);
+        moreGateways.add(another);
+        return another;
     }
 
     /** HTTP and WebSocket access through the gateway, as clients reach the suite. */
@@ -95,6 +119,9 @@ final class SuiteProcesses implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (ServiceProcess another : moreGateways) {
+            another.stop();
+        }
         gateway.stop();
         List<ServiceProcess> running = new ArrayList<>(services.values());
         for (int i = running.size() - 1; i >= 0; i--) {
@@ -176,7 +203,7 @@ final class SuiteProcesses implements AutoCloseable {
                 running.values().forEach(SuiteProcesses::stopQuietly);
                 throw failed;
             }
-            return new SuiteProcesses(running, started, gateway);
+            return new SuiteProcesses(running, started, gateway, gatewaySettings);
         }
 
         private Map<String, String> settingsOf(String module, Map<String, String> wiring) {
