@@ -58,8 +58,13 @@ class SocketCapacityBench {
      * production puts a load balancer in front of several. Chat stays one instance.
      */
     static final int GATEWAYS = Integer.getInteger("bench.sockets.gateways", Math.max(1, (CUSTOMERS + AGENTS + 8_999) / 9_000));
-    /** chat-service's -Xmx for this bench only (empty: the suite's, {@link ServiceProcess#TEST_FLAGS}). */
-    static final String CHAT_HEAP = System.getProperty("bench.sockets.chat-heap", "").trim();
+    /**
+     * chat-service's -Xmx for this bench only (empty: the suite's 384 MB, {@link ServiceProcess#TEST_FLAGS}). Past 2,000
+     * sessions by default 384 MB and 110 KB a session (1,511 MB for 10,500): with 10,500 sessions chat kept 1,066 MB
+     * live after a full GC (2026-11-30; Tomcat's buffers and the STOMP sessions), more than the suite's 384 MB.
+     */
+    static final String CHAT_HEAP = System.getProperty("bench.sockets.chat-heap",
+            CUSTOMERS + AGENTS > 2_000 ? (384 + (CUSTOMERS + AGENTS) * 110L / 1024) + "m" : "").trim();
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
