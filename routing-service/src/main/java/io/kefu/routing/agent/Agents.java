@@ -106,10 +106,6 @@ public class Agents {
      */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
     public void releaseAtCommit(UUID staffId) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            release(staffId);
-            return;
-        }
         @SuppressWarnings("unchecked")
         Map<UUID, Integer> pending = (Map<UUID, Integer>) TransactionSynchronizationManager.getResource(RELEASES);
         if (pending == null) {
