@@ -106,6 +106,13 @@ public class ChatBenchmarkSimulation extends Simulation {
                         .setting("gateway", "KEFU_RATE_LIMIT_API_BURST", "200000")
                         .admin(admin, adminPassword);
                 settings.forEach((module, values) -> values.forEach((key, value) -> suite.setting(module, key, value)));
+                // -Dbench.everywhere=KEFU_TRACE_SAMPLING=0.1,... : one setting for every service, to compare a lever A/B.
+                for (String pair : System.getProperty("bench.everywhere", "").split(",")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        suite.everywhere(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                    }
+                }
                 SuiteProcesses services = suite.start();
                 int gatewayPort = services.gateway().port();
 
