@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * running, stepping through {@code bench.callback.rates} for {@code bench.step-seconds} each. Per step: the
  * achieved rate, answer p50/p95/p99, refusals and errors, then how the accepted callbacks became messages
  * (chat's {@code channel_inbound}: done, still pending, received → processed p50/p95/p99 and the rate they
- * were processed at), and the CPU each process spent per callback. Run with {@code make bench-callbacks}.
+ * were processed at), and the CPU each process spent per callback. With {@code -Dbench.jfr=true} chat and the
+ * gateway record JFR, summarised at the end as {@link OpenWorkloadBench} does (top sampled methods during the
+ * steps). Run with {@code make bench-callbacks}.
  */
 class CallbackBench {
 
@@ -53,6 +55,13 @@ class CallbackBench {
     @Test
     void callbacksAtFixedRates() throws Exception {
         System.setProperty("bench.customers", System.getProperty("bench.customers", "1"));
+        java.nio.file.Files.createDirectories(OpenWorkloadBench.OUT);
+        if (OpenWorkloadBench.JFR) {
+            for (String module : List.of("chat-service", "gateway")) {
+                System.setProperty("e2e.jvm-args." + module, "-XX:StartFlightRecording=filename="
+                        + OpenWorkloadBench.OUT.toAbsolutePath().resolve("callbacks-" + module + ".jfr") + ",settings=profile,dumponexit=true");
+            }
+        }
         ChatBenchmarkSimulation.Suite suite = ChatBenchmarkSimulation.Suite.start();
         try {
             ChatBenchmarkSimulation.post(suite.gatewayPort(), "/api/admin/channels", suite.superadminToken(), Map.of("tenantId", suite.tenantId(),
@@ -65,6 +74,7 @@ class CallbackBench {
             System.out.printf("%nCALLBACKS to %s, %d followers, %d s per step, all eight services on this machine (load average before: %s)%n",
                     TARGET, FOLLOWERS, OpenWorkloadBench.STEP_SECONDS, OpenWorkloadBench.loadAverage());
             List<Integer> sustainable = new ArrayList<>();
+            OpenWorkloadBench.loadStart = Instant.now();
             for (int rate : RATES) {
                 Step step = runStep(port, rate, OpenWorkloadBench.STEP_SECONDS, suite);
                 step.print();
@@ -77,7 +87,36 @@ class CallbackBench {
             System.out.printf("%nSUSTAINABLE (answer p99 ≤ 20 ms, all answered success, all processed): %s callbacks/s%n",
                     sustainable.isEmpty() ? "none of the steps" : sustainable.getLast());
         } finally {
+            if (OpenWorkloadBench.JFR) {
+                dumpRecordings(suite);
+            }
             suite.stop();
+        }
+        if (OpenWorkloadBench.JFR) {
+            for (String module : List.of("chat-service", "gateway")) {
+                OpenWorkloadBench.printHotSpots(OpenWorkloadBench.OUT.resolve("callbacks-" + module + ".jfr"), module);
+            }
+        }
+    }
+
+    /**
+     * Dumps chat's and the gateway's recordings while they still run: a service still busy with a backlog
+     * when the suite stops is killed after 30 s, and {@code dumponexit} then writes nothing.
+     */
+    static void dumpRecordings(ChatBenchmarkSimulation.Suite suite) {
+        String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (String module : List.of("chat-service", "gateway")) {
+            try {
+                long pid = suite.services().service(module).pid();
+                Process dump = new ProcessBuilder(jcmd, Long.toString(pid), "JFR.dump", "filename="
+                        + OpenWorkloadBench.OUT.toAbsolutePath().resolve("callbacks-" + module + ".jfr")).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!dump.waitFor(60, TimeUnit.SECONDS)) {
+                    dump.destroyForcibly();
+                }
+            } catch (Exception e) {
+                System.out.println("JFR.dump of " + module + " failed: " + e);
+            }
         }
     }
 
