@@ -118,14 +118,38 @@ class CallbackGuard {
             // Not a legal XML character, raw or as a reference; and PostgreSQL text cannot store it.
             throw new KefuProblemException(ProblemType.MALFORMED, "The body holds a NUL character (U+0000)");
         }
+        DocumentBuilder builder = BUILDERS.poll();
+        if (builder == null) {
+            builder = builder();
+        }
         try {
-            Element root = builder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+            builder.setErrorHandler(THROWING);
+            Element root = builder.parse(new InputSource(new StringReader(xml))).getDocumentElement();
             if (!"xml".equals(root.getNodeName())) {
                 throw new KefuProblemException(ProblemType.MALFORMED, "The body is not a WeChat <xml> message");
             }
             return root;
         } catch (SAXException | IOException e) {
             throw new KefuProblemException(ProblemType.MALFORMED, "The body is not well-formed XML (or declares a DOCTYPE)");
+        } finally {
+            builder.reset(); // back to the factory's settings (the error handler is set again before each parse)
+            BUILDERS.offer(builder);
+        }
+    }
+
+    /**
+     * The text of the first {@code <name>} child as a decimal number (MsgId, CreateTime), null when absent;
+     * 400 when it is not one — as WxJava refused such a message before.
+     */
+    static @Nullable Long number(Element root, String name) {
+        String text = child(root, name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Long.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw new KefuProblemException(ProblemType.MALFORMED, "<" + name + "> is not a number");
         }
     }
 
@@ -206,7 +230,27 @@ class CallbackGuard {
         return null;
     }
 
-    private static DocumentBuilder builder() {
+    /** Refuses what the parser reports, and prints nothing to stderr. */
+    private static final org.xml.sax.ErrorHandler THROWING = new org.xml.sax.helpers.DefaultHandler() {
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void error(org.xml.sax.SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+
+    private static final DocumentBuilderFactory FACTORY = factory();
+    /**
+     * Parsers reused across callbacks (one is not thread-safe, so each is taken out while it parses): a new
+     * factory and parser per document cost more than the parse of a WeChat message itself.
+     */
+    private static final java.util.concurrent.BlockingQueue<DocumentBuilder> BUILDERS = new java.util.concurrent.ArrayBlockingQueue<>(64);
+
+    private static DocumentBuilderFactory factory() {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -219,19 +263,17 @@ class CallbackGuard {
             factory.setXIncludeAware(false);
             factory.setExpandEntityReferences(false);
             factory.setNamespaceAware(false);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
-                @Override
-                public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
-                    throw e; // and print nothing to stderr
-                }
+            return factory;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
-                @Override
-                public void error(org.xml.sax.SAXParseException e) throws SAXException {
-                    throw e;
-                }
-            });
-            return builder;
+    private static DocumentBuilder builder() {
+        try {
+            synchronized (FACTORY) { // a factory is not thread-safe either
+                return FACTORY.newDocumentBuilder();
+            }
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import io.kefu.common.config.LiveProperties;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
 import io.kefu.common.security.KefuPrincipal;
@@ -46,12 +50,23 @@ public class ChannelAccounts {
     private final SecretCipher cipher;
     private final WechatClients clients;
     private final Clock clock;
+    private final LiveProperties<ChannelProperties> properties;
+    /**
+     * Accounts with their secrets decrypted, by "mp:appId", "wecom:corpId:agentId" and "id:uuid": a callback
+     * or a delivery otherwise reads the row and opens three sealed secrets (AES-GCM) every time. Only rows
+     * that exist are kept (an unknown appId in a URL adds nothing), each for {@code accountCacheTtl}.
+     */
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped by every change made here: a lookup that read the row before the change does not cache it. */
+    private final AtomicLong generation = new AtomicLong();
 
-    ChannelAccounts(JdbcTemplate jdbc, SecretCipher channelSecretCipher, WechatClients clients, Clock clock) {
+    ChannelAccounts(JdbcTemplate jdbc, SecretCipher channelSecretCipher, WechatClients clients, Clock clock,
+            LiveProperties<ChannelProperties> channelProperties) {
         this.jdbc = jdbc;
         this.cipher = channelSecretCipher;
         this.clients = clients;
         this.clock = clock;
+        this.properties = channelProperties;
     }
 
     // ---- lookups (any package) ----
@@ -72,22 +87,72 @@ public class ChannelAccounts {
 
     /** The Official Account API client of an account (token shared through Redis by all instances). */
     public WxMpService mpService(UUID accountId) {
-        Row row = row("where id = ? and kind = 'mp'", accountId).orElseThrow(() -> new IllegalArgumentException("no OA account " + accountId));
-        return clients.mp(row.view(), secrets(row), row.version);
+        Known known = cachedById(accountId).filter(k -> k.account().isMp())
+                .orElseThrow(() -> new IllegalArgumentException("no OA account " + accountId));
+        return clients.mp(known.account(), known.secrets(), known.version());
     }
 
     /** The WeCom API client of an app. */
     public WxCpService cpService(UUID accountId) {
-        Row row = row("where id = ? and kind = 'wecom'", accountId).orElseThrow(() -> new IllegalArgumentException("no WeCom app " + accountId));
-        return clients.cp(row.view(), secrets(row), row.version);
+        Known known = cachedById(accountId).filter(k -> k.account().isWecom())
+                .orElseThrow(() -> new IllegalArgumentException("no WeCom app " + accountId));
+        return clients.cp(known.account(), known.secrets(), known.version());
     }
 
     /** Decrypted secrets, for this package's callbacks only. */
     record Secrets(String secret, String token, @Nullable String aesKey) {
     }
 
-    Secrets secrets(UUID accountId) {
-        return secrets(row("where id = ?", accountId).orElseThrow());
+    /** An account as this package's callbacks and deliveries use it: its view, its secrets opened, its version. */
+    record Known(ChannelAccount account, Secrets secrets, long version) {
+    }
+
+    private record Cached(Known known, Instant until) {
+    }
+
+    /**
+     * The Official Account with this appId, enabled or not, from the cache: a change made through this
+     * instance applies at once, one made through another instance within {@code accountCacheTtl}.
+     */
+    Optional<Known> cachedByAppId(String appId) {
+        return cached("mp:" + appId, () -> row("where kind = 'mp' and app_id = ?", appId));
+    }
+
+    /** The WeCom app, enabled or not, from the cache (as {@link #cachedByAppId}). */
+    Optional<Known> cachedByCorpAgent(String corpId, int agentId) {
+        return cached("wecom:" + corpId + ":" + agentId, () -> row("where kind = 'wecom' and corp_id = ? and agent_id = ?", corpId, agentId));
+    }
+
+    /** Any account by id, enabled or not, from the cache (as {@link #cachedByAppId}). */
+    Optional<Known> cachedById(UUID id) {
+        return cached("id:" + id, () -> row("where id = ?", id));
+    }
+
+    private Optional<Known> cached(String key, java.util.function.Supplier<Optional<Row>> load) {
+        Instant now = clock.instant();
+        Cached hit = cache.get(key);
+        if (hit != null && now.isBefore(hit.until())) {
+            return Optional.of(hit.known());
+        }
+        long seen = generation.get();
+        Optional<Known> known = load.get().map(row -> new Known(row.view(), secrets(row), row.version));
+        Duration ttl = properties.get().accountCacheTtl();
+        if (known.isPresent() && ttl.isPositive()) {
+            Cached entry = new Cached(known.get(), now.plus(ttl));
+            cache.put(key, entry);
+            if (generation.get() != seen) {
+                cache.remove(key, entry); // changed while it was read: the next lookup reads it again
+            }
+        } else {
+            cache.remove(key);
+        }
+        return known;
+    }
+
+    /** Forgets every cached account: called after each change, so this instance never answers with the old one. */
+    private void forgetCached() {
+        generation.incrementAndGet();
+        cache.clear();
     }
 
     private Secrets secrets(Row row) {
@@ -148,6 +213,8 @@ public class ChannelAccounts {
         } catch (DuplicateKeyException e) {
             throw new KefuProblemException(ProblemType.CONFLICT, mp ? "An Official Account with appId " + command.appId() + " is registered already"
                     : "WeCom app " + command.corpId() + "/" + command.agentId() + " is registered already");
+        } finally {
+            forgetCached();
         }
         return findById(id).orElseThrow();
     }
@@ -179,6 +246,7 @@ public class ChannelAccounts {
                 where id = ? and version = ?""",
                 command.name() == null ? null : command.name().strip(), sealed(command.secret()), sealed(command.token()),
                 sealed(command.encodingAesKey()), command.enabled(), Timestamp.from(now), id, row.version);
+        forgetCached();
         if (updated == 0) {
             throw new KefuProblemException(ProblemType.CONFLICT, "The account was changed by someone else; reload it and try again");
         }

@@ -1,8 +1,6 @@
 package io.kefu.chat.channel;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.security.KefuSecurityCustomizer;
@@ -26,15 +24,6 @@ class ChannelConfiguration {
     @Bean
     SecretCipher channelSecretCipher(@Value("${kefu.chat.secret-key}") String secretKey, Environment environment) {
         return new SecretCipher(secretKey, "KEFU_CHAT_SECRET_KEY", environment);
-    }
-
-    /**
-     * Processing after a callback was answered. Virtual threads: the work waits on auth-service and the
-     * database. Nothing is lost when the JVM dies with tasks queued: the rows stay pending for the job.
-     */
-    @Bean(destroyMethod = "close")
-    ExecutorService channelInboundExecutor() {
-        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("channel-inbound-", 0).factory());
     }
 
     @Bean

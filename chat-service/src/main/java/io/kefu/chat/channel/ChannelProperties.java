@@ -27,6 +27,11 @@ import org.springframework.validation.annotation.Validated;
  * @param wecomPerMinute      WeCom app messages to one member per minute (WeCom drops the excess silently)
  * @param wecomPerHour        the same per hour
  * @param inboundRetention    settled callbacks older than this are deleted by the retry job (the raw XML is personal data)
+ * @param accountCacheTtl     how long an instance reuses an account and its opened secrets for callbacks and deliveries; a change
+ *                            through the admin API applies at once on the instance that made it, on the others within this
+ *                            ({@code 0s}: read the account every time)
+ * @param processingLanes     callbacks processed at once per instance; a follower's callbacks always take the same lane, in order
+ * @param laneQueue           callbacks waiting per lane; beyond it a stored callback waits for the retry job
  */
 @Validated
 @ConfigurationProperties("kefu.chat.channel")
@@ -43,7 +48,10 @@ public record ChannelProperties(
         @DefaultValue("1") @Min(0) @Max(5) int wechatMaxRetries,
         @DefaultValue("30") @Min(1) int wecomPerMinute,
         @DefaultValue("1000") @Min(1) int wecomPerHour,
-        @DefaultValue("30d") @NotNull Duration inboundRetention) {
+        @DefaultValue("30d") @NotNull Duration inboundRetention,
+        @DefaultValue("5s") @NotNull Duration accountCacheTtl,
+        @DefaultValue("4") @Min(1) @Max(64) int processingLanes,
+        @DefaultValue("2000") @Min(1) @Max(100_000) int laneQueue) {
 
     public ChannelProperties {
         if (timestampWindow.isNegative() || timestampWindow.isZero()) {
@@ -51,6 +59,9 @@ public record ChannelProperties(
         }
         if (inboundRetention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("kefu.chat.channel.inbound-retention must be at least 1d: it is also the dedupe memory");
+        }
+        if (accountCacheTtl.isNegative() || accountCacheTtl.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("kefu.chat.channel.account-cache-ttl must be between 0s and 5m: a disabled account stays open that long");
         }
         if (maxBody.toBytes() < 1024 || maxBody.toBytes() > 16 * 1024 * 1024) {
             throw new IllegalArgumentException("kefu.chat.channel.max-body must be between 1KB and 16MB");

@@ -3,9 +3,11 @@ package io.kefu.chat.channel;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import io.kefu.chat.channel.InboundRows.Inbound;
@@ -21,6 +23,7 @@ import io.kefu.chat.identity.CustomerIdentities;
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.event.EventJson;
 import io.kefu.common.event.EventPublisher;
+import jakarta.annotation.PreDestroy;
 import me.chanjar.weixin.cp.bean.message.WxCpXmlMessage;
 import me.chanjar.weixin.mp.bean.message.WxMpXmlMessage;
 import org.jspecify.annotations.Nullable;
@@ -52,13 +55,17 @@ class InboundProcessor {
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
     private final LiveProperties<ChannelProperties> properties;
-    private final ExecutorService executor;
-    /** Bounds the work in flight after callbacks; beyond it rows wait for the job. */
-    private final Semaphore inFlight = new Semaphore(256);
+    /**
+     * One single-threaded lane per {@code processingLanes}, each with a bounded queue: a follower's
+     * callbacks always take the same lane, so they become messages in the order they were stored, and at
+     * most that many database connections go to processing — the callbacks' own inserts (what WeChat
+     * waits for) never queue behind a backlog of processing for the pool. Beyond a full queue the row
+     * waits for the job. Nothing is lost when the JVM dies with rows queued: they stay pending.
+     */
+    private final ThreadPoolExecutor[] lanes;
 
     InboundProcessor(InboundRows rows, ChannelAccounts accounts, CustomerIdentities identities, MessageSending conversations,
-            EventPublisher events, TransactionTemplate tx, JdbcTemplate jdbc, LiveProperties<ChannelProperties> properties,
-            ExecutorService channelInboundExecutor) {
+            EventPublisher events, TransactionTemplate tx, JdbcTemplate jdbc, LiveProperties<ChannelProperties> properties) {
         this.rows = rows;
         this.accounts = accounts;
         this.identities = identities;
@@ -67,24 +74,36 @@ class InboundProcessor {
         this.tx = tx;
         this.jdbc = jdbc;
         this.properties = properties;
-        this.executor = channelInboundExecutor;
+        ChannelProperties p = properties.get(); // the lanes are made once, at start
+        this.lanes = new ThreadPoolExecutor[p.processingLanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(p.laneQueue()),
+                    Thread.ofVirtual().name("channel-inbound-" + i + "-", 0).factory());
+        }
     }
 
-    /** Processes the row in the background; if that is not possible now, the job will. */
-    void processLater(UUID id) {
-        if (!inFlight.tryAcquire()) {
-            return;
+    @PreDestroy
+    void stop() {
+        for (ThreadPoolExecutor lane : lanes) {
+            lane.shutdownNow(); // queued rows stay pending (claimed until their lease runs out) for the job
         }
+    }
+
+    /** The lease a callback's row is stored with when this instance processes it itself ({@link #processLater}). */
+    Duration lease() {
+        return properties.get().processingLease();
+    }
+
+    /**
+     * Processes a row stored claimed ({@link InboundRows#storeClaimed}) in its follower's lane; if the lane
+     * is full (or the service stopping) the claim is given back and the job will.
+     */
+    void processLater(Inbound row) {
+        ThreadPoolExecutor lane = lanes[Math.floorMod((row.accountId() + ":" + row.fromUser()).hashCode(), lanes.length)];
         try {
-            executor.execute(() -> {
-                try {
-                    process(id);
-                } finally {
-                    inFlight.release();
-                }
-            });
+            lane.execute(() -> processClaimed(row));
         } catch (RejectedExecutionException e) {
-            inFlight.release(); // shutting down: the row stays pending
+            rows.unclaim(row.id());
         }
     }
 
@@ -95,13 +114,22 @@ class InboundProcessor {
         if (claimed.isEmpty()) {
             return; // done already, or someone else holds it
         }
-        Inbound row = claimed.get();
+        processClaimed(claimed.get());
+    }
+
+    /** Processes a row this caller holds the claim of; never throws. */
+    private void processClaimed(Inbound row) {
+        ChannelProperties p = properties.get();
         try {
             if (ChannelAccount.MP.equals(row.channel())) {
                 processMp(row);
             } else {
                 processWecom(row);
             }
+        } catch (Unreadable e) {
+            // Signed, stored, but not a message WxJava can read: another attempt reads the same XML.
+            log.warn("Inbound {} {} from {} cannot be read: {}", row.channel(), row.dedupeKey(), row.fromUser(), e.getCause().toString());
+            rows.release(row.id(), "unreadable: " + e.getCause(), 0);
         } catch (RuntimeException e) {
             log.warn("Inbound {} {} from {} not processed (attempt {}): {}", row.channel(), row.dedupeKey(), row.fromUser(), row.attempts(),
                     e.toString());
@@ -120,7 +148,7 @@ class InboundProcessor {
             rows.finish(row.id(), "done", null);
             return;
         }
-        WxMpXmlMessage m = WxMpXmlMessage.fromXml(row.rawXml());
+        WxMpXmlMessage m = read(() -> WxMpXmlMessage.fromXml(row.rawXml()));
         ObjectNode extra = EventJson.mapper().createObjectNode();
         MessageType type;
         String content;
@@ -176,7 +204,7 @@ class InboundProcessor {
                 return;
             }
         }
-        ChannelAccount account = accounts.findById(row.accountId()).orElseThrow();
+        ChannelAccount account = accounts.cachedById(row.accountId()).orElseThrow().account();
         UUID customerId = identities.resolve(row.tenantId(), CustomerIdentities.Kind.MP_OPENID, account.appId(), row.fromUser(),
                 m.getUnionId());
         Source source = Source.QUICK_CHAT;
@@ -194,8 +222,8 @@ class InboundProcessor {
     // ---- WeCom ----
 
     private void processWecom(Inbound row) {
-        ChannelAccount account = accounts.findById(row.accountId()).orElseThrow();
-        WxCpXmlMessage m = WxCpXmlMessage.fromXml(row.rawXml(), String.valueOf(account.agentId()));
+        ChannelAccount account = accounts.cachedById(row.accountId()).orElseThrow().account();
+        WxCpXmlMessage m = read(() -> WxCpXmlMessage.fromXml(row.rawXml(), String.valueOf(account.agentId())));
         if ("event".equals(row.msgType())) {
             if ("change_external_contact".equals(row.event())) {
                 contactChanged(row, account, m);
@@ -287,6 +315,25 @@ class InboundProcessor {
                 rows.finish(row.id(), "done", null);
             });
             default -> rows.finish(row.id(), "done", null); // transfer_fail and others: recorded
+        }
+    }
+
+    /** WxJava's reading of the stored XML; what it cannot read is {@link Unreadable}, never retried. */
+    private static <T> T read(java.util.function.Supplier<T> reader) {
+        try {
+            T message = reader.get();
+            if (message == null) {
+                throw new IllegalArgumentException("no message");
+            }
+            return message;
+        } catch (RuntimeException e) {
+            throw new Unreadable(e);
+        }
+    }
+
+    private static final class Unreadable extends RuntimeException {
+        Unreadable(RuntimeException cause) {
+            super(cause);
         }
     }
 

@@ -59,17 +59,43 @@ class InboundRows {
         this.clock = clock;
     }
 
-    /** Stores the callback unless WeChat sent it before; the id of a new row, empty for a retry. */
+    /** Stores the callback unless WeChat sent it before, free for anyone to claim; the id of a new row, empty for a retry. */
     Optional<UUID> store(ChannelAccount account, Received received) {
+        return insert(account, received, null).map(Inbound::id);
+    }
+
+    /**
+     * Stores the callback unless WeChat sent it before, claimed already for {@code lease} (its first
+     * attempt): the row as stored, empty for a retry. Saves the claim's round trip when the instance that
+     * answered processes it; should it die, the lease runs out and the job takes the row.
+     */
+    Optional<Inbound> storeClaimed(ChannelAccount account, Received received, Duration lease) {
+        return insert(account, received, lease);
+    }
+
+    private Optional<Inbound> insert(ChannelAccount account, Received received, @Nullable Duration lease) {
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        int attempts = lease == null ? 0 : 1;
         List<UUID> ids = jdbc.queryForList("""
                 insert into channel_inbound (id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml,
-                    status, attempts, received_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+                    status, attempts, claimed_until, received_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                 on conflict (account_id, dedupe_key) do nothing
                 returning id""", UUID.class,
-                UUID.randomUUID(), account.tenantId(), account.id(), account.kind(), received.dedupeKey(),
-                received.msgType(), received.event(), received.eventKey(), received.fromUser(), received.rawXml(), Timestamp.from(clock.instant()));
-        return ids.stream().findFirst();
+                id, account.tenantId(), account.id(), account.kind(), received.dedupeKey(), received.msgType(), received.event(),
+                received.eventKey(), received.fromUser(), received.rawXml(), attempts, lease == null ? null : Timestamp.from(now.plus(lease)),
+                Timestamp.from(now));
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Inbound(id, account.tenantId(), account.id(), account.kind(), received.dedupeKey(), received.msgType(),
+                received.event(), received.eventKey(), received.fromUser(), received.rawXml(), "pending", attempts, now));
+    }
+
+    /** Gives back a row claimed at {@link #storeClaimed} that this instance will not process after all: the job takes it. */
+    void unclaim(UUID id) {
+        jdbc.update("update channel_inbound set claimed_until = null, attempts = greatest(attempts - 1, 0) where id = ? and status = 'pending'", id);
     }
 
     /** Takes the row for {@code lease} if it is pending and nobody holds it. */

@@ -2,11 +2,12 @@ package io.kefu.chat.channel;
 
 import static io.kefu.chat.channel.CallbackGuard.required;
 
+import java.util.Locale;
+
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
 import io.kefu.common.input.CallbackLimiter;
 import jakarta.servlet.http.HttpServletRequest;
-import me.chanjar.weixin.mp.bean.message.WxMpXmlMessage;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,8 +47,7 @@ class MpCallbackController {
     ResponseEntity<String> verify(@PathVariable String appId, @RequestParam(required = false) @Nullable String signature,
             @RequestParam(required = false) @Nullable String timestamp, @RequestParam(required = false) @Nullable String nonce,
             @RequestParam(required = false) @Nullable String echostr) {
-        ChannelAccount account = enabled(appId);
-        String token = accounts.secrets(account.id()).token();
+        String token = enabled(appId).secrets().token();
         CallbackGuard.verify(required(signature, "signature"), token, required(timestamp, "timestamp"), required(nonce, "nonce"));
         guard.checkFresh(timestamp);
         if (echostr == null || echostr.isBlank() || echostr.length() > 256) {
@@ -56,13 +56,18 @@ class MpCallbackController {
         return text(echostr);
     }
 
+    /**
+     * Checked, stored, answered: the account and its secrets come from {@link ChannelAccounts}' cache, each
+     * XML document is parsed once, and the fields the row is stored by are read from that parse (WxJava's
+     * reading of the whole message is left to the processing).
+     */
     @PostMapping
     ResponseEntity<String> receive(@PathVariable String appId, @RequestParam(required = false) @Nullable String signature,
             @RequestParam(required = false) @Nullable String timestamp, @RequestParam(required = false) @Nullable String nonce,
             @RequestParam(name = "encrypt_type", required = false) @Nullable String encryptType,
             @RequestParam(name = "msg_signature", required = false) @Nullable String msgSignature, HttpServletRequest request) {
-        ChannelAccount account = enabled(appId);
-        ChannelAccounts.Secrets secrets = accounts.secrets(account.id());
+        ChannelAccounts.Known known = enabled(appId);
+        ChannelAccounts.Secrets secrets = known.secrets();
         CallbackGuard.verify(required(signature, "signature"), secrets.token(), required(timestamp, "timestamp"), required(nonce, "nonce"));
         guard.checkFresh(timestamp);
         // Signed by this account: counted against its own ceiling (the gateway limits no callback by address).
@@ -70,40 +75,43 @@ class MpCallbackController {
         String body = guard.body(request);
         Element root = CallbackGuard.parse(body);
         String plain;
+        Element message;
         if ("aes".equalsIgnoreCase(encryptType)) {
             plain = CallbackGuard.decrypt(root, required(msgSignature, "msg_signature"), timestamp, nonce, secrets.token(), secrets.aesKey(),
                     appId);
-            CallbackGuard.parse(plain);
+            message = CallbackGuard.parse(plain);
         } else if (encryptType == null || encryptType.isBlank() || "raw".equalsIgnoreCase(encryptType)) {
             plain = body;
+            message = root;
         } else {
             throw new KefuProblemException(ProblemType.MALFORMED, "encrypt_type must be aes or raw");
         }
-        WxMpXmlMessage message = read(plain);
-        String msgType = message.getMsgType().toLowerCase(java.util.Locale.ROOT);
-        boolean event = "event".equals(msgType);
-        String dedupeKey = !event && message.getMsgId() != null ? message.getMsgId().toString()
-                : message.getFromUser() + ":" + message.getCreateTime();
-        rows.store(account, new InboundRows.Received(dedupeKey, msgType, event ? message.getEvent() : null,
-                event ? message.getEventKey() : null, message.getFromUser(), plain)).ifPresent(processor::processLater);
+        rows.storeClaimed(known.account(), received(message, plain), processor.lease()).ifPresent(processor::processLater);
         return text("success");
     }
 
-    private static WxMpXmlMessage read(String plain) {
-        WxMpXmlMessage message;
-        try {
-            message = WxMpXmlMessage.fromXml(plain);
-        } catch (RuntimeException e) {
-            throw new KefuProblemException(ProblemType.MALFORMED, "The message cannot be read");
-        }
-        if (message == null || blank(message.getFromUser()) || blank(message.getMsgType()) || message.getCreateTime() == null) {
+    /**
+     * What the row is stored by, read from the parsed message as WxJava's {@code WxMpXmlMessage} reads
+     * it: FromUserName, MsgType and CreateTime required; the MsgId dedupes a message, FromUserName and
+     * CreateTime an event (events have no MsgId).
+     */
+    static InboundRows.Received received(Element message, String plain) {
+        String fromUser = CallbackGuard.child(message, "FromUserName");
+        String type = CallbackGuard.child(message, "MsgType");
+        Long createTime = CallbackGuard.number(message, "CreateTime");
+        Long msgId = CallbackGuard.number(message, "MsgId");
+        if (blank(fromUser) || blank(type) || createTime == null) {
             throw new KefuProblemException(ProblemType.MALFORMED, "A message has FromUserName, MsgType and CreateTime");
         }
-        return message;
+        String msgType = type.toLowerCase(Locale.ROOT);
+        boolean event = "event".equals(msgType);
+        String dedupeKey = !event && msgId != null ? msgId.toString() : fromUser + ":" + createTime;
+        return new InboundRows.Received(dedupeKey, msgType, event ? CallbackGuard.child(message, "Event") : null,
+                event ? CallbackGuard.child(message, "EventKey") : null, fromUser, plain);
     }
 
-    private ChannelAccount enabled(String appId) {
-        return accounts.findByAppId(appId).filter(ChannelAccount::enabled)
+    private ChannelAccounts.Known enabled(String appId) {
+        return accounts.cachedByAppId(appId).filter(known -> known.account().enabled())
                 .orElseThrow(() -> new KefuProblemException(ProblemType.NOT_FOUND, "No Official Account " + appId + " here"));
     }
 

@@ -8,7 +8,6 @@ import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
 import io.kefu.common.input.CallbackLimiter;
 import jakarta.servlet.http.HttpServletRequest;
-import me.chanjar.weixin.cp.bean.message.WxCpXmlMessage;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.w3c.dom.Element;
 
 /**
  * WeCom app callbacks: always encrypted, signed with {@code msg_signature}. Employees' messages,
@@ -47,8 +47,7 @@ class WecomCallbackController {
             @RequestParam(name = "msg_signature", required = false) @Nullable String msgSignature,
             @RequestParam(required = false) @Nullable String timestamp, @RequestParam(required = false) @Nullable String nonce,
             @RequestParam(required = false) @Nullable String echostr) {
-        ChannelAccount account = enabled(corpId, agentId);
-        ChannelAccounts.Secrets secrets = accounts.secrets(account.id());
+        ChannelAccounts.Secrets secrets = enabled(corpId, agentId).secrets();
         String signature = required(msgSignature, "msg_signature");
         if (echostr == null || echostr.isBlank()) {
             throw new KefuProblemException(ProblemType.MALFORMED, "echostr is missing");
@@ -58,13 +57,14 @@ class WecomCallbackController {
         return MpCallbackController.text(CallbackGuard.decrypt(echostr, secrets.token(), secrets.aesKey(), corpId));
     }
 
+    /** As the Official Account's: the cached account, each document parsed once, the row's fields read from that parse. */
     @PostMapping
     ResponseEntity<String> receive(@PathVariable String corpId, @PathVariable String agentId,
             @RequestParam(name = "msg_signature", required = false) @Nullable String msgSignature,
             @RequestParam(required = false) @Nullable String timestamp, @RequestParam(required = false) @Nullable String nonce,
             HttpServletRequest request) {
-        ChannelAccount account = enabled(corpId, agentId);
-        ChannelAccounts.Secrets secrets = accounts.secrets(account.id());
+        ChannelAccounts.Known known = enabled(corpId, agentId);
+        ChannelAccounts.Secrets secrets = known.secrets();
         String signature = required(msgSignature, "msg_signature");
         required(timestamp, "timestamp");
         required(nonce, "nonce");
@@ -73,42 +73,47 @@ class WecomCallbackController {
                 secrets.aesKey(), corpId);
         // Signed by this app (checked in decrypt): counted against its corp's ceiling, never by address.
         limiter.acquire("wecom", corpId);
-        CallbackGuard.parse(plain);
-        WxCpXmlMessage message;
-        try {
-            message = WxCpXmlMessage.fromXml(plain, String.valueOf(account.agentId()));
-        } catch (RuntimeException e) {
-            throw new KefuProblemException(ProblemType.MALFORMED, "The message cannot be read");
-        }
-        if (message == null || MpCallbackController.blank(message.getFromUserName()) || MpCallbackController.blank(message.getMsgType())
-                || message.getCreateTime() == null) {
-            throw new KefuProblemException(ProblemType.MALFORMED, "A message has FromUserName, MsgType and CreateTime");
-        }
-        String msgType = message.getMsgType().toLowerCase(Locale.ROOT);
-        boolean event = "event".equals(msgType);
-        String dedupeKey;
-        if (!event && message.getMsgId() != null) {
-            dedupeKey = message.getMsgId().toString();
-        } else {
-            dedupeKey = message.getFromUserName() + ":" + message.getCreateTime();
-            if ("change_external_contact".equals(message.getEvent())) {
-                // All contact events come from "sys": two in one second differ only by these.
-                dedupeKey += ":" + message.getChangeType() + ":" + message.getExternalUserId() + ":" + message.getUserId();
-            }
-        }
-        rows.store(account, new InboundRows.Received(dedupeKey, msgType, event ? message.getEvent() : null,
-                event ? message.getChangeType() : null, message.getFromUserName(), plain)).ifPresent(processor::processLater);
+        rows.storeClaimed(known.account(), received(CallbackGuard.parse(plain), plain), processor.lease()).ifPresent(processor::processLater);
         return MpCallbackController.text("success");
     }
 
-    private ChannelAccount enabled(String corpId, String agentId) {
+    /**
+     * What the row is stored by, read from the parsed message as WxJava's {@code WxCpXmlMessage} reads it.
+     * A contact event's key also carries ChangeType, ExternalUserID and UserID: all of them come from
+     * "sys", and two in one second differ only by these.
+     */
+    static InboundRows.Received received(Element message, String plain) {
+        String fromUser = CallbackGuard.child(message, "FromUserName");
+        String type = CallbackGuard.child(message, "MsgType");
+        Long createTime = CallbackGuard.number(message, "CreateTime");
+        Long msgId = CallbackGuard.number(message, "MsgId");
+        if (MpCallbackController.blank(fromUser) || MpCallbackController.blank(type) || createTime == null) {
+            throw new KefuProblemException(ProblemType.MALFORMED, "A message has FromUserName, MsgType and CreateTime");
+        }
+        String msgType = type.toLowerCase(Locale.ROOT);
+        boolean event = "event".equals(msgType);
+        String eventName = CallbackGuard.child(message, "Event");
+        String changeType = CallbackGuard.child(message, "ChangeType");
+        String dedupeKey;
+        if (!event && msgId != null) {
+            dedupeKey = msgId.toString();
+        } else {
+            dedupeKey = fromUser + ":" + createTime;
+            if ("change_external_contact".equals(eventName)) {
+                dedupeKey += ":" + changeType + ":" + CallbackGuard.child(message, "ExternalUserID") + ":" + CallbackGuard.child(message, "UserID");
+            }
+        }
+        return new InboundRows.Received(dedupeKey, msgType, event ? eventName : null, event ? changeType : null, fromUser, plain);
+    }
+
+    private ChannelAccounts.Known enabled(String corpId, String agentId) {
         int agent;
         try {
             agent = Integer.parseInt(agentId);
         } catch (NumberFormatException e) {
             throw notFound(corpId, agentId);
         }
-        return accounts.findByCorpAgent(corpId, agent).filter(ChannelAccount::enabled).orElseThrow(() -> notFound(corpId, agentId));
+        return accounts.cachedByCorpAgent(corpId, agent).filter(known -> known.account().enabled()).orElseThrow(() -> notFound(corpId, agentId));
     }
 
     private static KefuProblemException notFound(String corpId, String agentId) {

@@ -2,6 +2,7 @@ package io.kefu.chat.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -135,6 +136,51 @@ class CallbackRefusalIT extends ChannelItSupport {
         Response disabled = json("POST", "/api/admin/channels/" + mp.id() + "/disable", null, admin(mp.tenantId()).token());
         assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
         assertRefused(mp, postMpPlain(mp, mpText("o" + hex(27), now(), "hi", msgId()), now()), 404, "not-found");
+    }
+
+    @Test
+    void anAccountDisabledAfterItsCallbacksWereAnsweredIsRefusedAtOnce() {
+        Mp mp = newMp();
+        Wecom app = newWecom();
+        assertThat(postMpPlain(mp, mpText("o" + hex(27), now(), "hi", msgId()), now()).body()).isEqualTo("success"); // cached now
+        assertThat(postWecom(app, wecomText(app, msgId()), now()).body()).isEqualTo("success");
+
+        assertThat(json("POST", "/api/admin/channels/" + mp.id() + "/disable", null, admin(mp.tenantId()).token()).status()).isEqualTo(200);
+        assertThat(json("POST", "/api/admin/channels/" + app.id() + "/disable", null, admin(app.tenantId()).token()).status()).isEqualTo(200);
+
+        Response oa = postMpPlain(mp, mpText("o" + hex(27), now(), "hi", msgId()), now());
+        assertThat(oa.status()).as(oa.body()).isEqualTo(404);
+        Response wecom = postWecom(app, wecomText(app, msgId()), now());
+        assertThat(wecom.status()).as(wecom.body()).isEqualTo(404);
+        assertThat(inboundRows(mp.id())).isEqualTo(1);
+        assertThat(inboundRows(app.id())).isEqualTo(1);
+    }
+
+    @Test
+    void aNewTokenAndKeyApplyAtOnceAfterCallbacksWereAnsweredWithTheOldOnes() {
+        Mp mp = newMp();
+        assertThat(postMpSafe(mp, mpText("o" + hex(27), now(), "hi", msgId()), now()).body()).isEqualTo("success"); // cached now
+        Mp rekeyed = new Mp(mp.id(), mp.tenantId(), mp.appId(), "tok" + hex(10), WechatTestCrypto.newAesKey());
+
+        Response changed = json("PATCH", "/api/admin/channels/" + mp.id(), Map.of("token", rekeyed.token(), "encodingAesKey", rekeyed.aesKey()),
+                admin(mp.tenantId()).token());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+
+        Response oldToken = postMpSafe(mp, mpText("o" + hex(27), now(), "old token", msgId()), now());
+        assertThat(oldToken.status()).as(oldToken.body()).isEqualTo(403);
+        assertThat(oldToken.code()).isEqualTo("bad-signature");
+        // Encrypted with the old key: it does not decrypt (400), or not to this appId (403); never stored.
+        Response oldKey = postMpSafe(new Mp(mp.id(), mp.tenantId(), mp.appId(), rekeyed.token(), mp.aesKey()),
+                mpText("o" + hex(27), now(), "old key", msgId()), now());
+        assertThat(oldKey.status()).as(oldKey.body()).isIn(400, 403);
+        assertThat(postMpSafe(rekeyed, mpText("o" + hex(27), now(), "new", msgId()), now()).body()).isEqualTo("success");
+        assertThat(inboundRows(mp.id())).isEqualTo(2);
+    }
+
+    private static String wecomText(Wecom app, long msgId) {
+        return "<xml><ToUserName><![CDATA[" + app.corpId() + "]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>"
+                + "<CreateTime>" + now() + "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>"
+                + msgId + "</MsgId><AgentID>" + app.agentId() + "</AgentID></xml>";
     }
 
     @Test

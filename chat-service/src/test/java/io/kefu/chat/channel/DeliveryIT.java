@@ -77,8 +77,8 @@ class DeliveryIT extends ChannelItSupport {
 
         // Another instance (its own clients, same Redis) uses the same token without fetching one.
         WechatClients otherInstance = new WechatClients(redisson, channelProperties);
-        ChannelAccount account = accounts.findById(mp.id()).orElseThrow();
-        assertThat(otherInstance.mp(account, accounts.secrets(mp.id()), 0).getAccessToken()).isEqualTo(token);
+        ChannelAccounts.Known account = accounts.cachedById(mp.id()).orElseThrow();
+        assertThat(otherInstance.mp(account.account(), account.secrets(), 0).getAccessToken()).isEqualTo(token);
         assertThat(tokenFetches(mp)).isEqualTo(1);
     }
 

@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -189,6 +191,24 @@ class MpCallbackIT extends ChannelItSupport {
         assertThat(good.body()).isEqualTo("8834915735812355");
         assertThat(bad.status()).isEqualTo(403);
         assertThat(bad.code()).isEqualTo("bad-signature");
+    }
+
+    @Test
+    void aFollowersCallbacksBecomeMessagesInTheOrderTheyWereAnswered() {
+        Mp mp = newMp();
+        String openid = "o" + hex(27);
+        stubCustomer(openid, UUID.randomUUID(), 0);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long id = msgId();
+            assertThat(postMpSafe(mp, mpText(openid, now(), "第" + i + "条", id), now()).body()).isEqualTo("success");
+            sent.add(Long.toString(id));
+        }
+
+        await("all 20 stored as messages", () -> jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class,
+                mp.tenantId()) == 20);
+        assertThat(jdbc.queryForList("select channel_msg_id from message where tenant_id = ? order by seq", String.class, mp.tenantId()))
+                .containsExactlyElementsOf(sent);
     }
 
     @Test
