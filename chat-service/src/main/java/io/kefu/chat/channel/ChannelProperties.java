@@ -31,7 +31,8 @@ import org.springframework.validation.annotation.Validated;
  *                            through the admin API applies at once on the instance that made it, on the others within this
  *                            ({@code 0s}: read the account every time)
  * @param processingLanes     callbacks processed at once per instance; a follower's callbacks always take the same lane, in order
- * @param laneQueue           callbacks waiting per lane; beyond it a stored callback waits for the retry job
+ *                            (read at start)
+ * @param laneQueue           callbacks waiting per lane; beyond it a stored callback waits for the retry job (read at start)
  */
 @Validated
 @ConfigurationProperties("kefu.chat.channel")
