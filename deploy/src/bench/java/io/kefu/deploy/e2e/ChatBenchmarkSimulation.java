@@ -96,6 +96,12 @@ public class ChatBenchmarkSimulation extends Simulation {
                 wechat.start();
                 wechat.stubFor(get(urlPathEqualTo("/sns/jscode2session")).willReturn(aResponse().withHeader("Content-Type", "application/json")
                         .withBody("{\"openid\":\"o-bench-{{request.query.js_code}}\",\"session_key\":\"sk\"}")));
+                // As WeChat answers an Official Account: a token, and customer-service messages accepted. CallbackBench's
+                // followers get the AI's answers through these; without them every delivery met a 404 and was tried again.
+                wechat.stubFor(get(urlPathEqualTo("/cgi-bin/token")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"bench-token\",\"expires_in\":7200}")));
+                wechat.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/cgi-bin/message/custom/send"))
+                        .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"errcode\":0,\"errmsg\":\"ok\"}")));
                 String admin = "bench-admin";
                 String adminPassword = "bench-" + UUID.randomUUID();
                 // All eight services, as in production: the ones the chat path does not touch still consume its events.
