@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * achieved rate, answer p50/p95/p99, refusals and errors, then how the accepted callbacks became messages
  * (chat's {@code channel_inbound}: done, still pending, received → processed p50/p95/p99 and the rate they
  * were processed at), and the CPU each process spent per callback. With {@code -Dbench.jfr=true} chat and the
- * gateway record JFR, summarised at the end as {@link OpenWorkloadBench} does (top sampled methods during the
- * steps). Run with {@code make bench-callbacks}.
+ * gateway record JFR, dumped after the first step and summarised at the end as {@link OpenWorkloadBench} does
+ * (top sampled methods during that step). Run with {@code make bench-callbacks}.
  */
 class CallbackBench {
 
@@ -78,6 +78,10 @@ class CallbackBench {
             for (int rate : RATES) {
                 Step step = runStep(port, rate, OpenWorkloadBench.STEP_SECONDS, suite);
                 step.print();
+                if (OpenWorkloadBench.JFR && rate == RATES[0]) {
+                    // The hot spots are the first step's: a later one may exhaust chat's heap, and then no dump is written.
+                    dumpRecordings(suite);
+                }
                 if (step.sustained()) {
                     sustainable.add(rate);
                 }
@@ -87,31 +91,33 @@ class CallbackBench {
             System.out.printf("%nSUSTAINABLE (answer p99 ≤ 20 ms, all answered success, all processed): %s callbacks/s%n",
                     sustainable.isEmpty() ? "none of the steps" : sustainable.getLast());
         } finally {
-            if (OpenWorkloadBench.JFR) {
-                dumpRecordings(suite);
-            }
             suite.stop();
         }
         if (OpenWorkloadBench.JFR) {
             for (String module : List.of("chat-service", "gateway")) {
-                OpenWorkloadBench.printHotSpots(OpenWorkloadBench.OUT.resolve("callbacks-" + module + ".jfr"), module);
+                try {
+                    OpenWorkloadBench.printHotSpots(OpenWorkloadBench.OUT.resolve("callbacks-" + module + ".jfr"), module);
+                } catch (java.io.IOException e) {
+                    System.out.println("no hot spots of " + module + ": " + e.getMessage());
+                }
             }
         }
     }
 
     /**
-     * Dumps chat's and the gateway's recordings while they still run: a service still busy with a backlog
-     * when the suite stops is killed after 30 s, and {@code dumponexit} then writes nothing.
+     * Dumps chat's and the gateway's recordings while they run: a service still busy with a backlog when the
+     * suite stops is killed after 30 s, and {@code dumponexit} then writes nothing.
      */
     static void dumpRecordings(ChatBenchmarkSimulation.Suite suite) {
         String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         for (String module : List.of("chat-service", "gateway")) {
             try {
-                long pid = suite.services().service(module).pid();
+                long pid = module.equals("gateway") ? suite.services().gateway().pid() : suite.services().service(module).pid();
+                // A recording of the whole run takes minutes to write while the machine is loaded: wait for it.
                 Process dump = new ProcessBuilder(jcmd, Long.toString(pid), "JFR.dump", "filename="
                         + OpenWorkloadBench.OUT.toAbsolutePath().resolve("callbacks-" + module + ".jfr")).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!dump.waitFor(60, TimeUnit.SECONDS)) {
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+                if (!dump.waitFor(600, TimeUnit.SECONDS)) {
                     dump.destroyForcibly();
                 }
             } catch (Exception e) {
