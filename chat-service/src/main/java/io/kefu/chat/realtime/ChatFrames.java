@@ -67,8 +67,13 @@ class ChatFrames {
     private final ConversationQueries conversations;
     private final UserFrames frames;
     private final RealtimeRelay relay;
+    private final FrameBudget budget;
+    private final ConversationPush push;
 
-    ChatFrames(MessageSending sending, MessageReceipts receipts, ConversationQueries conversations, UserFrames frames, RealtimeRelay relay) {
+    ChatFrames(MessageSending sending, MessageReceipts receipts, ConversationQueries conversations, UserFrames frames, RealtimeRelay relay,
+            FrameBudget budget, ConversationPush push) {
+        this.budget = budget;
+        this.push = push;
         this.sending = sending;
         this.receipts = receipts;
         this.conversations = conversations;
@@ -81,7 +86,9 @@ class ChatFrames {
     void send(@Valid @Payload SendCommand command, Principal user) {
         MessageView stored;
         try {
-            stored = sending.send(FrameGuard.principal(user), command);
+            // The database work within the frame budget (a busy instance refuses in seconds, with the clientMsgId);
+            // what its commit pushes goes out once its connection is back in the pool.
+            stored = push.afterRelease(() -> budget.run(() -> sending.send(FrameGuard.principal(user), command)));
         } catch (KefuProblemException e) {
             error(user, e, command.clientMsgId(), "/app/chat.send");
             return;
@@ -97,12 +104,18 @@ class ChatFrames {
 
     @MessageMapping("chat.delivered")
     void delivered(@Valid @Payload Ids ids, Principal user) {
-        receipts.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.DELIVERED);
+        acknowledge(user, ids, Receipt.DELIVERED);
     }
 
     @MessageMapping("chat.read")
     void read(@Valid @Payload Ids ids, Principal user) {
-        receipts.acknowledge(FrameGuard.principal(user), ids(ids), Receipt.READ);
+        acknowledge(user, ids, Receipt.READ);
+    }
+
+    private void acknowledge(Principal user, @Nullable Ids ids, Receipt receipt) {
+        KefuPrincipal me = FrameGuard.principal(user);
+        List<UUID> messageIds = ids(ids);
+        push.afterRelease(() -> budget.run(() -> receipts.acknowledge(me, messageIds, receipt)));
     }
 
     /** Not stored: relayed to the other side of the conversation only. */
@@ -112,7 +125,7 @@ class ChatFrames {
         if (typing == null || typing.conversationId() == null) {
             throw new KefuProblemException(ProblemType.VALIDATION, "conversationId is required");
         }
-        ConversationView conversation = conversations.requireVisible(me, typing.conversationId());
+        ConversationView conversation = budget.run(() -> conversations.requireVisible(me, typing.conversationId()));
         boolean customer = me.userId().equals(conversation.customerId());
         List<String> others = new ArrayList<>();
         if (customer && conversation.agentId() != null) {

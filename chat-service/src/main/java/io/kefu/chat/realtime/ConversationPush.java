@@ -29,10 +29,53 @@ class ConversationPush {
             @Nullable Instant readAt) {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConversationPush.class);
+
+    /** The pushes a transaction's commit set off on this thread while {@link #afterRelease} runs, in order. */
+    private static final ThreadLocal<List<Runnable>> DEFERRED = new ThreadLocal<>();
+
     private final RealtimeRelay relay;
 
     ConversationPush(RealtimeRelay relay) {
         this.relay = relay;
+    }
+
+    /**
+     * Runs {@code work} (which runs transactions of its own) and only then, on this thread and in order, the
+     * pushes their commits set off. Spring runs {@code AFTER_COMMIT} listeners before it hands the
+     * transaction's connection back to the pool, so a push made there holds a pooled connection for as
+     * long as it takes to reach the broker (and every session of the users concerned); a client's frame
+     * ({@link ChatFrames}) holds one only for its transaction. The pushes still go out before the frame's
+     * answer (its ack), as they did.
+     */
+    <T> T afterRelease(java.util.function.Supplier<T> work) {
+        if (DEFERRED.get() != null) {
+            return work.get(); // an outer call runs them
+        }
+        List<Runnable> pushes = new ArrayList<>();
+        DEFERRED.set(pushes);
+        try {
+            return work.get();
+        } finally {
+            DEFERRED.remove();
+            for (Runnable push : pushes) {
+                try {
+                    push.run();
+                } catch (RuntimeException e) {
+                    // Live frames are at most once (RealtimeRelay); the others still go out.
+                    log.warn("A push after commit failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void push(java.util.Collection<String> to, String destination, Object payload) {
+        List<Runnable> deferred = DEFERRED.get();
+        if (deferred != null) {
+            deferred.add(() -> relay.toUsers(to, destination, payload));
+        } else {
+            relay.toUsers(to, destination, payload);
+        }
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
@@ -50,7 +93,7 @@ class ConversationPush {
                 to.add(conversation.agentId().toString()); // a supervisor or the AI wrote in the agent's conversation
             }
         }
-        relay.toUsers(to, "/queue/messages", message);
+        push(to, "/queue/messages", message);
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
@@ -63,7 +106,7 @@ class ConversationPush {
             (("customer".equals(m.senderType())) ? toCustomer : toStaff).add(receipt);
         }
         if (!toCustomer.isEmpty()) {
-            relay.toUsers(List.of(conversation.customerId().toString()), "/queue/receipts", toCustomer);
+            push(List.of(conversation.customerId().toString()), "/queue/receipts", toCustomer);
         }
         if (!toStaff.isEmpty()) {
             Set<String> staff = new LinkedHashSet<>();
@@ -72,7 +115,7 @@ class ConversationPush {
             if (conversation.agentId() != null) {
                 staff.add(conversation.agentId().toString());
             }
-            relay.toUsers(staff, "/queue/receipts", toStaff);
+            push(staff, "/queue/receipts", toStaff);
         }
     }
 
@@ -84,6 +127,6 @@ class ConversationPush {
         if (conversation.agentId() != null) {
             to.add(conversation.agentId().toString());
         }
-        relay.toUsers(to, "/queue/conversations", conversation);
+        push(to, "/queue/conversations", conversation);
     }
 }

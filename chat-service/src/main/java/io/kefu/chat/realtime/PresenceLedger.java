@@ -39,8 +39,16 @@ class PresenceLedger {
     private final EventPublisher events;
     private final TransactionTemplate tx;
     private final Clock clock;
+    /**
+     * Announcements use at most this many pooled connections at once ({@code presence-db-permits}): a wave of
+     * them (thousands of sessions connecting, or closing) waits here instead of in the connection pool, where
+     * it took every connection from the clients' frames ({@link FrameBudget}) and the consumers.
+     */
+    private final java.util.concurrent.Semaphore permits;
 
-    PresenceLedger(JdbcTemplate jdbc, EventPublisher events, TransactionTemplate tx, Clock clock) {
+    PresenceLedger(JdbcTemplate jdbc, EventPublisher events, TransactionTemplate tx, Clock clock,
+            io.kefu.common.config.LiveProperties<RealtimeProperties> properties) {
+        this.permits = new java.util.concurrent.Semaphore(properties.get().presenceDbPermits(), true); // at start
         this.jdbc = jdbc;
         this.events = events;
         this.tx = tx;
@@ -49,6 +57,20 @@ class PresenceLedger {
 
     /** Publishes {@code chat.presence.changed.v1} for the transition unless it is stale or already announced; true when it did. */
     boolean announce(Transition t) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before announcing the presence of " + t.userId(), e); // the sweep takes it over
+        }
+        try {
+            return record(t);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private boolean record(Transition t) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             // A user without a row (first time, or purged) is announced whatever the transition says.
             boolean first = jdbc.update("""

@@ -26,6 +26,12 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenCheck         how often the tokens of sessions that send nothing are checked (expiry, revocation)
  * @param connectTimeout     a socket that has not sent a valid CONNECT (with its token) within this long is closed
  *                           (1008 policy violation); bounds idle unauthenticated sockets and half-sent frames. At start.
+ * @param frameDbPermits     how many client frames (SEND, receipts, typing) may use the database at once; keep it
+ *                           below the connection pool's size, which the consumers, the outbox relay and presence share. At start.
+ * @param frameDbWait        how long a frame waits for one of those before it is refused with 503 service-unavailable
+ *                           (a SEND's refusal carries its clientMsgId); well under three heartbeats, since a session's
+ *                           heartbeats wait behind its frames. At start.
+ * @param presenceDbPermits  how many presence announcements may use the database at once. At start.
  * @param relayExchange      the fanout exchange through which instances relay frames to each other's sessions; the
  *                           same on every instance of a fleet (tests use their own). At start.
  */
@@ -42,11 +48,14 @@ public record RealtimeProperties(
         @DefaultValue("kefu:chat:presence") @NotEmpty String presenceKeys,
         @DefaultValue("30s") @NotNull Duration tokenCheck,
         @DefaultValue("10s") @NotNull Duration connectTimeout,
-        @DefaultValue("kefu.chat.realtime") @NotEmpty String relayExchange) {
+        @DefaultValue("kefu.chat.realtime") @NotEmpty String relayExchange,
+        @DefaultValue("6") @Min(1) int frameDbPermits,
+        @DefaultValue("2s") @NotNull Duration frameDbWait,
+        @DefaultValue("2") @Min(1) int presenceDbPermits) {
 
     public RealtimeProperties {
         // Bound again on every refresh, where a throw keeps the last good values (LiveProperties).
-        for (Duration d : List.of(presenceTtl, presenceRefresh, presenceSweep, presenceClaimLease, tokenCheck, connectTimeout)) {
+        for (Duration d : List.of(presenceTtl, presenceRefresh, presenceSweep, presenceClaimLease, tokenCheck, connectTimeout, frameDbWait)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("kefu.chat.realtime durations must be positive, got " + d);
             }

@@ -43,7 +43,13 @@ public final class StompTestClient implements AutoCloseable {
 
     /** Connects to {@code wsUrl} (e.g. {@code ws://127.0.0.1:8080/ws}) with {@code token} in CONNECT (none when null). */
     public static StompTestClient connect(String wsUrl, @Nullable String token) throws Exception {
+        return connect(wsUrl, token, 10_000);
+    }
+
+    /** The same, sending and asking for heart-beats every {@code heartbeatMillis} (the server closes a session silent for three). */
+    public static StompTestClient connect(String wsUrl, @Nullable String token, long heartbeatMillis) throws Exception {
         WebSocketStompClient client = new WebSocketStompClient(new StandardWebSocketClient());
+        client.setDefaultHeartbeat(new long[] {heartbeatMillis, heartbeatMillis});
         client.setMessageConverter(new ByteArrayMessageConverter() {
             @Override
             protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
