@@ -124,7 +124,12 @@ class SendStarvationIT extends ChatItSupport {
                     clients.get(i).send("/app/chat.send", Map.of("content", SLOW + i + "-" + round, "clientMsgId", id(i, round)));
                 }
             }
-            await("every SEND answered", () -> answers.keySet().containsAll(allIds()));
+            try {
+                await("every SEND answered", () -> answers.keySet().containsAll(allIds()));
+            } catch (AssertionError e) {
+                long closed = clients.stream().filter(c -> !c.connected()).count();
+                throw new AssertionError(e.getMessage() + " (" + closed + " of " + CUSTOMERS + " sessions closed)", e);
+            }
             stop.set(true);
             churn.shutdown();
             assertThat(churn.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
