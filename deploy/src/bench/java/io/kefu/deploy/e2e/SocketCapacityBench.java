@@ -73,6 +73,13 @@ class SocketCapacityBench {
     final AtomicInteger sent = new AtomicInteger();
     final AtomicInteger acked = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
+    /** A SEND refused for now (503 service-unavailable, 429, 500) is sent again, as the client does: its body by clientMsgId. */
+    final Map<String, String> bodies = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    final AtomicInteger resent = new AtomicInteger();
+    final AtomicInteger gaveUp = new AtomicInteger();
+    static final int MAX_RESENDS = 10;
+    final java.util.concurrent.ScheduledExecutorService resending = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     final AtomicInteger errorMessages = new AtomicInteger();
     /** Customers' /user/queue/errors frames by code. */
     final Map<String, AtomicInteger> errorCodes = new ConcurrentHashMap<>();
@@ -123,7 +130,7 @@ class SocketCapacityBench {
                     "/user/queue/messages", "/user/queue/acks", "/user/queue/errors");
             double agentSeconds = (System.nanoTime() - start) / 1e9;
             long customersStart = System.nanoTime();
-            List<RawStomp.Session> customers = connectAll(stomp, ws, customerTokens, i -> (s, f) -> customerFrame(i, f),
+            List<RawStomp.Session> customers = connectAll(stomp, ws, customerTokens, i -> (s, f) -> customerFrame(i, s, f),
                     "/user/queue/messages", "/user/queue/acks", "/user/queue/errors", "/user/queue/conversations");
             double customerSeconds = (System.nanoTime() - customersStart) / 1e9;
             double allSeconds = (System.nanoTime() - start) / 1e9;
@@ -169,8 +176,9 @@ class SocketCapacityBench {
             }
             double messageSeconds = (System.nanoTime() - messagesStart) / 1e9;
             long[] acks = ackNanos.stream().mapToLong(n -> TimeUnit.NANOSECONDS.toMillis(n)).sorted().toArray();
-            System.out.printf("%nMESSAGES sent %d, acked %d, refused %d, not acked %d, /user/queue/errors %d in %.0f s (%d msg/s offered; "
-                            + "SEND → ack p50 %d ms, p99 %d ms)%n", sent.get(), acked.get(), refused.get(), sentAt.size(), errorMessages.get(),
+            System.out.printf("%nMESSAGES sent %d, acked %d, refused %d times (resent %d, given up %d after %d resends or a final refusal), "
+                            + "not acked %d, /user/queue/errors %d in %.0f s (%d msg/s offered; first SEND → ack p50 %d ms, p99 %d ms)%n",
+                    sent.get(), acked.get(), refused.get(), resent.get(), gaveUp.get(), MAX_RESENDS, sentAt.size(), errorMessages.get(),
                     messageSeconds, RATE, percentile(acks, 50), percentile(acks, 99));
             if (!errorCodes.isEmpty()) {
                 System.out.println("ERRORS to customers by code: " + RawStomp.lines(errorCodes));
@@ -285,7 +293,7 @@ class SocketCapacityBench {
         }
     }
 
-    void customerFrame(int customer, RawStomp.Frame frame) {
+    void customerFrame(int customer, RawStomp.Session session, RawStomp.Frame frame) {
         switch (frame.destination()) {
             case "/user/queue/acks" -> {
                 JsonNode ack = ChatBenchmarkSimulation.JSON.readTree(frame.body());
@@ -310,9 +318,25 @@ class SocketCapacityBench {
                 // A refused SEND is answered here with its clientMsgId instead of an ack.
                 errorMessages.incrementAndGet();
                 JsonNode error = ChatBenchmarkSimulation.JSON.readTree(frame.body());
-                if (sentAt.remove(error.path("clientMsgId").asString()) != null) {
-                    awaitingDelivery.remove(error.path("clientMsgId").asString());
+                String id = error.path("clientMsgId").asString();
+                int status = error.path("status").asInt();
+                if (sentAt.containsKey(id)) {
                     refused.incrementAndGet();
+                    String body = bodies.get(id);
+                    if ((status == 503 || status == 429 || status == 500) && body != null
+                            && attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() <= MAX_RESENDS) {
+                        // Sent again after 1–3 s with the same clientMsgId (idempotent); its ack is timed from the first send.
+                        resending.schedule(() -> {
+                            if (!session.gone) {
+                                resent.incrementAndGet();
+                                session.sendJson("/app/chat.send", body);
+                            }
+                        }, 1000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(2000), TimeUnit.MILLISECONDS);
+                    } else {
+                        sentAt.remove(id);
+                        awaitingDelivery.remove(id);
+                        gaveUp.incrementAndGet();
+                    }
                 }
                 // The first few in full, then counted by code (printed with the messages' figures).
                 if (errorCodes.computeIfAbsent(error.path("code").asString() + (error.path("clientMsgId").isNull() ? " (no clientMsgId)" : ""),
@@ -346,7 +370,9 @@ class SocketCapacityBench {
             sentAt.put(id, System.nanoTime());
             sent.incrementAndGet();
             // No conversation id: a customer's message goes to their open conversation, as the mini-program sends it.
-            session.sendJson("/app/chat.send", "{\"content\":\"你好，我的订单还没到 " + i + "\",\"clientMsgId\":\"" + id + "\"}");
+            String body = "{\"content\":\"你好，我的订单还没到 " + i + "\",\"clientMsgId\":\"" + id + "\"}";
+            bodies.put(id, body);
+            session.sendJson("/app/chat.send", body);
         }
     }
 
