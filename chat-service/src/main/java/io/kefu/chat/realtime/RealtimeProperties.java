@@ -26,8 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenCheck         how often the tokens of sessions that send nothing are checked (expiry, revocation)
  * @param connectTimeout     a socket that has not sent a valid CONNECT (with its token) within this long is closed
  *                           (1008 policy violation); bounds idle unauthenticated sockets and half-sent frames. At start.
- * @param frameDbPermits     how many client frames (SEND, receipts, typing) may use the database at once; keep it
- *                           below the connection pool's size, which the consumers, the outbox relay and presence share. At start.
+ * @param frameDbPermits     how many client frames (SEND, receipts, typing) may use or wait for a pooled connection at
+ *                           once; about twice the pool's size (a SEND holds its connection for part of its time only). At start.
  * @param frameDbWait        how long a frame waits for one of those before it is refused with 503 service-unavailable
  *                           (a SEND's refusal carries its clientMsgId); well under three heartbeats, since a session's
  *                           heartbeats wait behind its frames. At start.
@@ -49,7 +49,7 @@ public record RealtimeProperties(
         @DefaultValue("30s") @NotNull Duration tokenCheck,
         @DefaultValue("10s") @NotNull Duration connectTimeout,
         @DefaultValue("kefu.chat.realtime") @NotEmpty String relayExchange,
-        @DefaultValue("6") @Min(1) int frameDbPermits,
+        @DefaultValue("20") @Min(1) int frameDbPermits,
         @DefaultValue("2s") @NotNull Duration frameDbWait,
         @DefaultValue("2") @Min(1) int presenceDbPermits) {
 
