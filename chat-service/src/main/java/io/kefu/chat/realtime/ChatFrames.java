@@ -186,7 +186,8 @@ class ChatFrames {
 
     /**
      * Anything else still answers: a frame never vanishes without a word. A value the database refuses
-     * is the frame's fault (400, as over HTTP); the rest is an internal error, logged, with no internals sent.
+     * is the frame's fault (400, as over HTTP); no database connection is a 503 to send again (as over
+     * HTTP); the rest is an internal error, logged, with no internals sent.
      */
     @MessageExceptionHandler(Exception.class)
     void failed(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
@@ -197,6 +198,14 @@ class ChatFrames {
         if (e instanceof org.springframework.dao.DataIntegrityViolationException) {
             frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400,
                     "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)", clientMsgId, destination));
+            return;
+        }
+        if (e instanceof org.springframework.transaction.CannotCreateTransactionException
+                || e instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
+            // No connection to be had (pool exhausted, PostgreSQL unreachable): nothing was stored, the client sends it again.
+            log.warn("A STOMP frame to {} found no database connection: {}", destination, NestedExceptionUtils.getMostSpecificCause(e).toString());
+            frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.UNAVAILABLE.code(), 503,
+                    "The service cannot reach its database right now; send it again in a moment", clientMsgId, destination));
             return;
         }
         log.error("A STOMP frame to {} failed", destination, e);

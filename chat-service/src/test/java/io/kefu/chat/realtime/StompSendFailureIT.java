@@ -22,8 +22,8 @@ import static org.mockito.Mockito.doThrow;
 
 /**
  * A SEND the database fails on (here: no pooled connection within Hikari's timeout, as the 10,500-session
- * benchmark saw under load) is answered on {@code /user/queue/errors} with its {@code clientMsgId}, so
- * that the client knows which message to send again; the next SEND is served.
+ * benchmark saw under load) is answered on {@code /user/queue/errors} with 503 {@code service-unavailable}
+ * and its {@code clientMsgId}, so that the client knows which message to send again; the next SEND is served.
  */
 class StompSendFailureIT extends ChatItSupport {
 
@@ -44,8 +44,8 @@ class StompSendFailureIT extends ChatItSupport {
             c.subscribe("/user/queue/errors").subscribe("/user/queue/acks").ready();
             c.send("/app/chat.send", Map.of("content", "hi", "clientMsgId", "db-down"));
             JsonNode error = c.await("/user/queue/errors", WAIT, f -> true);
-            assertThat(error.path("code").asString()).isEqualTo("internal-error");
-            assertThat(error.path("status").asInt()).isEqualTo(500);
+            assertThat(error.path("code").asString()).isEqualTo("service-unavailable");
+            assertThat(error.path("status").asInt()).isEqualTo(503);
             assertThat(error.path("clientMsgId").asString()).isEqualTo("db-down");
             assertThat(error.path("destination").asString()).isEqualTo("/app/chat.send");
 

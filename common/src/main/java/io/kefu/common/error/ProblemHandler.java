@@ -50,6 +50,23 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(of(ProblemType.VALIDATION, "Parameter '" + e.getName() + "' has an invalid value"));
     }
 
+    /**
+     * No database connection to be had: the pool's wait ran out under load, or PostgreSQL cannot be reached.
+     * Nothing of the request was carried out and it may be sent again, which a 503 with Retry-After says
+     * (a 500 says the request itself broke something).
+     */
+    @ExceptionHandler({org.springframework.transaction.CannotCreateTransactionException.class,
+            org.springframework.jdbc.CannotGetJdbcConnectionException.class})
+    public ResponseEntity<ProblemDetail> noConnection(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        log.warn("No database connection for a request: {}", root.toString());
+        return ResponseEntity.status(ProblemType.UNAVAILABLE.status()).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(of(ProblemType.UNAVAILABLE, "The service cannot reach its database right now; try again in a moment"));
+    }
+
     /** Two writers raced on a versioned row: the loser reloads and retries, it is not a server fault. */
     @ExceptionHandler(org.springframework.dao.OptimisticLockingFailureException.class)
     public ResponseEntity<ProblemDetail> optimisticLock(org.springframework.dao.OptimisticLockingFailureException e) {

@@ -38,6 +38,10 @@ class ProblemHandlerTest {
             if (id == 404) {
                 throw new KefuProblemException(ProblemType.NOT_FOUND, "Order 404 does not exist", java.util.Map.of("orderId", 404));
             }
+            if (id == 503) {
+                throw new org.springframework.transaction.CannotCreateTransactionException("Could not open JPA EntityManager for transaction",
+                        new java.sql.SQLTransientConnectionException("HikariPool-1 - Connection is not available, request timed out after 10000ms"));
+            }
             throw new IllegalStateException("secret internal state");
         }
     }
@@ -53,6 +57,15 @@ class ProblemHandlerTest {
                 .andExpect(jsonPath("$.type").value("https://kefu.io/problems/validation-failed"))
                 .andExpect(jsonPath("$.code").value("validation-failed"))
                 .andExpect(jsonPath("$.errors.length()").value(2));
+    }
+
+    @Test
+    void noDatabaseConnectionIsA503TheClientMayRetry() throws Exception {
+        mvc.perform(get("/orders/503"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.code").value("service-unavailable"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Hikari"))));
     }
 
     @Test
