@@ -200,8 +200,7 @@ class ChatFrames {
                     "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)", clientMsgId, destination));
             return;
         }
-        if (e instanceof org.springframework.transaction.CannotCreateTransactionException
-                || e instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
+        if (io.kefu.common.error.ProblemHandler.noConnection(e)) {
             // No connection to be had (pool exhausted, PostgreSQL unreachable): nothing was stored, the client sends it again.
             log.warn("A STOMP frame to {} found no database connection: {}", destination, NestedExceptionUtils.getMostSpecificCause(e).toString());
             frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.UNAVAILABLE.code(), 503,

@@ -55,6 +55,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
      * Nothing of the request was carried out and it may be sent again, which a 503 with Retry-After says
      * (a 500 says the request itself broke something).
      */
+    /** Whether {@code e} says no database connection could be had (for handlers outside HTTP, e.g. STOMP frames). */
+    public static boolean noConnection(Throwable e) {
+        return e instanceof org.springframework.transaction.CannotCreateTransactionException
+                || e instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
+    }
+
     @ExceptionHandler({org.springframework.transaction.CannotCreateTransactionException.class,
             org.springframework.jdbc.CannotGetJdbcConnectionException.class})
     public ResponseEntity<ProblemDetail> noConnection(RuntimeException e) {
