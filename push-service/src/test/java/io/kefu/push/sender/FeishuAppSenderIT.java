@@ -131,7 +131,11 @@ class FeishuAppSenderIT extends PushItSupport {
         Response r = call("POST", "/api/messages/send", Map.of("template_id", template, "recipient", "ou_stale_token_case", "variables",
                 Map.of("x", "1")), admin);
         UUID id = UUID.fromString(r.body().path("messageId").asString());
-        await("retried", Duration.ofMinutes(1), () -> !"sending".equals(status(id)) && !"queued".equals(status(id)));
+        // One read per poll: two reads could see "queued" and then "sending" and stop too early.
+        await("retried", Duration.ofMinutes(1), () -> {
+            String now = status(id);
+            return !"sending".equals(now) && !"queued".equals(now);
+        });
         assertThat(status(id)).isEqualTo("scheduled");
         // The dispatch job is off in tests: run what it does once the backoff has passed.
         await("due", Duration.ofMinutes(1), () -> {
