@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JDK   := export JAVA_HOME="$$(deploy/local/jdk.sh)" || exit 1; export PATH="$$JAVA_HOME/bin:$$PATH";
 MVN   := ./mvnw -B --no-transfer-progress
 
-.PHONY: run test test-unit stop build services status bench bench-open bench-sockets bench-callbacks bench-start bench-kb xxl-job-sql nacos-config
+.PHONY: run test test-unit stop build services status bench bench-open bench-sockets bench-callbacks bench-callback-accept bench-start bench-kb xxl-job-sql nacos-config
 
 ## run: build (when a source is newer than the jars) and start all eight services in the background against local PostgreSQL/Redis/RabbitMQ
 run: services
@@ -53,6 +53,12 @@ bench-open: services
 ## bench-callbacks: signed, encrypted Official Account callbacks at fixed rates through the gateway with all eight services (answer p50/p95/p99, processing into messages, CPU per callback)
 bench-callbacks: services
 	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=CallbackBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)
+
+## bench-callback-accept: JMH, no suite: µs of CPU per Official Account callback of chat's accept path (parse, msg_signature, AES, fields) and the old ways (a parser factory per document, WxJava's XStream, three secret openings); BENCH_ARGS="-prof gc" adds allocation, BENCH_ARGS="-jvmArgsAppend -XX:TieredStopAtLevel=1" runs C1 as the services do
+bench-callback-accept:
+	@$(JDK) $(MVN) -q -pl chat-service -am -Pjmh process-classes && \
+	  java -cp "chat-service/target/jmh-classes:chat-service/target/classes:$$(cat chat-service/target/jmh.classpath)" \
+	    org.openjdk.jmh.Main $(BENCH_ARGS)
 
 ## bench-start: start-up time (wall and CPU s to ready) and idle resident memory of each service, for each way of launching it (deploy/local/startup-bench.sh)
 bench-start: services build
