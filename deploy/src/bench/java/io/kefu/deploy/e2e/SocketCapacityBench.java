@@ -49,6 +49,8 @@ class SocketCapacityBench {
     static final int RATE = Integer.getInteger("bench.sockets.rate", 200);
     static final int REST_SECONDS = Integer.getInteger("bench.sockets.rest-seconds", 60);
     static final int CONNECTING = Integer.getInteger("bench.sockets.connect-parallelism", 64);
+    /** false: stop after the first rest (chat's cost of idle sessions alone, in a few minutes). */
+    static final boolean MESSAGES = Boolean.parseBoolean(System.getProperty("bench.sockets.messages", "true"));
     static final int SIGNING_IN = Integer.getInteger("bench.sockets.login-parallelism", 16);
     /**
      * Gateway instances the sessions are spread over, round robin (default: enough that none holds more than
@@ -156,6 +158,9 @@ class SocketCapacityBench {
             held.print("AT REST with every session held (heart-beats only)");
             printChatHeap(suite);
             printDrops(stomp, "after the first rest");
+            if (!MESSAGES) {
+                return;
+            }
 
             // Round 1 opens each customer's conversation; rounds 2 and 3 (every other customer) go to its agent live.
             long messagesStart = System.nanoTime();
