@@ -34,6 +34,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -194,6 +195,56 @@ class PresenceIT extends ChatItSupport {
             redisson.getBucket(revoked, StringCodec.INSTANCE).delete();
         }
         await("offline", () -> count(agent.id(), false) == 1);
+    }
+
+    @Test
+    void aRefreshPassOverManySessionsKeepsEveryOneCountingAndOneASweepDroppedCountsAgain() {
+        UUID tenant = UUID.randomUUID();
+        // Several script calls a pass; some users with three sessions, which may fall into different calls.
+        Map<String, KefuPrincipal> sessions = new LinkedHashMap<>();
+        KefuPrincipal user = null;
+        for (int i = 0; i < 2 * Presence.REFRESH_BATCH + 50; i++) {
+            if (i % 50 >= 3 || user == null) {
+                user = new KefuPrincipal(UUID.randomUUID(), tenant, "customer", Set.of("customer"));
+            }
+            sessions.put("played-" + i + "-" + UUID.randomUUID(), user);
+        }
+        List<UUID> users = sessions.values().stream().map(KefuPrincipal::userId).distinct().toList();
+        Map.Entry<String, KefuPrincipal> dropped = sessions.entrySet().stream()
+                .filter(e -> sessions.values().stream().filter(e.getValue()::equals).count() == 1).reduce((a, b) -> b).orElseThrow();
+        sessions.forEach((session, u) -> presence.connected(PlayedSessions.connected(session, u, jwt(u))));
+        try {
+            assertThat(users).allSatisfy(u -> assertThat(count(u, true)).as("online announced for %s", u).isEqualTo(1));
+
+            // A session nobody refreshes, claimed after the others connected: once it has lapsed, more than the TTL has
+            // passed since they connected, and only the refresh kept them counting.
+            KefuPrincipal canary = new KefuPrincipal(UUID.randomUUID(), tenant, "customer", Set.of("customer"));
+            presence.claimWithoutAnnouncing(canary, "canary-" + UUID.randomUUID());
+            await("the unrefreshed canary announced offline", () -> count(canary.userId(), false) == 1);
+            assertThat(users).allSatisfy(u -> {
+                assertThat(count(u, false)).as("offline announced for %s", u).isZero();
+                assertThat(presence.watches(u)).isTrue();
+            });
+
+            // What a sweep does to a session of an instance that stalled past the TTL: drops it, and its user (no other
+            // session) goes offline. A refresh adds it again: online again, announced after the offline (or, when that
+            // refresh's announcement commits first, neither is: the ledger drops the older one and routing saw no change).
+            UUID droppedUser = dropped.getValue().userId();
+            presence.lapse(dropped.getValue(), dropped.getKey());
+            await("the dropped session counted again by a refresh", () -> redisson.getScoredSortedSet(PRESENCE_KEYS + ":" + droppedUser,
+                    StringCodec.INSTANCE).contains(dropped.getKey()) && count(droppedUser, true) == count(droppedUser, false) + 1);
+        } finally {
+            sessions.forEach((session, u) -> presence.disconnected(PlayedSessions.disconnected(session, u, jwt(u))));
+        }
+        await("everyone offline once they closed", () -> users.stream().allMatch(u -> count(u, false) == count(u, true)));
+        await("settled", () -> users.stream().noneMatch(presence::watches));
+        assertThat(users.stream().filter(u -> !u.equals(dropped.getValue().userId())))
+                .allSatisfy(u -> assertThat(count(u, true)).as("online announced for %s", u).isEqualTo(1));
+    }
+
+    /** A token for played sessions: presence looks only at the principal. */
+    private static Jwt jwt(KefuPrincipal user) {
+        return Jwt.withTokenValue("played").header("alg", "none").subject(user.userId().toString()).build();
     }
 
     private long count(UUID userId, boolean online) {

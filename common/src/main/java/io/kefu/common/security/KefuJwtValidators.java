@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RedissonClient;
@@ -61,6 +64,20 @@ public final class KefuJwtValidators {
             }
             return OAuth2TokenValidatorResult.success();
         };
+    }
+
+    /**
+     * Which of these token ids ({@code jti}) are on the logout denylist: one {@code MGET} for all of them, for
+     * a caller that checks many tokens at once (chat's idle sessions) rather than a round trip per token.
+     * The caller keeps the batch small enough for one command (a few hundred ids).
+     */
+    public static Set<String> revokedIds(RedissonClient redisson, Collection<String> jtis) {
+        if (jtis.isEmpty()) {
+            return Set.of();
+        }
+        String[] keys = jtis.stream().map(jti -> REVOKED_JTI_PREFIX + jti).distinct().toArray(String[]::new);
+        return redisson.getBuckets(StringCodec.INSTANCE).<String>get(keys).keySet().stream()
+                .map(key -> key.substring(REVOKED_JTI_PREFIX.length())).collect(Collectors.toUnmodifiableSet());
     }
 
     private static OAuth2TokenValidator<Jwt> revoked(RedissonClient redisson) {
