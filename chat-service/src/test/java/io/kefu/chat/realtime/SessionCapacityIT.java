@@ -6,20 +6,32 @@ import io.kefu.testsupport.KefuIntegrationTest;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kefu.testsupport.StompTestClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What one instance needs to hold issue 15's 10,000 customers and 500 agents (measured by the deploy
  * module's {@code make bench-sockets}): Tomcat takes that many connections at once (its default, 8192, refused
- * the rest), and a session's WebSocket buffers are Tomcat's 8 KB, not the 64 KB message-size limit (Tomcat
- * allocates them whole per session: 192 KB of heap each, 2 GB for 10,500 sessions), and the broker's cache
+ * the rest), and a session's WebSocket buffers are 2,048 long, not the 64 KB message-size limit nor the 16,640 Spring's
+ * STOMP handler asks for (Tomcat allocates them whole per session: 192 KB of heap each, 2 GB for 10,500 sessions), and the broker's cache
  * holds every session's subscriptions (a frame to a user whose destination it lacks scans them all). That long frames
  * still arrive whole, and too long ones still close the socket, is {@link StompBadInputIT}'s.
  * Same configuration as {@link StompBadInputIT}, so both share one application context.
@@ -32,6 +44,8 @@ class SessionCapacityIT extends ChatItSupport {
     ApplicationContext context;
     @Autowired
     ServletContext servletContext;
+    @Autowired
+    Environment environment;
 
     @Test
     void tomcatTakesTenThousandFiveHundredSessionsAtOnce() {
@@ -50,7 +64,36 @@ class SessionCapacityIT extends ChatItSupport {
     @Test
     void eachSessionGetsSmallBuffersWhateverTheMessageSizeLimit() {
         ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
-        assertThat(container.getDefaultMaxTextMessageBufferSize()).isEqualTo(RealtimeConfiguration.CONTAINER_BUFFER).isLessThanOrEqualTo(8192);
+        assertThat(container.getDefaultMaxTextMessageBufferSize()).isEqualTo(RealtimeConfiguration.CONTAINER_BUFFER).isLessThanOrEqualTo(4096);
         assertThat(container.getDefaultMaxBinaryMessageBufferSize()).isEqualTo(RealtimeConfiguration.CONTAINER_BUFFER);
+    }
+
+    /**
+     * Spring's STOMP handler raises a session's text limit to 16,640 when the session starts, and Tomcat then
+     * reallocates the session's text buffer (33 KB of chars) at its first frame: the container's default alone does
+     * not say what a live session holds. Tomcat sizes the buffers from the session's limits, read here after frames.
+     */
+    @Test
+    void aLiveStompSessionKeepsTheContainersSmallBuffers() throws Exception {
+        Person customer = customer(UUID.randomUUID());
+        try (StompTestClient c = StompTestClient.connect("ws://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + "/ws",
+                customer.token())) {
+            c.subscribe("/user/queue/errors").ready();
+            c.send("/app/chat.typing", Map.of());
+            assertThat(c.await("/user/queue/errors", Duration.ofSeconds(15), f -> true).path("status").asInt()).isEqualTo(400);
+            jakarta.websocket.Session live = tomcatSessionOf(customer);
+            assertThat(live.getMaxTextMessageBufferSize()).isEqualTo(RealtimeConfiguration.CONTAINER_BUFFER);
+            assertThat(live.getMaxBinaryMessageBufferSize()).isEqualTo(RealtimeConfiguration.CONTAINER_BUFFER);
+        }
+    }
+
+    /** The container's session behind the user's STOMP session (found through the sub-protocol handler's sessions, by id). */
+    jakarta.websocket.Session tomcatSessionOf(Person user) {
+        String sessionId = context.getBean(SimpUserRegistry.class).getUser(user.id().toString()).getSessions().iterator().next().getId();
+        SubProtocolWebSocketHandler handler = context.getBean(SubProtocolWebSocketHandler.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sessions = (Map<String, Object>) ReflectionTestUtils.getField(handler, "sessions");
+        WebSocketSession session = (WebSocketSession) ReflectionTestUtils.invokeMethod(sessions.get(sessionId), "getSession");
+        return ((StandardWebSocketSession) WebSocketSessionDecorator.unwrap(session)).getNativeSession(jakarta.websocket.Session.class);
     }
 }
