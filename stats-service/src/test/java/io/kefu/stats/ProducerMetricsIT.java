@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import io.kefu.stats.ingest.Replays;
 import io.kefu.stats.rollup.Rollups;
@@ -51,6 +52,7 @@ class ProducerMetricsIT extends StatsItSupport {
     final UUID tenant = UUID.randomUUID();
     final LocalDate day = LocalDate.now(ZONE).minusDays(2);
     final Map<String, UUID> ids = new HashMap<>();
+    final Map<UUID, String> conversationNames = new HashMap<>();
 
     @Autowired
     Rollups rollups;
@@ -76,7 +78,7 @@ class ProducerMetricsIT extends StatsItSupport {
         reviewed(g, "g1", "sent_as_is", at("09:12"));
         answerSent(g, "reviewed", at("09:12")); // a reviewed answer is not an auto answer
         g.ended(null, at("09:10"), at("09:20"));
-        conversation(tenant, gCustomer, "mp").opened(at("09:40"));
+        Conv gReturn = conversation(tenant, gCustomer, "mp").opened(at("09:40"));
         Conv h = conversation(tenant, UUID.randomUUID(), "mp").opened(at("09:30")).aiRequested(at("09:30:01"));
         publish(rabbit, "kb.conversation.handed-off.v1", tenant, h.id(), Map.of("answerId", id("h1").toString(), "conversationId", h.id().toString(),
                 "customerId", h.customer().toString(), "reason", "low_score", "intent", "person", "band", "fallback", "score", 0.3, "kbHit", false,
@@ -87,6 +89,7 @@ class ProducerMetricsIT extends StatsItSupport {
         drafted(i, "i2", true, at("10:04"));
         reviewed(i, "i2", "timed_out", at("10:09"));
         i.ended(null, at("10:00"), at("10:10")).opened(at("10:30"));
+        conversationNames.putAll(Map.of(f.id(), "F", g.id(), "G", gReturn.id(), "G's return", h.id(), "H", i.id(), "I"));
 
         ticket("ticket.created.v1", "t1", Map.of("createdAt", at("09:00")));
         ticket("ticket.resolved.v1", "t1", Map.of("createdAt", at("09:00"), "resolvedAt", at("12:00")));
@@ -158,29 +161,60 @@ class ProducerMetricsIT extends StatsItSupport {
     }
 
     void assertTheDay(JsonNode o) {
-        assertThat(figure(o, "ai.auto-answered").path("count").asLong()).isEqualTo(1);
-        assertThat(figure(o, "ai.drafted").path("count").asLong()).isEqualTo(3);
-        assertThat(figure(o, "kb.hit").path("count").asLong()).isEqualTo(5);
-        assertThat(figure(o, "kb.hit").path("value").asDouble()).isCloseTo(3.0 / 5, within(1e-9));
-        assertThat(figure(o, "ai.accuracy").path("count").asLong()).isEqualTo(2);
-        assertThat(figure(o, "ai.accuracy").path("value").asDouble()).isEqualTo(0.5);
-        assertThat(figure(o, "ai.conversation").path("count").asLong()).isEqualTo(4);
-        assertThat(figure(o, "ai.handoff").path("count").asLong()).isEqualTo(1);
-        assertThat(o.path("derived").path("aiHandoffRate").asDouble()).isEqualTo(0.25);
+        assertThat(figure(o, "ai.auto-answered").path("count").asLong()).as(rowsOf("ai.auto-answered")).isEqualTo(1);
+        assertThat(figure(o, "ai.drafted").path("count").asLong()).as(rowsOf("ai.drafted")).isEqualTo(3);
+        assertThat(figure(o, "kb.hit").path("count").asLong()).as(rowsOf("kb.hit")).isEqualTo(5);
+        assertThat(figure(o, "kb.hit").path("value").asDouble()).as(rowsOf("kb.hit")).isCloseTo(3.0 / 5, within(1e-9));
+        assertThat(figure(o, "ai.accuracy").path("count").asLong()).as(rowsOf("ai.accuracy")).isEqualTo(2);
+        assertThat(figure(o, "ai.accuracy").path("value").asDouble()).as(rowsOf("ai.accuracy")).isEqualTo(0.5);
+        assertThat(figure(o, "ai.conversation").path("count").asLong()).as(rowsOf("ai.conversation")).isEqualTo(4);
+        assertThat(figure(o, "ai.handoff").path("count").asLong()).as(rowsOf("ai.handoff")).isEqualTo(1);
+        assertThat(o.path("derived").path("aiHandoffRate").asDouble()).as(rowsOf("ai.handoff", "ai.conversation")).isEqualTo(0.25);
         JsonNode deflection = o.path("derived").path("deflection");
-        assertThat(deflection.path("verified").asLong()).isEqualTo(1);
-        assertThat(deflection.path("cancelled").asLong()).isEqualTo(3);
-        assertThat(deflection.path("rate").asDouble()).isEqualTo(0.25);
+        assertThat(deflection.path("verified").asLong()).as(conversationRows()).isEqualTo(1);
+        assertThat(deflection.path("cancelled").asLong()).as(conversationRows()).isEqualTo(3);
+        assertThat(deflection.path("rate").asDouble()).as(conversationRows()).isEqualTo(0.25);
 
-        assertThat(figure(o, "ticket.opened").path("count").asLong()).isEqualTo(4);
-        assertThat(figure(o, "ticket.escalated").path("count").asLong()).isEqualTo(1);
-        assertThat(figure(o, "ticket.resolved").path("count").asLong()).isEqualTo(3);
-        assertThat(o.path("derived").path("slaMet").asDouble()).isCloseTo(1.0 / 3, within(1e-9));
+        assertThat(figure(o, "ticket.opened").path("count").asLong()).as(rowsOf("ticket.opened")).isEqualTo(4);
+        assertThat(figure(o, "ticket.escalated").path("count").asLong()).as(rowsOf("ticket.escalated")).isEqualTo(1);
+        assertThat(figure(o, "ticket.resolved").path("count").asLong()).as(rowsOf("ticket.resolved")).isEqualTo(3);
+        assertThat(o.path("derived").path("slaMet").asDouble()).as(rowsOf("ticket.resolved")).isCloseTo(1.0 / 3, within(1e-9));
 
-        assertThat(figure(o, "push.sent").path("count").asLong()).isEqualTo(6);
-        assertThat(o.path("derived").path("pushSuccessRate").asDouble()).isCloseTo(4.0 / 6, within(1e-9));
-        assertThat(o.path("derived").path("pushAvgSendMillis").asDouble()).isEqualTo(112.5);
-        assertThat(figure(o, "push.failed").path("count").asLong()).isEqualTo(2);
+        assertThat(figure(o, "push.sent").path("count").asLong()).as(rowsOf("push.sent")).isEqualTo(6);
+        assertThat(o.path("derived").path("pushSuccessRate").asDouble()).as(rowsOf("push.sent")).isCloseTo(4.0 / 6, within(1e-9));
+        assertThat(o.path("derived").path("pushAvgSendMillis").asDouble()).as(rowsOf("push.sent")).isEqualTo(112.5);
+        assertThat(figure(o, "push.failed").path("count").asLong()).as(rowsOf("push.failed")).isEqualTo(2);
+    }
+
+    /**
+     * A failure's evidence: the tenant's measurement rows of these metrics (what an open day's figure sums), the day's
+     * rollup rows (what a closed day's figure reads instead) and whether the day is closed.
+     */
+    Supplier<String> rowsOf(String... metrics) {
+        return () -> {
+            StringBuilder out = new StringBuilder("day " + day + (jdbc.queryForObject("select count(*) from closed_day where tenant_id = ? and day = ?",
+                    Long.class, tenant, day) > 0 ? " (closed)" : " (open)"));
+            for (String metric : metrics) {
+                out.append("\n  measurements of ").append(metric).append(':');
+                jdbc.queryForList("select key, at, value, good, conversation_id, agent_id, group_name, channel from measurement "
+                        + "where tenant_id = ? and metric = ? order by at, key", tenant, metric).forEach(r -> out.append("\n    ").append(r));
+                out.append("\n  day rollups of ").append(metric).append(':');
+                jdbc.queryForList("select bucket, dimension, dim_value, cnt, total, good from rollup where tenant_id = ? and metric = ? and grain = 'day' "
+                        + "order by 1, 2, 3", tenant, metric).forEach(r -> out.append("\n    ").append(r));
+            }
+            return out.toString();
+        };
+    }
+
+    /** A deflection failure's evidence: the tenant's conversation rows (named as in the class comment), which the deflection query reads. */
+    Supplier<String> conversationRows() {
+        return () -> {
+            StringBuilder out = new StringBuilder("conversations of the tenant:");
+            jdbc.queryForList("select conversation_id, customer_id, opened_at, reopened_at, ai_requested_at, queued_at, assigned_at, ai_handed_off_at, "
+                    + "ended_at from conversation where tenant_id = ? order by ai_requested_at nulls last, opened_at", tenant)
+                    .forEach(r -> out.append("\n  ").append(conversationNames.getOrDefault((UUID) r.get("conversation_id"), "?")).append(' ').append(r));
+            return out.toString();
+        };
     }
 
     @Test
