@@ -78,9 +78,11 @@ class MetricDefinitionsIT extends StatsItSupport {
         // the same event delivered twice counts once
         String dup = publish(rabbit, "routing.ai.requested.v1", tenant, e.id(), Map.of("conversationId", e.id().toString(),
                 "customerId", k.toString(), "messageId", UUID.randomUUID().toString(), "content", "还在吗", "requestedAt", at("13:31").toString()));
-        redeliver(tenant, dup);
         // routing's queue is consumed in order: once this later event is stored, the duplicate was handled
-        agentStatus(rabbit, tenant, x, "李客服", "online", 0, at("09:00"));
+        inOrder(() -> {
+            redeliver(tenant, dup);
+            agentStatus(rabbit, tenant, x, "李客服", "online", 0, at("09:00"));
+        });
         awaitStored(tenant, 26);
     }
 

@@ -53,6 +53,7 @@ class ProducerMetricsIT extends StatsItSupport {
     final LocalDate day = LocalDate.now(ZONE).minusDays(2);
     final Map<String, UUID> ids = new HashMap<>();
     final Map<UUID, String> conversationNames = new HashMap<>();
+    String escalation;
 
     @Autowired
     Rollups rollups;
@@ -69,6 +70,20 @@ class ProducerMetricsIT extends StatsItSupport {
 
     @BeforeAll
     void publishTheDay() {
+        // on one channel, so that each queue has them in the order written (I's re-opening after its end, T3's breach after
+        // its resolution), as a producer's outbox relay sends them
+        inOrder(this::publishEvents);
+        awaitStored(tenant, 39);
+        // the ticket queue is consumed in order: once this later event is stored, the duplicate was handled
+        inOrder(() -> {
+            redeliver(tenant, escalation);
+            ticket("ticket.created.v1", "t-marker", Map.of("createdAt", at("23:59").plusSeconds(3600 * 24)));
+        });
+        awaitStored(tenant, 40);
+    }
+
+    /** The day's events, published as their producers publish them. */
+    void publishEvents() {
         UUID gCustomer = UUID.randomUUID();
         Conv f = conversation(tenant, UUID.randomUUID(), "miniapp").opened(at("09:00")).aiRequested(at("09:00:01"));
         answerSent(f, "auto", at("09:00:05"));
@@ -100,7 +115,7 @@ class ProducerMetricsIT extends StatsItSupport {
         ticket("ticket.resolved.v1", "t3", Map.of("createdAt", at("10:00"), "resolvedAt", at("11:00")));
         ticket("ticket.sla-breached.v1", "t3", Map.of("detectedAt", at("10:30")));
         ticket("ticket.created.v1", "t4", Map.of("createdAt", at("10:00")));
-        String escalation = ticket("ticket.escalated.v1", "t4", Map.of("escalatedAt", at("10:20")));
+        escalation = ticket("ticket.escalated.v1", "t4", Map.of("escalatedAt", at("10:20")));
 
         sent("m1", "sms", 84, at("11:00"));
         sent("m2", "sms", 116, at("11:01"));
@@ -109,12 +124,6 @@ class ProducerMetricsIT extends StatsItSupport {
         failed("m5", "sms", "unknown", at("11:04"));
         sent("m5", "sms", 50, at("11:30"));
         failed("m6", "app", "failed", at("11:05"));
-
-        awaitStored(tenant, 39);
-        redeliver(tenant, escalation);
-        // the ticket queue is consumed in order: once this later event is stored, the duplicate was handled
-        ticket("ticket.created.v1", "t-marker", Map.of("createdAt", at("23:59").plusSeconds(3600 * 24)));
-        awaitStored(tenant, 40);
     }
 
     void answerSent(Conv c, String origin, Instant at) {

@@ -66,6 +66,20 @@ public abstract class StatsItSupport {
         return TestTokens.token(UUID.randomUUID().toString(), null, "superadmin", List.of("superadmin"));
     }
 
+    /**
+     * Runs {@code publishing} with every send of {@link #rabbit} on one channel, for events whose order in a queue a test
+     * relies on (a re-opening after its end, a marker after a duplicate). RabbitMQ keeps the order of one channel's
+     * messages only: consecutive sends otherwise go over the template's cached channels (one waiting for its publisher
+     * confirms is not reused) and overtake each other in the queue. The producers' outbox relay sends each round on one
+     * channel for the same reason.
+     */
+    protected void inOrder(Runnable publishing) {
+        rabbit.invoke(oneChannel -> {
+            publishing.run();
+            return null;
+        });
+    }
+
     public static String publish(RabbitTemplate rabbit, String type, UUID tenant, Object subject, Map<String, ?> data) {
         return TestEvents.publish(rabbit, type, tenant, String.valueOf(subject), 5, data);
     }
