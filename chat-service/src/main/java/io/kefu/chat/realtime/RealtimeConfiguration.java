@@ -65,18 +65,24 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
         registry.setApplicationDestinationPrefixes("/app");
         registry.setUserDestinationPrefix("/user");
         registry.setPreservePublishOrder(true); // and frames reach a client in the order they were sent to it
-        registry.setCacheLimit(SUBSCRIPTION_CACHE);
     }
 
     /**
-     * The simple broker's cache of destination → subscriptions. Every session subscribes to four or five
-     * destinations of its own ({@code /user/queue/messages} becomes {@code /queue/messages-user<session>}),
-     * and a destination the cache does not hold is looked up by going through every subscription of every
-     * session: with Spring's default of 1,024 entries, past about 200 sessions nearly every frame to a user
-     * (ack, message, pong) scans them all, 50,000 at 10,500 sessions. Room for five a session at Tomcat's
-     * {@code max-connections} (20,000); an entry is a few hundred bytes.
+     * The simple broker finds subscribers in an index by destination ({@link IndexedSubscriptionRegistry}), not by
+     * going through every session's subscriptions for each destination it has not cached yet.
      */
-    static final int SUBSCRIPTION_CACHE = 100_000;
+    @Bean
+    static org.springframework.beans.factory.config.BeanPostProcessor indexedSubscriptions() {
+        return new org.springframework.beans.factory.config.BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                if (bean instanceof org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler broker) {
+                    broker.setSubscriptionRegistry(new IndexedSubscriptionRegistry());
+                }
+                return bean;
+            }
+        };
+    }
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
