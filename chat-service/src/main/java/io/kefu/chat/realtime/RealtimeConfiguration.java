@@ -18,7 +18,6 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.util.function.SingletonSupplier;
-import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -26,10 +25,10 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 /**
  * STOMP over a plain WebSocket at {@code /ws} (no SockJS: mini-programs cannot use it), with the
  * in-memory broker for {@code /queue} and {@code /topic}. Each instance's broker only knows its own
- * sessions; {@link RealtimeRelay} carries what is for users on other instances through RabbitMQ.
+ * sessions; {@link RealtimeRelay} carries what is for users on other instances through RabbitMQ. Spring's
+ * STOMP support is set up by {@link RealtimeBrokerConfiguration} (in place of {@code @EnableWebSocketMessageBroker}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocketMessageBroker
 @org.springframework.scheduling.annotation.EnableScheduling
 class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
 
