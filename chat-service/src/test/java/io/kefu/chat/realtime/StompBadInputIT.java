@@ -109,9 +109,9 @@ class StompBadInputIT extends ChatItSupport {
             assertThat(raw.next(WAIT)).startsWith("RECEIPT");
             raw.frame("SEND\ndestination:/app/chat.send\ncontent-type:application/json\n\n{\"content\":\"after\",\"clientMsgId\":\"late-"
                     + customer.id() + "\"}");
-            // Answered (an ERROR frame, then the socket closes), never taken.
-            String answer = raw.next(WAIT);
-            assertThat(answer == null ? "closed" : answer).matches(a -> a.equals("closed") || a.startsWith("ERROR"));
+            // Answered (an ERROR frame saying why, then the socket closes), never taken.
+            assertThat(raw.next(WAIT)).startsWith("ERROR").contains("DISCONNECT");
+            assertThat(raw.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1002);
         }
         assertThat(stored("late-" + customer.id())).isZero();
     }

@@ -231,6 +231,36 @@ class StompDeliveryIT extends ChatItSupport {
         assertThat(jdbc.queryForObject("select count(*) from message where sender_id = ?", Long.class, customer.id())).isZero();
     }
 
+    /**
+     * The ERROR frame of a refusal is written while other frames to the same client are still being written
+     * on other threads (here: pongs). Spring's send buffer dropped it when the close came while another thread
+     * was writing, and the client saw only the socket close; now every refused client is told why first.
+     */
+    @Test
+    void aRefusedClientIsToldWhyEvenWhileOtherFramesToItAreBeingWritten() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        String nonce = "n".repeat(6_000); // under the test client's 8 KB message buffer
+        int clients = 60;
+        List<Person> customers = java.util.stream.IntStream.range(0, clients).mapToObj(i -> customer(tenant)).toList();
+        List<String> answers = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (var sessions = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Person customer : customers) {
+                sessions.submit(() -> {
+                    try (StompTestClient c = StompTestClient.connect(ws(), customer.token())) {
+                        c.subscribe("/user/queue/pong", f -> { });
+                        for (int i = 0; i < 8; i++) {
+                            c.send("/app/chat.ping", Map.of("nonce", nonce));
+                        }
+                        c.subscribe("/topic/staff." + tenant + ".status", f -> { });
+                        answers.add(String.valueOf(c.nextError(WAIT)));
+                    }
+                    return null;
+                });
+            }
+        }
+        assertThat(answers).hasSize(clients).allSatisfy(a -> assertThat(a).as("the first thing the client learns").contains("forbidden"));
+    }
+
     @Test
     void beyondTheSendingLimitTheSenderGetsAnErrorFrameAndKeepsEverythingAccepted() throws Exception {
         withLiveSettings(Map.of("kefu.chat.conversation.send-rate-permits", "5", "kefu.chat.conversation.send-rate-period", "60s"),
