@@ -17,7 +17,8 @@ import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
  * What {@code @EnableWebSocketMessageBroker} sets up (with {@link RealtimeConfiguration} as its configurer),
  * except that each session's send buffer is an {@link OrderlyClose}: a session ended with a STOMP ERROR
  * frame (a refused frame, an expired or revoked token, a frame that cannot be read, missed heart-beats)
- * is closed only once that frame is written, so the client always learns why.
+ * is closed only once that frame is written, so the client always learns why; and its buffer sizes stay
+ * the container's small ones ({@link RealtimeConfiguration.ContainerSizedBuffers}).
  */
 @Configuration(proxyBeanMethods = false)
 class RealtimeBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
@@ -32,7 +33,7 @@ class RealtimeBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfig
             @Override
             protected WebSocketSession decorateSession(WebSocketSession session) {
                 // The close after a send-time limit runs on a virtual thread: closing a socket whose client does not read blocks.
-                return new OrderlyClose(session, getSendTimeLimit(), getSendBufferSizeLimit(),
+                return new OrderlyClose(new RealtimeConfiguration.ContainerSizedBuffers(session), getSendTimeLimit(), getSendBufferSizeLimit(),
                         CompletableFuture.delayedExecutor(getSendTimeLimit(), TimeUnit.MILLISECONDS, VIRTUAL_THREAD));
             }
         };

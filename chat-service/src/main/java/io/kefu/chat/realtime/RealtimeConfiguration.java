@@ -103,7 +103,7 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
      * {@code message-size-limit} (64 KB, 192 KB of heap a session) or Tomcat's 8,192. A STOMP frame is a
      * few hundred bytes; a longer message arrives in parts ({@link PartialMessages}). Spring's STOMP
      * handler would raise the text buffer to 16,640 chars (33 KB a session, sized for SockJS, which chat
-     * does not serve) when a session starts: {@link PartialMessages} keeps it at this size.
+     * does not serve) when a session starts: {@link ContainerSizedBuffers} keeps it at this size.
      */
     static final int CONTAINER_BUFFER = 2048;
 
@@ -187,16 +187,6 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
             return true;
         }
 
-        /**
-         * The session as the STOMP handler sees it: its buffer sizes stay the container's. Spring's handler sets the
-         * text limit to at least 16,640 at session start, and Tomcat then reallocates that session's text buffer
-         * (33 KB) at its first frame: 350 MB of heap for 10,500 sessions.
-         */
-        @Override
-        public void afterConnectionEstablished(org.springframework.web.socket.WebSocketSession session) throws Exception {
-            super.afterConnectionEstablished(new ContainerSizedBuffers(session));
-        }
-
         @Override
         public void handleMessage(org.springframework.web.socket.WebSocketSession session, org.springframework.web.socket.WebSocketMessage<?> message)
                 throws Exception {
@@ -219,7 +209,12 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
         }
     }
 
-    /** A session whose message buffer sizes cannot be changed: they are the container's ({@link #CONTAINER_BUFFER}). */
+    /**
+     * A session whose message buffer sizes cannot be changed: they stay the container's ({@link #CONTAINER_BUFFER}).
+     * Spring's STOMP handler sets the text limit to at least 16,640 when a session starts, and Tomcat then reallocates
+     * that session's text buffer (33 KB) at its first frame: 350 MB of heap for 10,500 sessions. Applied with the send
+     * buffer, in {@link RealtimeBrokerConfiguration}.
+     */
     static final class ContainerSizedBuffers extends org.springframework.web.socket.handler.WebSocketSessionDecorator {
 
         ContainerSizedBuffers(org.springframework.web.socket.WebSocketSession session) {
