@@ -62,7 +62,7 @@ class RealtimeConfiguration implements WebSocketMessageBrokerConfigurer {
         long beat = properties.heartbeat().toMillis();
         registry.enableSimpleBroker("/queue", "/topic").setHeartbeatValue(new long[] {beat, beat}).setTaskScheduler(heartbeats);
         registry.setApplicationDestinationPrefixes("/app");
-        registry.setUserDestinationPrefix("/user");
+        registry.setUserDestinationPrefix(UserFrames.USER_PREFIX);
         registry.setPreservePublishOrder(true); // and frames reach a client in the order they were sent to it
     }
 

@@ -9,14 +9,22 @@ import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * Frames for a user's {@code /user/queue/…} destinations, to every session they have on this instance.
- * With ordered delivery (preserveReceiveOrder / preservePublishOrder) Spring 7's user destination
- * handler hands one message object to each session in turn and the second send fails ("Expected
- * mutable SimpMessageHeaderAccessor"): a user with two tabs, or phone and PC, got frames on one only.
- * So each session gets its own message, addressed to it by session id.
+ * Frames for a user's {@code /user/queue/…} destinations, to every session they have on this instance, each
+ * as a message of its own addressed to that session's own queue: {@code /user/queue/acks} is what a session
+ * subscribed to, and Spring resolved it to {@code /queue/acks-user<sessionId>} (DefaultUserDestinationResolver's
+ * target destination; the broker's destination prefixes start with "/", so the leading slash stays).
+ *
+ * <p>Not {@code convertAndSendToUser} with a session id header: Spring's resolver targets that session only while
+ * the user registry still holds it, else all the user's sessions. A session that ended after the registry was
+ * read here (a closed tab, a client reconnecting) turned its copy into one message for all the others, which
+ * Spring 7's ordered delivery cannot hand to more than one session: "Expected mutable SimpMessageHeaderAccessor"
+ * for the rest, and the first got the frame twice. Now a frame for a session that has gone reaches no one.
  */
 @Component
 class UserFrames {
+
+    /** The user destination prefix (RealtimeConfiguration); a frame's MESSAGE shows the client {@code /user/queue/…}. */
+    static final String USER_PREFIX = "/user";
 
     private final SimpMessagingTemplate broker;
     private final SimpUserRegistry users;
@@ -26,6 +34,7 @@ class UserFrames {
         this.users = users;
     }
 
+    /** {@code destination} like {@code /queue/acks}: arrives on {@code /user/queue/acks} of each of the user's sessions here. */
     void send(String user, String destination, Object payload) {
         SimpUser connected = users.getUser(user);
         if (connected == null) {
@@ -33,9 +42,16 @@ class UserFrames {
         }
         for (SimpSession session : connected.getSessions()) {
             SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+            // As Spring's user destination handler passed it on: the broker counts it for this session.
             headers.setSessionId(session.getId());
+            headers.setNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, USER_PREFIX + destination);
             headers.setLeaveMutable(true);
-            broker.convertAndSendToUser(user, destination, payload, headers.getMessageHeaders());
+            broker.convertAndSend(sessionDestination(destination, session.getId()), payload, headers.getMessageHeaders());
         }
+    }
+
+    /** {@code /queue/acks} of session {@code s1}: {@code /queue/acks-users1}, as DefaultUserDestinationResolver resolves a SUBSCRIBE. */
+    static String sessionDestination(String destination, String sessionId) {
+        return destination + "-user" + sessionId;
     }
 }
