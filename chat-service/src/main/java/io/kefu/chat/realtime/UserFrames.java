@@ -42,7 +42,7 @@ class UserFrames {
         }
         for (SimpSession session : connected.getSessions()) {
             SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-            // As Spring's user destination handler passed it on: the broker counts it for this session.
+            // As before: the simple broker takes a message with a session id as a sign of life of that session.
             headers.setSessionId(session.getId());
             headers.setNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, USER_PREFIX + destination);
             headers.setLeaveMutable(true);
