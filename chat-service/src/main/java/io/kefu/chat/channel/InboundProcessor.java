@@ -88,19 +88,28 @@ class InboundProcessor {
         }
     }
 
-    /** The lease a callback's row is stored with when this instance processes it itself ({@link #processLater}). */
-    Duration lease() {
-        return properties.get().processingLease();
+    /**
+     * The lease a callback's row is stored with when this instance will process it itself ({@link #processLater}): only
+     * if its follower's lane has room, otherwise null, and the row is stored free for the job (no claim to give back).
+     */
+    @Nullable Duration leaseIfRoom(UUID accountId, String fromUser) {
+        return lane(accountId, fromUser).getQueue().remainingCapacity() > 0 ? properties.get().processingLease() : null;
+    }
+
+    private ThreadPoolExecutor lane(UUID accountId, String fromUser) {
+        return lanes[Math.floorMod((accountId + ":" + fromUser).hashCode(), lanes.length)];
     }
 
     /**
-     * Processes a row stored claimed ({@link InboundRows#storeClaimed}) in its follower's lane; if the lane
-     * is full (or the service stopping) the claim is given back and the job will.
+     * Processes a row stored claimed ({@link #leaseIfRoom}) in its follower's lane; if the lane filled up since
+     * (or the service is stopping) the claim is given back and the job will. A row stored unclaimed is the job's.
      */
     void processLater(Inbound row) {
-        ThreadPoolExecutor lane = lanes[Math.floorMod((row.accountId() + ":" + row.fromUser()).hashCode(), lanes.length)];
+        if (row.attempts() == 0) {
+            return;
+        }
         try {
-            lane.execute(() -> processClaimed(row));
+            lane(row.accountId(), row.fromUser()).execute(() -> processClaimed(row));
         } catch (RejectedExecutionException e) {
             rows.unclaim(row.id());
         }

@@ -1,22 +1,26 @@
 package io.kefu.chat.channel;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code channel_inbound} table: each accepted callback is one row, written in one short
- * statement before WeChat is answered, claimed with a lease by whoever processes it.
+ * The {@code channel_inbound} table: each accepted callback is one row, written before WeChat is answered
+ * (with the callbacks that arrived with it, {@link InboundWriter}), claimed with a lease by whoever processes it.
  */
 @Component
 class InboundRows {
@@ -61,39 +65,87 @@ class InboundRows {
 
     /** Stores the callback unless WeChat sent it before, free for anyone to claim; the id of a new row, empty for a retry. */
     Optional<UUID> store(ChannelAccount account, Received received) {
-        return insert(account, received, null).map(Inbound::id);
+        NewRow row = newRow(account, received, null);
+        return insert(row) ? Optional.of(row.row().id()) : Optional.empty();
     }
 
     /**
-     * Stores the callback unless WeChat sent it before, claimed already for {@code lease} (its first
-     * attempt): the row as stored, empty for a retry. Saves the claim's round trip when the instance that
-     * answered processes it; should it die, the lease runs out and the job takes the row.
+     * A callback's row before it is stored: its id, and with a {@code lease} already claimed (its first attempt), which
+     * saves the claim's round trip when the instance that answered processes it; should it die, the lease runs out
+     * and the job takes the row.
      */
-    Optional<Inbound> storeClaimed(ChannelAccount account, Received received, Duration lease) {
-        return insert(account, received, lease);
+    record NewRow(Inbound row, @Nullable Instant claimedUntil) {
     }
 
-    private Optional<Inbound> insert(ChannelAccount account, Received received, @Nullable Duration lease) {
-        UUID id = UUID.randomUUID();
+    NewRow newRow(ChannelAccount account, Received received, @Nullable Duration lease) {
         Instant now = clock.instant();
-        int attempts = lease == null ? 0 : 1;
-        List<UUID> ids = jdbc.queryForList("""
+        return new NewRow(new Inbound(UUID.randomUUID(), account.tenantId(), account.id(), account.kind(), received.dedupeKey(),
+                received.msgType(), received.event(), received.eventKey(), received.fromUser(), received.rawXml(), "pending",
+                lease == null ? 0 : 1, now), lease == null ? null : now.plus(lease));
+    }
+
+    /** Stores one row unless its MsgId was stored before: true if it was stored now. */
+    boolean insert(NewRow newRow) {
+        Inbound r = newRow.row();
+        return !jdbc.queryForList("""
                 insert into channel_inbound (id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml,
                     status, attempts, claimed_until, received_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                 on conflict (account_id, dedupe_key) do nothing
                 returning id""", UUID.class,
-                id, account.tenantId(), account.id(), account.kind(), received.dedupeKey(), received.msgType(), received.event(),
-                received.eventKey(), received.fromUser(), received.rawXml(), attempts, lease == null ? null : Timestamp.from(now.plus(lease)),
-                Timestamp.from(now));
-        if (ids.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Inbound(id, account.tenantId(), account.id(), account.kind(), received.dedupeKey(), received.msgType(),
-                received.event(), received.eventKey(), received.fromUser(), received.rawXml(), "pending", attempts, now));
+                r.id(), r.tenantId(), r.accountId(), r.channel(), r.dedupeKey(), r.msgType(), r.event(), r.eventKey(), r.fromUser(), r.rawXml(),
+                r.attempts(), newRow.claimedUntil() == null ? null : Timestamp.from(newRow.claimedUntil()), Timestamp.from(r.receivedAt()))
+                .isEmpty();
     }
 
-    /** Gives back a row claimed at {@link #storeClaimed} that this instance will not process after all: the job takes it. */
+    /**
+     * Stores rows with one statement, so with one commit (the template's connection is in autocommit): the ids of those
+     * stored now; the others' MsgIds were stored before (WeChat's retries), or earlier in the same list. The statement
+     * is the same for any number of rows (arrays, unnested), so the server plans it once.
+     */
+    Set<UUID> insertAll(List<NewRow> newRows) {
+        int n = newRows.size();
+        Object[][] columns = new Object[13][n];
+        for (int i = 0; i < n; i++) {
+            Inbound r = newRows.get(i).row();
+            Instant claimedUntil = newRows.get(i).claimedUntil();
+            Object[] values = {r.id(), r.tenantId(), r.accountId(), r.channel(), r.dedupeKey(), r.msgType(), r.event(), r.eventKey(),
+                    r.fromUser(), r.rawXml(), r.attempts(), claimedUntil == null ? null : Timestamp.from(claimedUntil),
+                    Timestamp.from(r.receivedAt())};
+            for (int c = 0; c < values.length; c++) {
+                columns[c][i] = values[c];
+            }
+        }
+        String[] types = {"uuid", "uuid", "uuid", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "text", "int4",
+                "timestamptz", "timestamptz"};
+        List<UUID> stored = jdbc.execute((ConnectionCallback<List<UUID>>) connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into channel_inbound (id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml,
+                        status, attempts, claimed_until, received_at)
+                    select id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml, 'pending', attempts,
+                        claimed_until, received_at
+                    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                        ?::varchar[], ?::text[], ?::int4[], ?::timestamptz[], ?::timestamptz[])
+                        as t (id, tenant_id, account_id, channel, dedupe_key, msg_type, event, event_key, from_user, raw_xml, attempts,
+                            claimed_until, received_at)
+                    on conflict (account_id, dedupe_key) do nothing
+                    returning id""")) {
+                for (int c = 0; c < types.length; c++) {
+                    insert.setArray(c + 1, connection.createArrayOf(types[c], columns[c]));
+                }
+                List<UUID> ids = new ArrayList<>(n);
+                try (ResultSet rs = insert.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+                return ids;
+            }
+        });
+        return stored == null ? Set.of() : Set.copyOf(stored);
+    }
+
+    /** Gives back a row claimed at {@link #newRow} that this instance will not process after all: the job takes it. */
     void unclaim(UUID id) {
         jdbc.update("update channel_inbound set claimed_until = null, attempts = greatest(attempts - 1, 0) where id = ? and status = 'pending'", id);
     }

@@ -29,16 +29,14 @@ class MpCallbackController {
 
     private final ChannelAccounts accounts;
     private final CallbackGuard guard;
-    private final InboundRows rows;
-    private final InboundProcessor processor;
+    private final InboundWriter writer;
     private final CallbackLimiter limiter;
 
-    MpCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundRows rows, InboundProcessor processor,
+    MpCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundWriter writer,
             CallbackLimiter limiter) {
         this.accounts = accounts;
         this.guard = guard;
-        this.rows = rows;
-        this.processor = processor;
+        this.writer = writer;
         this.limiter = limiter;
     }
 
@@ -86,7 +84,7 @@ class MpCallbackController {
         } else {
             throw new KefuProblemException(ProblemType.MALFORMED, "encrypt_type must be aes or raw");
         }
-        rows.storeClaimed(known.account(), received(message, plain), processor.lease()).ifPresent(processor::processLater);
+        writer.accept(known.account(), received(message, plain));
         return text("success");
     }
 

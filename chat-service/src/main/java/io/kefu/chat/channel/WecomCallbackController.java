@@ -28,16 +28,14 @@ class WecomCallbackController {
 
     private final ChannelAccounts accounts;
     private final CallbackGuard guard;
-    private final InboundRows rows;
-    private final InboundProcessor processor;
+    private final InboundWriter writer;
     private final CallbackLimiter limiter;
 
-    WecomCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundRows rows, InboundProcessor processor,
+    WecomCallbackController(ChannelAccounts accounts, CallbackGuard guard, InboundWriter writer,
             CallbackLimiter limiter) {
         this.accounts = accounts;
         this.guard = guard;
-        this.rows = rows;
-        this.processor = processor;
+        this.writer = writer;
         this.limiter = limiter;
     }
 
@@ -73,7 +71,7 @@ class WecomCallbackController {
                 secrets.aesKey(), corpId);
         // Signed by this app (checked in decrypt): counted against its corp's ceiling, never by address.
         limiter.acquire("wecom", corpId);
-        rows.storeClaimed(known.account(), received(CallbackGuard.parse(plain), plain), processor.lease()).ifPresent(processor::processLater);
+        writer.accept(known.account(), received(CallbackGuard.parse(plain), plain));
         return MpCallbackController.text("success");
     }
 

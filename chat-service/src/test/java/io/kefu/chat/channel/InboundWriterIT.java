@@ -1,0 +1,116 @@
+package io.kefu.chat.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.kefu.chat.channel.InboundRows.Inbound;
+import io.kefu.chat.channel.InboundRows.Received;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
+
+/** Callbacks arriving together are stored together ({@link InboundWriter}): each once, each answered with its own outcome. */
+class InboundWriterIT extends ChannelItSupport {
+
+    @Autowired
+    InboundWriter writer;
+
+    @Autowired
+    ChannelAccounts accounts;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void callbacksPostedAtOnceAreEachAnsweredStoredOnceAndBecomeMessages() throws Exception {
+        Mp mp = newMp();
+        int followers = 40;
+        List<String> openids = new ArrayList<>();
+        List<Long> msgIds = new ArrayList<>();
+        for (int i = 0; i < followers; i++) {
+            String openid = "o" + hex(27);
+            stubCustomer(openid, UUID.randomUUID(), 0);
+            openids.add(openid);
+            msgIds.add(msgId());
+        }
+        List<Future<Response>> answers = new ArrayList<>();
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 2; round++) { // WeChat's retry of each, racing the first delivery
+                for (int i = 0; i < followers; i++) {
+                    String xml = mpText(openids.get(i), now(), "一起到的第" + i + "条", msgIds.get(i));
+                    answers.add(senders.submit(() -> postMpSafe(mp, xml, now())));
+                }
+            }
+            for (Future<Response> answer : answers) {
+                Response response = answer.get(30, TimeUnit.SECONDS);
+                assertThat(response.status()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("success");
+            }
+        }
+
+        assertThat(inboundRows(mp.id())).isEqualTo(followers);
+        await("every callback became one message", () -> jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class,
+                mp.tenantId()) == followers);
+        for (int i = 0; i < followers; i++) {
+            assertThat(message(mp.tenantId(), Long.toString(msgIds.get(i)))).containsEntry("content", "一起到的第" + i + "条")
+                    .containsEntry("channel_user_id", openids.get(i));
+        }
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesFailsAloneWhileTheRestOfItsBatchIsStored() throws Exception {
+        Mp mp = newMp();
+        ChannelAccount account = accounts.findById(mp.id()).orElseThrow();
+        String openid = "o" + hex(27);
+        stubCustomer(openid, UUID.randomUUID(), 0); // the rows are the retry job's, which other tests run
+        List<Future<Optional<Inbound>>> good = new ArrayList<>();
+        Future<Optional<Inbound>> first;
+        Future<Optional<Inbound>> retryOfGood;
+        Future<Optional<Inbound>> refused;
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor(); Connection holder = dataSource.getConnection()) {
+            // Inserts wait for this lock: the first callback's batch waits on it, and the others gather behind it in one batch.
+            holder.setAutoCommit(false);
+            try (Statement lock = holder.createStatement()) {
+                lock.execute("lock table channel_inbound in share mode");
+            }
+            first = senders.submit(() -> writer.store(account, text(openid, 1), null));
+            await("the first batch waits for the lock", () -> jdbc.queryForObject(
+                    "select count(*) from pg_locks where relation = 'channel_inbound'::regclass and not granted", Long.class) > 0);
+            for (int i = 2; i <= 21; i++) {
+                Received received = text(openid, i);
+                good.add(senders.submit(() -> writer.store(account, received, null)));
+            }
+            retryOfGood = senders.submit(() -> writer.store(account, text(openid, 2), null));
+            // PostgreSQL refuses a NUL character in text: the whole statement fails, then this row alone.
+            Received nul = new Received("99", "text", null, null, openid, "<xml>\u0000</xml>");
+            refused = senders.submit(() -> writer.store(account, nul, null));
+            await("22 callbacks wait for the next batch", () -> writer.waiting() == 22);
+            holder.rollback();
+
+            assertThat(first.get(30, TimeUnit.SECONDS)).isPresent();
+            for (Future<Optional<Inbound>> one : good) {
+                assertThat(one.get(30, TimeUnit.SECONDS)).isPresent();
+            }
+            assertThat(retryOfGood.get(30, TimeUnit.SECONDS)).as("a MsgId already stored, earlier in the same batch").isEmpty();
+            assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
+        }
+        assertThat(jdbc.queryForList("select dedupe_key from channel_inbound where account_id = ? order by dedupe_key::int", String.class,
+                mp.id())).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 21).mapToObj(Integer::toString).toList());
+    }
+
+    private static Received text(String openid, int msgId) {
+        return new Received(Integer.toString(msgId), "text", null, null, openid, mpText(openid, now(), "第" + msgId + "条", msgId));
+    }
+}
