@@ -115,14 +115,23 @@ class InboundProcessor {
         }
     }
 
-    /** Processes the row now if it is pending and free; never throws. */
-    void process(UUID id) {
-        ChannelProperties p = properties.get();
-        Optional<Inbound> claimed = rows.claim(id, p.processingLease());
+    /**
+     * For the job: claims the row, if it is pending and free, and queues it in its follower's lane. False when that
+     * lane is full: the claim is given back, and the lanes are too busy for more this run.
+     */
+    boolean processInLane(UUID id) {
+        Optional<Inbound> claimed = rows.claim(id, properties.get().processingLease());
         if (claimed.isEmpty()) {
-            return; // done already, or someone else holds it
+            return true; // done already, or someone else holds it
         }
-        processClaimed(claimed.get());
+        Inbound row = claimed.get();
+        try {
+            lane(row.accountId(), row.fromUser()).execute(() -> processClaimed(row));
+            return true;
+        } catch (RejectedExecutionException e) {
+            rows.unclaim(row.id());
+            return false;
+        }
     }
 
     /** Processes a row this caller holds the claim of; never throws. */

@@ -19,6 +19,9 @@ class InboundRetryJob {
 
     private static final Logger log = LoggerFactory.getLogger(InboundRetryJob.class);
 
+    /** One run hands rows to the lanes for at most this long (the job runs every minute). */
+    private static final java.time.Duration RUN_BUDGET = java.time.Duration.ofSeconds(20);
+
     private final InboundRows rows;
     private final InboundProcessor processor;
     private final LiveProperties<ChannelProperties> properties;
@@ -34,11 +37,26 @@ class InboundRetryJob {
     @XxlJob("channel-inbound-retry")
     public void retryPending() {
         ChannelProperties p = properties.get();
-        List<UUID> overdue = rows.overdue(p.retryDelay(), p.retryBatch());
-        if (!overdue.isEmpty()) {
-            log.info("Reprocessing {} stored callbacks still pending after {}", overdue.size(), p.retryDelay());
+        // Batch after batch into the lanes, until none is overdue, the lanes are full or the run's time is up: a
+        // backlog (the lanes overflowed under a burst, an instance died holding thousands) drains at the lanes' pace,
+        // not one batch a run.
+        long until = System.nanoTime() + RUN_BUDGET.toNanos();
+        int handed = 0;
+        boolean room = true;
+        List<UUID> overdue;
+        do {
+            overdue = rows.overdue(p.retryDelay(), p.retryBatch());
+            for (UUID id : overdue) {
+                room = processor.processInLane(id);
+                if (!room) {
+                    break;
+                }
+                handed++;
+            }
+        } while (room && overdue.size() == p.retryBatch() && System.nanoTime() < until);
+        if (handed > 0) {
+            log.info("Reprocessing {} stored callbacks still pending after {}{}", handed, p.retryDelay(), room ? "" : " (the lanes are full)");
         }
-        overdue.forEach(processor::process);
         int purged = rows.purgeSettled(clock.instant().minus(p.inboundRetention()), 1000);
         if (purged > 0) {
             log.info("Deleted {} settled callbacks older than {}", purged, p.inboundRetention());

@@ -230,6 +230,30 @@ class MpCallbackIT extends ChannelItSupport {
     }
 
     @Test
+    void aBacklogOfSeveralBatchesIsDrainedByOneRunOfTheJobInEachFollowersOrder() {
+        Mp mp = newMp();
+        String openid = "o" + hex(27);
+        stubCustomer(openid, UUID.randomUUID(), 0);
+        // 250 callbacks stored and never processed (the lanes were full, or the instance died): 2.5 of the job's batches.
+        List<String> sent = new ArrayList<>();
+        long created = now() - 120;
+        for (int i = 0; i < 250; i++) {
+            long msgId = msgId();
+            sent.add(Long.toString(msgId));
+            jdbc.update("insert into channel_inbound (id, tenant_id, account_id, channel, dedupe_key, msg_type, from_user, raw_xml, status, "
+                    + "received_at) values (?, ?, ?, 'mp', ?, 'text', ?, ?, 'pending', now() - interval '2 minutes' + ? * interval '1 ms')",
+                    UUID.randomUUID(), mp.tenantId(), mp.id(), Long.toString(msgId), openid, mpText(openid, created, "积压" + i, msgId), i);
+        }
+
+        retryJob.retryPending();
+
+        await("all 250 became messages", () -> jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class,
+                mp.tenantId()) == 250);
+        assertThat(jdbc.queryForList("select channel_msg_id from message where tenant_id = ? order by seq", String.class, mp.tenantId()))
+                .containsExactlyElementsOf(sent);
+    }
+
+    @Test
     void whileAuthServiceIsDownTheMessageStaysPendingAndIsRetried() {
         Mp mp = newMp();
         String openid = "o" + hex(27);

@@ -37,6 +37,10 @@ public class GatewayErrorHandler implements ErrorWebExceptionHandler {
         };
         if (kind == Problems.INTERNAL) {
             log.error("Unhandled gateway error on " + exchange.getRequest().getPath(), error);
+        } else if ((kind == Problems.UNAVAILABLE || kind == Problems.TIMEOUT) && !(error instanceof ResponseStatusException)) {
+            // Routes without a breaker (callbacks) end here, not in UpstreamFallback, which says the same: why a 503/504.
+            log.warn(exchange.getRequest().getPath() + " answered " + kind.code() + " (" + error.getClass().getName() + ": "
+                    + error.getMessage() + ")");
         }
         return Problems.write(exchange.getResponse(), kind, detail, exchange.getRequest().getPath().value());
     }
