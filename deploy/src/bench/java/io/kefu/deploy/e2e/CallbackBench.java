@@ -58,7 +58,8 @@ class CallbackBench {
         java.nio.file.Files.createDirectories(OpenWorkloadBench.OUT);
         if (OpenWorkloadBench.JFR) {
             for (String module : List.of("chat-service", "gateway")) {
-                System.setProperty("e2e.jvm-args." + module, "-XX:StartFlightRecording=filename="
+                // Added to what the command line gave this module (-De2e.jvm-args.chat-service=...), not in its place.
+                System.setProperty("e2e.jvm-args." + module, System.getProperty("e2e.jvm-args." + module, "") + " -XX:StartFlightRecording=filename="
                         + OpenWorkloadBench.OUT.toAbsolutePath().resolve("callbacks-" + module + ".jfr") + ",settings=profile,dumponexit=true");
             }
         }

@@ -56,7 +56,7 @@ class OpenWorkloadBench {
         Files.createDirectories(OUT);
         if (JFR) {
             for (String module : List.of("chat-service", "gateway")) {
-                System.setProperty("e2e.jvm-args." + module, "-XX:StartFlightRecording=filename=" + OUT.toAbsolutePath().resolve(module + ".jfr")
+                System.setProperty("e2e.jvm-args." + module, System.getProperty("e2e.jvm-args." + module, "") + " -XX:StartFlightRecording=filename=" + OUT.toAbsolutePath().resolve(module + ".jfr")
                         + ",settings=profile,dumponexit=true");
             }
         }
