@@ -29,13 +29,16 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.stereotype.Controller;
 
 /**
  * The client's frames (the seed's socket.io events): send, delivered/read receipts, typing. Every
  * body is validated as its HTTP twin's (the same records and constraints); every refusal (rate limit,
  * unknown conversation, bad input, a NUL character, even an unexpected failure) is answered on
- * {@code /user/queue/errors} and leaves the session open.
+ * {@code /user/queue/errors} and leaves the session open. The answers to a frame (its ack, pong or error) go to the
+ * session that sent it, not to the user's other tabs and devices: a pong says that session's subscriptions are in
+ * place, an error names a clientMsgId only that session knows.
  */
 @Controller
 class ChatFrames {
@@ -83,22 +86,22 @@ class ChatFrames {
 
     /** Validated exactly as {@code POST /api/message/send} (the same record, the same Bean Validation). */
     @MessageMapping("chat.send")
-    void send(@Valid @Payload SendCommand command, Principal user) {
+    void send(@Valid @Payload SendCommand command, Principal user, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session) {
         MessageView stored;
         try {
             // The database work within the frame budget (a busy instance refuses in seconds, with the clientMsgId);
             // what its commit pushes goes out once its connection is back in the pool.
             stored = push.afterRelease(() -> budget.run(() -> sending.send(FrameGuard.principal(user), command)));
         } catch (KefuProblemException e) {
-            error(user, e, command.clientMsgId(), "/app/chat.send");
+            error(session, e, command.clientMsgId(), "/app/chat.send");
             return;
         } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
             // The database refused the value or failed (e.g. no pooled connection within its timeout under load):
             // answered with the clientMsgId, so that the client knows which message to send again.
-            failed(e, user, command.clientMsgId(), "/app/chat.send");
+            failed(e, session, command.clientMsgId(), "/app/chat.send");
             return;
         }
-        frames.send(user.getName(), "/queue/acks", new Ack(command.clientMsgId(), stored.id(), stored.conversationId(),
+        frames.toSession(session, "/queue/acks", new Ack(command.clientMsgId(), stored.id(), stored.conversationId(),
                 stored.seq(), stored.status(), stored.sentAt()));
     }
 
@@ -139,8 +142,8 @@ class ChatFrames {
 
     /** A round trip for clients: liveness and "my subscriptions are in place" (frames are handled in order). */
     @MessageMapping("chat.ping")
-    void ping(@Payload(required = false) java.util.@Nullable Map<String, Object> body, Principal user) {
-        frames.send(user.getName(), "/queue/pong", java.util.Map.of("nonce",
+    void ping(@Payload(required = false) java.util.@Nullable Map<String, Object> body, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session) {
+        frames.toSession(session, "/queue/pong", java.util.Map.of("nonce",
                 body == null ? "" : String.valueOf(body.getOrDefault("nonce", "")), "at", Instant.now().toString()));
     }
 
@@ -152,33 +155,35 @@ class ChatFrames {
     }
 
     @MessageExceptionHandler(KefuProblemException.class)
-    void refused(KefuProblemException e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
-        error(user, e, null, destination);
+    void refused(KefuProblemException e, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session,
+            @Header(name = "simpDestination", required = false) @Nullable String destination) {
+        error(session, e, null, destination);
     }
 
-    private void error(Principal user, KefuProblemException e, @Nullable String clientMsgId, @Nullable String destination) {
-        frames.send(user.getName(), "/queue/errors", new ErrorFrame(e.problem().code(), e.problem().status().value(),
+    private void error(String session, KefuProblemException e, @Nullable String clientMsgId, @Nullable String destination) {
+        frames.toSession(session, "/queue/errors", new ErrorFrame(e.problem().code(), e.problem().status().value(),
                 e.getMessage(), clientMsgId, destination));
     }
 
     /** Bean Validation refused the frame's body: the same 400 {@code validation-failed} HTTP answers, field by field. */
     @MessageExceptionHandler(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException.class)
-    void invalid(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException e, Principal user,
+    void invalid(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException e, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session,
             @Header(name = "simpDestination", required = false) @Nullable String destination) {
         List<Map<String, String>> errors = e.getBindingResult() == null ? List.of() : e.getBindingResult().getFieldErrors().stream()
                 .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList();
         // Echoed so the client can match the refusal, unless it is the over-long field itself.
         String clientMsgId = e.getBindingResult() != null && e.getBindingResult().getTarget() instanceof SendCommand command
                 && command.clientMsgId() != null && command.clientMsgId().length() <= 64 ? command.clientMsgId() : null;
-        frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400, "Some fields are not valid",
+        frames.toSession(session, "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400, "Some fields are not valid",
                 clientMsgId, destination, errors));
     }
 
     @MessageExceptionHandler({ConstraintViolationException.class, IllegalArgumentException.class,
             org.springframework.messaging.converter.MessageConversionException.class})
-    void unreadable(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
+    void unreadable(Exception e, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session,
+            @Header(name = "simpDestination", required = false) @Nullable String destination) {
         boolean nul = NestedExceptionUtils.getMostSpecificCause(e) instanceof NulCharacterException;
-        frames.send(user.getName(), "/queue/errors", nul
+        frames.toSession(session, "/queue/errors", nul
                 ? new ErrorFrame(ProblemType.VALIDATION.code(), 400, "Some fields are not valid", null, destination,
                         List.of(Map.of("field", path(NestedExceptionUtils.getMostSpecificCause(e)), "message", NulCharacterException.MESSAGE)))
                 : new ErrorFrame(ProblemType.MALFORMED.code(), 400, "The frame cannot be read", null, destination));
@@ -190,25 +195,26 @@ class ChatFrames {
      * HTTP); the rest is an internal error, logged, with no internals sent.
      */
     @MessageExceptionHandler(Exception.class)
-    void failed(Exception e, Principal user, @Header(name = "simpDestination", required = false) @Nullable String destination) {
-        failed(e, user, null, destination);
+    void failed(Exception e, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session,
+            @Header(name = "simpDestination", required = false) @Nullable String destination) {
+        failed(e, session, null, destination);
     }
 
-    private void failed(Exception e, Principal user, @Nullable String clientMsgId, @Nullable String destination) {
+    private void failed(Exception e, String session, @Nullable String clientMsgId, @Nullable String destination) {
         if (e instanceof org.springframework.dao.DataIntegrityViolationException) {
-            frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400,
+            frames.toSession(session, "/queue/errors", new ErrorFrame(ProblemType.VALIDATION.code(), 400,
                     "A value cannot be stored (too long, out of range, or holding a character that cannot be stored)", clientMsgId, destination));
             return;
         }
         if (io.kefu.common.error.ProblemHandler.noConnection(e)) {
             // No connection to be had (pool exhausted, PostgreSQL unreachable): nothing was stored, the client sends it again.
             log.warn("A STOMP frame to {} found no database connection: {}", destination, NestedExceptionUtils.getMostSpecificCause(e).toString());
-            frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.UNAVAILABLE.code(), 503,
+            frames.toSession(session, "/queue/errors", new ErrorFrame(ProblemType.UNAVAILABLE.code(), 503,
                     "The service cannot reach its database right now; send it again in a moment", clientMsgId, destination));
             return;
         }
         log.error("A STOMP frame to {} failed", destination, e);
-        frames.send(user.getName(), "/queue/errors", new ErrorFrame(ProblemType.INTERNAL.code(), 500, "An unexpected error occurred",
+        frames.toSession(session, "/queue/errors", new ErrorFrame(ProblemType.INTERNAL.code(), 500, "An unexpected error occurred",
                 clientMsgId, destination));
     }
 

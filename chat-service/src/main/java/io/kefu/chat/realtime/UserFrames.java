@@ -41,13 +41,18 @@ class UserFrames {
             return;
         }
         for (SimpSession session : connected.getSessions()) {
-            SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-            // As before: the simple broker takes a message with a session id as a sign of life of that session.
-            headers.setSessionId(session.getId());
-            headers.setNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, USER_PREFIX + destination);
-            headers.setLeaveMutable(true);
-            broker.convertAndSend(sessionDestination(destination, session.getId()), payload, headers.getMessageHeaders());
+            toSession(session.getId(), destination, payload);
         }
+    }
+
+    /** The answer to a frame, to the session that sent it only; nothing if that session has gone. */
+    void toSession(String sessionId, String destination, Object payload) {
+        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+        // As before: the simple broker takes a message with a session id as a sign of life of that session.
+        headers.setSessionId(sessionId);
+        headers.setNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, USER_PREFIX + destination);
+        headers.setLeaveMutable(true);
+        broker.convertAndSend(sessionDestination(destination, sessionId), payload, headers.getMessageHeaders());
     }
 
     /** {@code /queue/acks} of session {@code s1}: {@code /queue/acks-users1}, as DefaultUserDestinationResolver resolves a SUBSCRIBE. */
