@@ -46,7 +46,8 @@ class InboundWriter {
     /** A callback waits at most this long for its batch (WeChat itself gives up after 5 s). */
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-    private record Pending(NewRow row, CompletableFuture<Boolean> stored) {
+    /** A callback waiting for its batch; {@code process}: handed to its lane once stored (claimed at {@link #accept}). */
+    private record Pending(NewRow row, boolean process, CompletableFuture<Boolean> stored) {
     }
 
     private final InboundRows rows;
@@ -63,10 +64,12 @@ class InboundWriter {
 
     /**
      * Stores an accepted callback and hands it to its follower's processing lane, claimed, if the lane has room (else
-     * the job processes it); a retry of a callback stored before is neither. Returns once the row is committed.
+     * the job processes it); a retry of a callback stored before is neither. Returns once the row is committed. The
+     * writer hands rows to their lanes in the order they arrived, before their callers wake: a follower's two messages
+     * stored in one batch are processed in that order, whichever caller's thread runs first.
      */
     void accept(ChannelAccount account, Received received) {
-        store(account, received, processor.leaseIfRoom(account.id(), received.fromUser())).ifPresent(processor::processLater);
+        submit(rows.newRow(account, received, processor.leaseIfRoom(account.id(), received.fromUser())), true);
     }
 
     /**
@@ -74,7 +77,11 @@ class InboundWriter {
      * retry. Returns once the row is committed; throws what storing it threw.
      */
     Optional<Inbound> store(ChannelAccount account, Received received, @Nullable Duration lease) {
-        Pending pending = new Pending(rows.newRow(account, received, lease), new CompletableFuture<>());
+        return submit(rows.newRow(account, received, lease), false);
+    }
+
+    private Optional<Inbound> submit(NewRow row, boolean process) {
+        Pending pending = new Pending(row, process, new CompletableFuture<>());
         if (!running || !waiting.offer(pending)) {
             throw new KefuProblemException(ProblemType.UNAVAILABLE, "Too many callbacks are waiting to be stored; send it again shortly");
         }
@@ -126,7 +133,7 @@ class InboundWriter {
     private void write(List<Pending> batch) {
         try {
             Set<UUID> stored = rows.insertAll(batch.stream().map(Pending::row).toList());
-            batch.forEach(p -> p.stored().complete(stored.contains(p.row().row().id())));
+            batch.forEach(p -> settle(p, stored.contains(p.row().row().id())));
         } catch (DataAccessResourceFailureException | TransientDataAccessResourceException | RecoverableDataAccessException
                 | QueryTimeoutException e) {
             // No connection, or the database went away: one at a time would not do better, and each would wait as long.
@@ -136,13 +143,29 @@ class InboundWriter {
                 log.warn("A batch of {} callbacks was refused ({}); storing them one at a time", batch.size(), e.toString());
             }
             for (Pending p : batch) {
+                boolean stored;
                 try {
-                    p.stored().complete(rows.insert(p.row()));
+                    stored = rows.insert(p.row());
                 } catch (RuntimeException one) {
                     p.stored().completeExceptionally(one);
+                    continue;
                 }
+                settle(p, stored);
             }
         }
+    }
+
+    /** A row's outcome: into its lane if it was stored now and is to be processed here, then its caller answered. */
+    private void settle(Pending p, boolean stored) {
+        if (stored && p.process()) {
+            try {
+                processor.processLater(p.row().row());
+            } catch (RuntimeException e) {
+                // The claim could not be given back (no database): its lease runs out and the job takes the row.
+                log.warn("Stored callback {} not handed to its lane: {}", p.row().row().id(), e.toString());
+            }
+        }
+        p.stored().complete(stored);
     }
 
     private void refuseWaiting() {

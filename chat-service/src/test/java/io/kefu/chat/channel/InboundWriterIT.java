@@ -110,6 +110,41 @@ class InboundWriterIT extends ChannelItSupport {
                 mp.id())).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 21).mapToObj(Integer::toString).toList());
     }
 
+    @Test
+    void aFollowersCallbacksStoredInOneBatchBecomeMessagesInTheOrderTheyArrived() throws Exception {
+        Mp mp = newMp();
+        ChannelAccount account = accounts.findById(mp.id()).orElseThrow();
+        String openid = "o" + hex(27);
+        stubCustomer(openid, UUID.randomUUID(), 0);
+        List<String> arrived = new ArrayList<>();
+        List<Future<?>> answers = new ArrayList<>();
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor(); Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement lock = holder.createStatement()) {
+                lock.execute("lock table channel_inbound in share mode");
+            }
+            for (int i = 0; i < 20; i++) {
+                Received received = text(openid, 1000 + i);
+                arrived.add(received.dedupeKey());
+                answers.add(senders.submit(() -> writer.accept(account, received)));
+                int queued = i;
+                // The first waits on the lock in a batch of its own; the rest gather, in this order, behind it.
+                await("callback " + i + " waits", () -> queued == 0 ? jdbc.queryForObject(
+                        "select count(*) from pg_locks where relation = 'channel_inbound'::regclass and not granted", Long.class) > 0
+                        : writer.waiting() == queued);
+            }
+            holder.rollback();
+            for (Future<?> answer : answers) {
+                answer.get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        await("all 20 became messages", () -> jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class,
+                mp.tenantId()) == 20);
+        assertThat(jdbc.queryForList("select channel_msg_id from message where tenant_id = ? order by seq", String.class, mp.tenantId()))
+                .containsExactlyElementsOf(arrived);
+    }
+
     private static Received text(String openid, int msgId) {
         return new Received(Integer.toString(msgId), "text", null, null, openid, mpText(openid, now(), "第" + msgId + "条", msgId));
     }
