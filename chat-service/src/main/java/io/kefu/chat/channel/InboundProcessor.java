@@ -105,13 +105,8 @@ class InboundProcessor {
      * (or the service is stopping) the claim is given back and the job will. A row stored unclaimed is the job's.
      */
     void processLater(Inbound row) {
-        if (row.attempts() == 0) {
-            return;
-        }
-        try {
-            lane(row.accountId(), row.fromUser()).execute(() -> processClaimed(row));
-        } catch (RejectedExecutionException e) {
-            rows.unclaim(row.id());
+        if (row.attempts() > 0) {
+            enqueue(row);
         }
     }
 
@@ -120,11 +115,12 @@ class InboundProcessor {
      * lane is full: the claim is given back, and the lanes are too busy for more this run.
      */
     boolean processInLane(UUID id) {
-        Optional<Inbound> claimed = rows.claim(id, properties.get().processingLease());
-        if (claimed.isEmpty()) {
-            return true; // done already, or someone else holds it
-        }
-        Inbound row = claimed.get();
+        // Empty: done already, or someone else holds it.
+        return rows.claim(id, properties.get().processingLease()).map(this::enqueue).orElse(true);
+    }
+
+    /** Into the row's lane, or, when it is full, the claim given back: false. */
+    private boolean enqueue(Inbound row) {
         try {
             lane(row.accountId(), row.fromUser()).execute(() -> processClaimed(row));
             return true;

@@ -1,5 +1,6 @@
 package io.kefu.chat.channel;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,7 +21,7 @@ class InboundRetryJob {
     private static final Logger log = LoggerFactory.getLogger(InboundRetryJob.class);
 
     /** One run hands rows to the lanes for at most this long (the job runs every minute). */
-    private static final java.time.Duration RUN_BUDGET = java.time.Duration.ofSeconds(20);
+    private static final Duration RUN_BUDGET = Duration.ofSeconds(20);
 
     private final InboundRows rows;
     private final InboundProcessor processor;

@@ -3,7 +3,6 @@ package io.kefu.chat.channel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -12,13 +11,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.kefu.chat.channel.InboundRows.Inbound;
 import io.kefu.chat.channel.InboundRows.NewRow;
 import io.kefu.chat.channel.InboundRows.Received;
 import io.kefu.common.error.KefuProblemException;
 import io.kefu.common.error.ProblemType;
 import jakarta.annotation.PreDestroy;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -46,8 +43,8 @@ class InboundWriter {
     /** A callback waits at most this long for its batch (WeChat itself gives up after 5 s). */
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-    /** A callback waiting for its batch; {@code process}: handed to its lane once stored (claimed at {@link #accept}). */
-    private record Pending(NewRow row, boolean process, CompletableFuture<Boolean> stored) {
+    /** A callback waiting for its batch; {@code stored} is true once committed, false for a MsgId stored before. */
+    private record Pending(NewRow row, CompletableFuture<Boolean> stored) {
     }
 
     private final InboundRows rows;
@@ -63,30 +60,20 @@ class InboundWriter {
     }
 
     /**
-     * Stores an accepted callback and hands it to its follower's processing lane, claimed, if the lane has room (else
-     * the job processes it); a retry of a callback stored before is neither. Returns once the row is committed. The
-     * writer hands rows to their lanes in the order they arrived, before their callers wake: a follower's two messages
-     * stored in one batch are processed in that order, whichever caller's thread runs first.
+     * Stores an accepted callback, with the others waiting, unless WeChat sent it before, and hands it to its
+     * follower's processing lane, claimed, if the lane has room (else the job processes it). Returns once the row is
+     * committed; throws what storing it threw. The writer hands rows to their lanes in the order they arrived, before
+     * their callers wake: a follower's two messages stored in one batch are processed in that order, whichever
+     * caller's thread runs first.
      */
     void accept(ChannelAccount account, Received received) {
-        submit(rows.newRow(account, received, processor.leaseIfRoom(account.id(), received.fromUser())), true);
-    }
-
-    /**
-     * Stores the callback, with the others waiting, unless WeChat sent it before: the row as stored, empty for a
-     * retry. Returns once the row is committed; throws what storing it threw.
-     */
-    Optional<Inbound> store(ChannelAccount account, Received received, @Nullable Duration lease) {
-        return submit(rows.newRow(account, received, lease), false);
-    }
-
-    private Optional<Inbound> submit(NewRow row, boolean process) {
-        Pending pending = new Pending(row, process, new CompletableFuture<>());
+        Pending pending = new Pending(rows.newRow(account, received, processor.leaseIfRoom(account.id(), received.fromUser())),
+                new CompletableFuture<>());
         if (!running || !waiting.offer(pending)) {
             throw new KefuProblemException(ProblemType.UNAVAILABLE, "Too many callbacks are waiting to be stored; send it again shortly");
         }
         try {
-            return pending.stored().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(pending.row().row()) : Optional.empty();
+            pending.stored().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure; // as if stored alone: the problem handler answers it as before (503 without a connection...)
@@ -155,9 +142,9 @@ class InboundWriter {
         }
     }
 
-    /** A row's outcome: into its lane if it was stored now and is to be processed here, then its caller answered. */
+    /** A row's outcome: into its lane if it was stored now (and claimed), then its caller answered. */
     private void settle(Pending p, boolean stored) {
-        if (stored && p.process()) {
+        if (stored) {
             try {
                 processor.processLater(p.row().row());
             } catch (RuntimeException e) {

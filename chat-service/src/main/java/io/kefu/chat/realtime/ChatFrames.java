@@ -86,7 +86,8 @@ class ChatFrames {
 
     /** Validated exactly as {@code POST /api/message/send} (the same record, the same Bean Validation). */
     @MessageMapping("chat.send")
-    void send(@Valid @Payload SendCommand command, Principal user, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session) {
+    void send(@Valid @Payload SendCommand command, Principal user,
+            @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session) {
         MessageView stored;
         try {
             // The database work within the frame budget (a busy instance refuses in seconds, with the clientMsgId);
@@ -142,7 +143,8 @@ class ChatFrames {
 
     /** A round trip for clients: liveness and "my subscriptions are in place" (frames are handled in order). */
     @MessageMapping("chat.ping")
-    void ping(@Payload(required = false) java.util.@Nullable Map<String, Object> body, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session) {
+    void ping(@Payload(required = false) java.util.@Nullable Map<String, Object> body,
+            @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session) {
         frames.toSession(session, "/queue/pong", java.util.Map.of("nonce",
                 body == null ? "" : String.valueOf(body.getOrDefault("nonce", "")), "at", Instant.now().toString()));
     }
@@ -167,7 +169,8 @@ class ChatFrames {
 
     /** Bean Validation refused the frame's body: the same 400 {@code validation-failed} HTTP answers, field by field. */
     @MessageExceptionHandler(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException.class)
-    void invalid(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException e, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session,
+    void invalid(org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException e,
+            @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String session,
             @Header(name = "simpDestination", required = false) @Nullable String destination) {
         List<Map<String, String>> errors = e.getBindingResult() == null ? List.of() : e.getBindingResult().getFieldErrors().stream()
                 .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage()))).toList();

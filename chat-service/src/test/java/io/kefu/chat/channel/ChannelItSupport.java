@@ -190,6 +190,14 @@ abstract class ChannelItSupport extends ChatItSupport {
         return jdbc.queryForObject("select count(*) from message where tenant_id = ? and channel_msg_id = ?", Long.class, tenantId, channelMsgId);
     }
 
+    /** Waits until the tenant has as many messages as {@code channelMsgIds}, then checks they are those, in this order. */
+    void awaitMessagesInOrder(UUID tenantId, java.util.List<String> channelMsgIds) {
+        await("all " + channelMsgIds.size() + " became messages", () -> jdbc.queryForObject(
+                "select count(*) from message where tenant_id = ?", Long.class, tenantId) >= channelMsgIds.size());
+        assertThat(jdbc.queryForList("select channel_msg_id from message where tenant_id = ? order by seq", String.class, tenantId))
+                .containsExactlyElementsOf(channelMsgIds);
+    }
+
     Map<String, Object> message(UUID tenantId, String channelMsgId) {
         return jdbc.queryForMap("select m.*, c.channel as conversation_channel, c.channel_user_id, c.channel_account_id, c.source, "
                 + "c.customer_id from message m join conversation c on c.id = m.conversation_id where m.tenant_id = ? and m.channel_msg_id = ?",

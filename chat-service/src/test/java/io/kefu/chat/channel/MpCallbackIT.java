@@ -205,10 +205,7 @@ class MpCallbackIT extends ChannelItSupport {
             sent.add(Long.toString(id));
         }
 
-        await("all 20 stored as messages", () -> jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class,
-                mp.tenantId()) == 20);
-        assertThat(jdbc.queryForList("select channel_msg_id from message where tenant_id = ? order by seq", String.class, mp.tenantId()))
-                .containsExactlyElementsOf(sent);
+        awaitMessagesInOrder(mp.tenantId(), sent);
     }
 
     @Test
@@ -247,10 +244,7 @@ class MpCallbackIT extends ChannelItSupport {
 
         retryJob.retryPending();
 
-        await("all 250 became messages", () -> jdbc.queryForObject("select count(*) from message where tenant_id = ?", Long.class,
-                mp.tenantId()) == 250);
-        assertThat(jdbc.queryForList("select channel_msg_id from message where tenant_id = ? order by seq", String.class, mp.tenantId()))
-                .containsExactlyElementsOf(sent);
+        awaitMessagesInOrder(mp.tenantId(), sent);
     }
 
     @Test
