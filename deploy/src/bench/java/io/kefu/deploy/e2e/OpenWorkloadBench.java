@@ -46,6 +46,13 @@ class OpenWorkloadBench {
     static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "250,500,1000,1500,2000").split(","))
             .mapToInt(r -> Integer.parseInt(r.trim())).toArray();
     static final int STEP_SECONDS = Integer.getInteger("bench.step-seconds", 20);
+    /**
+     * A warm-up at a light rate before the steps, not counted as one ({@code bench.warmup-seconds}, default none):
+     * what "sustained" means for the full JIT ({@code -Dbench.jit=c2}), whose compilations take minutes on
+     * two cores shared by eight JVMs and would otherwise be measured as the suite's capacity.
+     */
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 0);
+    static final int WARMUP_RATE = Integer.getInteger("bench.warmup-rate", 150);
     static final boolean JFR = Boolean.getBoolean("bench.jfr");
     static final Path OUT = Path.of("target/bench");
     /** When the steps began: JFR samples before it (start-up, warm-up) are left out of the hot spots. */
@@ -81,15 +88,23 @@ class OpenWorkloadBench {
             // Every customer opens their conversation first, so the steps measure messages, not assignment.
             warmUp(customers, load);
 
+            if (WARMUP_SECONDS > 0) {
+                System.out.printf("%nWARM-UP %d msg/s for %d s (not a step)%n", WARMUP_RATE, WARMUP_SECONDS);
+                runStep(WARMUP_RATE, WARMUP_SECONDS, customers, load, suite).print();
+            }
             System.out.printf("%nOPEN WORKLOAD %d customers, %d agents, %d s per step, all eight services on this machine (load average before: %s)%n",
                     customers.size(), suite.agentTokens().size(), STEP_SECONDS, loadAverage());
             List<Integer> sustainable = new ArrayList<>();
             loadStart = Instant.now();
-            for (int rate : RATES) {
-                Step step = runStep(rate, customers, load, suite);
-                step.print();
-                if (step.sustained()) {
-                    sustainable.add(rate);
+            try (Statements statements = Statements.open()) {
+                for (int rate : RATES) {
+                    statements.reset();
+                    Step step = runStep(rate, STEP_SECONDS, customers, load, suite);
+                    step.print();
+                    statements.print(step.acked());
+                    if (step.sustained()) {
+                        sustainable.add(rate);
+                    }
                 }
             }
             System.out.printf("%nSUSTAINABLE (ack p99 ≤ 100 ms, no errors, nothing missing): %s msg/s%n",
@@ -154,7 +169,7 @@ class OpenWorkloadBench {
         load.reset();
     }
 
-    record Step(int target, double sendRate, double ackRate, int sent, int acked, int missing, int errors, long[] acks, long[] deliveries,
+    record Step(int target, int seconds, double sendRate, double ackRate, int sent, int acked, int missing, int errors, long[] acks, long[] deliveries,
             Map<String, Long> cpuMillis) {
 
         boolean sustained() {
@@ -171,17 +186,17 @@ class OpenWorkloadBench {
             StringBuilder table = new StringBuilder("  CPU per message (ms):");
             cpuMillis.forEach((process, ms) -> table.append(String.format(" %s %.2f", process, acked == 0 ? 0 : (double) ms / acked)));
             System.out.println(table.append(String.format(" | total %.2f ms (%.0f%% of %d cores)", acked == 0 ? 0 : (double) total / acked,
-                    100.0 * total / (STEP_SECONDS * 1000.0 * Runtime.getRuntime().availableProcessors()),
+                    100.0 * total / (seconds * 1000.0 * Runtime.getRuntime().availableProcessors()),
                     Runtime.getRuntime().availableProcessors())));
         }
     }
 
-    static Step runStep(int rate, List<StompTestClient> customers, Load load, ChatBenchmarkSimulation.Suite suite) throws Exception {
+    static Step runStep(int rate, int seconds, List<StompTestClient> customers, Load load, ChatBenchmarkSimulation.Suite suite) throws Exception {
         load.reset();
         Map<String, List<Long>> processes = processes(suite);
         Map<String, Long> cpuBefore = CpuAccounts.snapshot(processes);
         long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(STEP_SECONDS);
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long interval = 1_000_000_000L / rate;
         int sent = 0;
         long next = start;
@@ -210,7 +225,7 @@ class OpenWorkloadBench {
         cpuAfter.forEach((process, ms) -> cpu.put(process, ms - cpuBefore.getOrDefault(process, 0L)));
         int missing = load.sentAt.size();
         load.sentAt.clear();
-        return new Step(rate, sent / sendSeconds, load.acked.get() / ackSeconds, sent, load.acked.get(), missing, load.errors.get(),
+        return new Step(rate, seconds, sent / sendSeconds, load.acked.get() / ackSeconds, sent, load.acked.get(), missing, load.errors.get(),
                 millis(load.acks), millis(load.deliveries), cpu);
     }
 
@@ -225,6 +240,76 @@ class OpenWorkloadBench {
         processes.put("redis", CpuAccounts.pidsOf("redis-server"));
         processes.put("load-generator", List.of(ProcessHandle.current().pid()));
         return processes;
+    }
+
+    /**
+     * What PostgreSQL executed per message during a step, from {@code pg_stat_statements} when the server
+     * loads it ({@code shared_preload_libraries}; the bench does not change the server's settings): the
+     * statements of this run's database by execution time, with calls and milliseconds per acknowledged
+     * message. Without the extension (or a superuser to read it) it says so once and prints nothing per step.
+     */
+    static final class Statements implements AutoCloseable {
+
+        private final Connection connection;
+
+        private Statements(Connection connection) {
+            this.connection = connection;
+        }
+
+        static Statements open() {
+            Map<String, String> infra = KefuInfrastructure.springProperties();
+            try {
+                // Creating the extension and reading every role's statements take a superuser (bench.postgres-admin, the local
+                // server's postgres by default), not the services' own role.
+                Connection connection = DriverManager.getConnection(infra.get("spring.datasource.url"), System.getProperty("bench.postgres-admin", "postgres"),
+                        System.getProperty("bench.postgres-admin-password", ""));
+                connection.createStatement().execute("create extension if not exists pg_stat_statements");
+                connection.createStatement().execute("select pg_stat_statements_reset()");
+                return new Statements(connection);
+            } catch (Exception e) {
+                System.out.println("(no per-statement figures: pg_stat_statements is not loaded by this PostgreSQL or may not be used here: "
+                        + e.getMessage().lines().findFirst().orElse("") + ")");
+                return new Statements(null);
+            }
+        }
+
+        void reset() throws Exception {
+            if (connection != null) {
+                connection.createStatement().execute("select pg_stat_statements_reset()");
+            }
+        }
+
+        void print(int messages) throws Exception {
+            if (connection == null || messages == 0) {
+                return;
+            }
+            try (PreparedStatement top = connection.prepareStatement("""
+                    select calls, total_exec_time, regexp_replace(query, '\\s+', ' ', 'g') as query
+                    from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+                    order by total_exec_time desc""")) {
+                var rows = top.executeQuery();
+                double total = 0;
+                List<String> lines = new ArrayList<>();
+                while (rows.next()) {
+                    double ms = rows.getDouble("total_exec_time");
+                    total += ms;
+                    if (lines.size() < 8) {
+                        String query = rows.getString("query");
+                        lines.add(String.format("    %.3f ms, %.2f calls  %s", ms / messages, (double) rows.getLong("calls") / messages,
+                                query.length() > 110 ? query.substring(0, 110) + "…" : query));
+                    }
+                }
+                System.out.printf("  PostgreSQL statements per message (pg_stat_statements, execution only): %.3f ms in all; the largest:%n", total / messages);
+                lines.forEach(System.out::println);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 
     /** CPU time (user + system) of processes, from {@code /proc/<pid>/stat}, in milliseconds. */
