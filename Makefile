@@ -46,7 +46,7 @@ status:
 bench: services
 	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test-compile gatling:test $(BENCH_ARGS)
 
-## bench-open: open workload through the gateway with all eight services (fixed arrival rates stepping up; per-process CPU per message; -Dbench.jfr=true for hot spots)
+## bench-open: open workload through the gateway with all eight services (fixed arrival rates stepping up; per-process CPU per message; PostgreSQL statements per message with pg_stat_statements; -Dbench.jfr=true for hot spots; -Dbench.jit=c2 -Dbench.warmup-seconds=180 for the full JIT warmed up)
 bench-open: services
 	@$(JDK) $(MVN) -q install -DskipTests && $(MVN) -pl deploy -Pbench test -Dtest=OpenWorkloadBench -Dsurefire.failIfNoSpecifiedTests=false $(BENCH_ARGS)
 
