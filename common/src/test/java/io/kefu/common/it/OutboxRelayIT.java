@@ -2,6 +2,7 @@ package io.kefu.common.it;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kefu.common.config.LiveProperties;
 import io.kefu.common.event.EventEnvelope;
+import io.kefu.common.event.EventJson;
 import io.kefu.common.event.EventPublisher;
 import io.kefu.common.event.EventTracing;
 import io.kefu.common.event.EventType;
 import io.kefu.common.event.EventsProperties;
+import io.kefu.common.event.outbox.OutboxRelay;
 import io.kefu.common.it.CommonItApplication.DemoHappened;
 import io.kefu.testsupport.KefuApps;
 import io.kefu.testsupport.KefuInfrastructure;
 import io.kefu.testsupport.TcpProxy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +36,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static io.kefu.common.it.DemoEvents.await;
 import static io.kefu.common.it.DemoEvents.envelope;
@@ -261,6 +267,93 @@ class OutboxRelayIT {
                 EventPublisher.Publication.of(new DemoHappened(subject, 1, List.of(), null), "t-1", subject))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inside the transaction");
+    }
+
+    @Test
+    void aRoundMarksEveryConfirmedRowPublishedAtOnceAndClearsTheirErrors() throws Exception {
+        List<String> ids = deferred("round-", 12, 2);
+        Clock later = Clock.offset(app.getBean(Clock.class), Duration.ofHours(2));
+
+        int confirmed = relayAt(later).relayOnce();
+
+        assertThat(confirmed).as("the round took the deferred rows").isGreaterThanOrEqualTo(ids.size());
+        assertThat(jdbc.queryForList("""
+                select count(*) filter (where published_at is not null and last_error is null) as published, count(distinct published_at) as times
+                from kefu_outbox where id = any(?::uuid[])""", (Object) ids.toArray(String[]::new)).getFirst())
+                .as("all the round's rows marked in one statement, at the round's time").containsEntry("published", 12L).containsEntry("times", 1L);
+        List<String> received = new ArrayList<>();
+        while (received.size() < ids.size()) {
+            Message message = listener.receive(queue.getName(), 15_000);
+            assertThat(message).as("event %d of the round on the broker", received.size()).isNotNull();
+            String id = envelope(message).id();
+            if (ids.contains(id)) {
+                received.add(id);
+            }
+        }
+        assertThat(received).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void aRoundThatCannotSendKeepsEachRowPendingWithItsOwnAttemptsBackoffAndReason() throws Exception {
+        List<String> fresh = deferred("unsent-fresh-", 2, 0);
+        List<String> retried = deferred("unsent-retried-", 2, 3);
+        Clock later = Clock.fixed(app.getBean(Clock.class).instant().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS),
+                java.time.ZoneOffset.UTC);
+        @SuppressWarnings("unchecked")
+        EventsProperties props = ((LiveProperties<EventsProperties>) app.getBean("kefuEventsProperties")).get();
+        proxy.cut();
+        try {
+            assertThat(relayAt(later).relayOnce()).isZero();
+        } finally {
+            proxy.restore();
+        }
+        try {
+            for (String id : fresh) {
+                assertPending(id, 1, later.instant().plus(OutboxRelay.backoff(props, 0)));
+            }
+            for (String id : retried) {
+                assertPending(id, 4, later.instant().plus(OutboxRelay.backoff(props, 3)));
+            }
+        } finally {
+            // Due only in the future of this JVM's relay: nothing would ever send them.
+            jdbc.update("delete from kefu_outbox where id = any(?::uuid[])", (Object) concat(fresh, retried).toArray(String[]::new));
+        }
+    }
+
+    /** Committed rows the app's own relay leaves alone: due in an hour, as after {@code attempts} failures. */
+    private static List<String> deferred(String prefix, int count, int attempts) {
+        List<EventPublisher.Publication> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(EventPublisher.Publication.of(new DemoHappened(prefix + i, i, List.of(), null), "t-1", prefix + i));
+        }
+        return inTransaction(app, () -> {
+            List<String> ids = app.getBean(EventPublisher.class).publishAll(events).stream().map(EventEnvelope::id).toList();
+            jdbc.update("""
+                    update kefu_outbox set next_attempt_at = now() + interval '1 hour', attempts = ?, last_error = 'an earlier failure'
+                    where id = any(?::uuid[])""", attempts, ids.toArray(String[]::new));
+            return ids;
+        });
+    }
+
+    /** A relay of the app's beans whose clock is {@code clock}, so it alone takes the deferred rows. */
+    @SuppressWarnings("unchecked")
+    private static OutboxRelay relayAt(Clock clock) {
+        return new OutboxRelay(jdbc, new TransactionTemplate(app.getBean(PlatformTransactionManager.class)), app.getBean(RabbitTemplate.class),
+                (LiveProperties<EventsProperties>) app.getBean("kefuEventsProperties"), EventJson.mapper(), clock, new SimpleMeterRegistry(),
+                app.getBean(EventTracing.class));
+    }
+
+    private static void assertPending(String id, int attempts, java.time.Instant nextAttemptAt) {
+        Map<String, Object> row = jdbc.queryForMap("select attempts, next_attempt_at, last_error, published_at from kefu_outbox where id = ?::uuid", id);
+        assertThat(row).as("row %s", id).containsEntry("attempts", attempts).containsEntry("published_at", null);
+        assertThat(((java.sql.Timestamp) row.get("next_attempt_at")).toInstant()).as("row %s's own backoff", id).isEqualTo(nextAttemptAt);
+        assertThat((String) row.get("last_error")).as("row %s", id).startsWith("send: ");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @EventType("billing.invoice.paid.v1")
