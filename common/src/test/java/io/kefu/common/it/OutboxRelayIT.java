@@ -280,7 +280,7 @@ class OutboxRelayIT {
         assertThat(jdbc.queryForList("""
                 select count(*) filter (where published_at is not null and last_error is null) as published, count(distinct published_at) as times
                 from kefu_outbox where id = any(?::uuid[])""", (Object) ids.toArray(String[]::new)).getFirst())
-                .as("all the round's rows marked in one statement, at the round's time").containsEntry("published", 12L).containsEntry("times", 1L);
+                .as("all the round's rows marked, at the round's one time").containsEntry("published", 12L).containsEntry("times", 1L);
         List<String> received = new ArrayList<>();
         while (received.size() < ids.size()) {
             Message message = listener.receive(queue.getName(), 15_000);

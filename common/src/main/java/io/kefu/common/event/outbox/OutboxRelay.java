@@ -1,7 +1,6 @@
 package io.kefu.common.event.outbox;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,28 +158,20 @@ public class OutboxRelay implements SmartLifecycle {
             }
             endSpans(rows, spans, failures);
             Instant now = clock.instant();
-            // One statement per round for each outcome, not one per row: a round of a busy service holds dozens of rows.
             if (!done.isEmpty()) {
-                jdbc.update(con -> {
-                    PreparedStatement ps = con.prepareStatement("update kefu_outbox set published_at = ?, last_error = null where id = any(?)");
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setArray(2, con.createArrayOf("uuid", done.stream().map(Row::id).toArray()));
-                    return ps;
-                });
+                jdbc.batchUpdate("update kefu_outbox set published_at = ?, last_error = null where id = ?",
+                        done, done.size(), (ps, row) -> {
+                            ps.setTimestamp(1, Timestamp.from(now));
+                            ps.setObject(2, row.id());
+                        });
             }
             if (!failures.isEmpty()) {
-                jdbc.update(con -> {
-                    PreparedStatement ps = con.prepareStatement("""
-                            update kefu_outbox o set attempts = o.attempts + 1, next_attempt_at = f.next_attempt_at, last_error = f.reason
-                            from unnest(?::uuid[], ?::timestamptz[], ?::text[]) as f(id, next_attempt_at, reason)
-                            where o.id = f.id""");
-                    ps.setArray(1, con.createArrayOf("uuid", failures.stream().map(f -> f.row().id()).toArray()));
-                    // ISO-8601 instants (with their Z), so no time zone of the JVM or the session can shift them
-                    ps.setArray(2, con.createArrayOf("text",
-                            failures.stream().map(f -> now.plus(backoff(props, f.row().attempts())).toString()).toArray()));
-                    ps.setArray(3, con.createArrayOf("text", failures.stream().map(f -> truncate(f.reason())).toArray()));
-                    return ps;
-                });
+                jdbc.batchUpdate("update kefu_outbox set attempts = attempts + 1, next_attempt_at = ?, last_error = ? where id = ?",
+                        failures, failures.size(), (ps, f) -> {
+                            ps.setTimestamp(1, Timestamp.from(now.plus(backoff(props, f.row().attempts()))));
+                            ps.setString(2, truncate(f.reason()));
+                            ps.setObject(3, f.row().id());
+                        });
                 log.warn("{} of {} outbox events not confirmed, will retry; first reason: {}", failures.size(), rows.size(),
                         failures.getFirst().reason());
             }
