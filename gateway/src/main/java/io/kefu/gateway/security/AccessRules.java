@@ -1,7 +1,5 @@
 package io.kefu.gateway.security;
 
-import java.util.List;
-
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
@@ -9,9 +7,8 @@ import org.springframework.security.authorization.AuthorityReactiveAuthorization
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
-import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+
+import static io.kefu.gateway.security.PathListMatcher.path;
 
 /**
  * Who may call what, as the identity contract lists it (services enforce finer rules themselves).
@@ -31,7 +28,7 @@ public final class AccessRules {
             """);
 
     /** Reachable without a token; a token sent along is ignored (a stale one must not block a login). */
-    static final ServerWebExchangeMatcher PUBLIC = new OrServerWebExchangeMatcher(List.of(
+    static final PathListMatcher PUBLIC = new PathListMatcher(
             path(HttpMethod.POST, "/api/auth/wechat"),
             path(HttpMethod.POST, "/api/auth/login"),
             path(HttpMethod.POST, "/api/auth/refresh"),
@@ -58,7 +55,7 @@ public final class AccessRules {
             path(HttpMethod.GET, "/dashboard/index.html"),
             path(HttpMethod.GET, "/dashboard/dashboard.js"),
             path(HttpMethod.GET, "/dashboard/dashboard.css"),
-            path(HttpMethod.GET, "/dashboard/lib/**")));
+            path(HttpMethod.GET, "/dashboard/lib/**"));
 
     private AccessRules() {
     }
@@ -110,10 +107,5 @@ public final class AccessRules {
     private static ReactiveAuthorizationManager<AuthorizationContext> anyRole(String... roles) {
         // Authorities were already expanded with HIERARCHY when the token was converted.
         return AuthorityReactiveAuthorizationManager.hasAnyRole(roles);
-    }
-
-    private static ServerWebExchangeMatcher path(HttpMethod method, String pattern) {
-        return method == null ? new PathPatternParserServerWebExchangeMatcher(pattern)
-                : new PathPatternParserServerWebExchangeMatcher(pattern, method);
     }
 }
