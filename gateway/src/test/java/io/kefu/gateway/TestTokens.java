@@ -93,6 +93,11 @@ final class TestTokens {
         return sign(claims(role).build(), OTHER_KEY);
     }
 
+    /** Signed by a key whose kid the JWKS does not list: decoding it makes the gateway fetch the JWKS again. */
+    static String signedWithAnUnknownKid(Role role) {
+        return sign(claims(role).build(), generate("unknown-kid"));
+    }
+
     static String unsigned(Role role) {
         return new PlainJWT(claims(role).build()).serialize();
     }

@@ -27,7 +27,11 @@ public final class AccessRules {
             ROLE_supervisor > ROLE_agent
             """);
 
-    /** Reachable without a token; a token sent along is ignored (a stale one must not block a login). */
+    /**
+     * Reachable without a token, and served by their own security chain that never reads one (SecurityConfig):
+     * a token sent along is ignored (a stale one must not block a login), and a platform callback costs no
+     * key lookup nor denylist round trip.
+     */
     static final PathListMatcher PUBLIC = new PathListMatcher(
             path(HttpMethod.POST, "/api/auth/wechat"),
             path(HttpMethod.POST, "/api/auth/login"),
@@ -60,9 +64,9 @@ public final class AccessRules {
     private AccessRules() {
     }
 
+    /** The rules of the identity-bearing chain; {@link #PUBLIC} requests never reach it (SecurityConfig). */
     static void apply(ServerHttpSecurity.AuthorizeExchangeSpec rules) {
-        rules.matchers(PUBLIC).permitAll()
-                .pathMatchers("/actuator/**").access(anyRole("superadmin"))
+        rules.pathMatchers("/actuator/**").access(anyRole("superadmin"))
                 .pathMatchers("/api/user/**").access(anyRole("customer"))
                 .pathMatchers("/api/auth/logout").authenticated()
                 .pathMatchers("/api/admin/tenants/**").access(anyRole("superadmin"))

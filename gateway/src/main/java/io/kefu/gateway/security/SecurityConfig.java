@@ -9,6 +9,8 @@ import io.kefu.gateway.config.LiveGatewayProperties;
 import io.netty.channel.ChannelOption;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -20,22 +22,20 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
-import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
  * The gateway as an OAuth2 resource server for auth-service's tokens: RS256 only (the key selector
  * accepts no other algorithm, so {@code alg: none} and HS256 tokens fail), keys from the JWKS,
  * issuer/audience/expiry/denylist checked, then tenant pinning and the per-route roles of
- * {@link AccessRules}. Stateless, no CSRF: callers present bearer tokens, never cookies.
+ * {@link AccessRules}. Stateless, no CSRF: callers present bearer tokens, never cookies. Two chains: the
+ * public paths first, without the resource server, then everything else with it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -58,13 +58,29 @@ public class SecurityConfig {
         return new RevocationCheckingDecoder(decoder, redis, security.revocationLookupTimeout());
     }
 
+    /**
+     * The public paths ({@link AccessRules#PUBLIC}: logins, platform callbacks, probes, docs) first, in a chain
+     * with no resource server: a token sent along is never read, so a WeChat callback costs no JWT decoding,
+     * no JWKS fetch and no denylist lookup, and walks only the filters it needs (CORS and the security
+     * headers, as every answer gets them).
+     */
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain kefuPublicSecurityWebFilterChain(ServerHttpSecurity http, CorsConfigurationSource cors) {
+        return stateless(http, cors)
+                .securityMatcher(AccessRules.PUBLIC)
+                // Nothing downstream reads an anonymous principal (identity headers and rate-limit keys want a JWT).
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .authorizeExchange(rules -> rules.anyExchange().permitAll())
+                .build();
+    }
+
+    /** Every other request: a valid token, the tenant it names, and the roles of {@link AccessRules}. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     SecurityWebFilterChain kefuSecurityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
             CorsConfigurationSource cors) {
         SecurityProblems problems = new SecurityProblems();
-        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
-        ServerAuthenticationConverter tokens = exchange -> AccessRules.PUBLIC.matches(exchange)
-                .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
 
         JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
         authorities.setAuthoritiesClaimName(ROLES_CLAIM);
@@ -73,16 +89,9 @@ public class SecurityConfig {
         converter.setJwtGrantedAuthoritiesConverter(jwt -> List.copyOf(
                 AccessRules.HIERARCHY.getReachableGrantedAuthorities(authorities.convert(jwt))));
 
-        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .cors(c -> c.configurationSource(cors))
+        return stateless(http, cors)
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .oauth2ResourceServer(rs -> rs
-                        .bearerTokenConverter(tokens)
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems)
                         .jwt(jwt -> jwt.jwtDecoder(decoder)
@@ -90,6 +99,17 @@ public class SecurityConfig {
                 .addFilterAfter(new TenantPinningFilter(), SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(AccessRules::apply)
                 .build();
+    }
+
+    /** What both chains share: bearer tokens or nothing, never cookies or sessions, and CORS. */
+    private static ServerHttpSecurity stateless(ServerHttpSecurity http, CorsConfigurationSource cors) {
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .cors(c -> c.configurationSource(cors));
     }
 
     /**
