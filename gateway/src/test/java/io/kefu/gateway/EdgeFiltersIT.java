@@ -7,6 +7,8 @@ import java.util.UUID;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.kefu.gateway.TestTokens.Role;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -71,13 +73,18 @@ class EdgeFiltersIT extends GatewayTestSupport {
         assertThat(unauthorized.headers().firstValue("X-Request-Id")).isPresent();
     }
 
-    @Test
-    void theW3cTraceContextIsPassedOnToTheService() {
+    /** A protected path, and a platform callback (served by the public chain): both continue the client's trace. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/api/tickets/t-1, ticket, true", "/callback/wechat/wx123, chat, false"})
+    void theW3cTraceContextIsPassedOnToTheService(String path, String service, boolean withToken) {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        send(request("/api/tickets/t-1").header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-                .header("Authorization", "Bearer " + TestTokens.token(Role.PROVIDER)).GET().build());
+        HttpRequest.Builder traced = request(path).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+        if (withToken) {
+            traced.header("Authorization", "Bearer " + TestTokens.token(Role.PROVIDER));
+        }
+        send(traced.GET().build());
 
-        String traceparent = forwarded("ticket", "/api/tickets/t-1").getHeader("traceparent");
+        String traceparent = forwarded(service, path).getHeader("traceparent");
         assertThat(traceparent).startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7");
     }
 

@@ -104,16 +104,13 @@ class PublicPathsIT extends GatewayTestSupport {
     }
 
     @Test
-    void aCallbackIsStillTracedToChatAndCountedWithoutSpringSecuritysPerRequestObservations() {
-        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        send(request("/callback/wechat/wx123").header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-                .POST(HttpRequest.BodyPublishers.ofString("<xml/>")).build());
-        call("GET", "/api/queue/position", TestTokens.token(Role.AGENT));  // through both chains' filters and an authorization
+    void requestsAreStillCountedWithoutSpringSecuritysPerRequestObservations() {
+        call("POST", "/callback/wechat/wx123", null);
+        call("GET", "/api/queue/position", TestTokens.token(Role.AGENT)); // through the strict chain and an authorization
 
-        LoggedRequest forwarded = service("chat").findAll(anyRequestedFor(urlEqualTo("/callback/wechat/wx123"))).getFirst();
-        assertThat(forwarded.getHeader("traceparent")).startsWith("00-" + traceId + "-");
         String metrics = management("GET", "/actuator/prometheus", null).body();
-        assertThat(metrics).contains("http_server_requests_seconds_count").doesNotContain("spring_security_filterchains").doesNotContain("spring_security_authorizations");
+        assertThat(metrics).contains("http_server_requests_seconds_count").doesNotContain("spring_security_filterchains")
+                .doesNotContain("spring_security_authorizations");
     }
 
     /** The filters of the first chain that takes this request, as WebFilterChainProxy picks it. */
