@@ -157,12 +157,10 @@ class Routes {
         return jdbc.query(QUIET_SINCE, ROW, warned, ts(before), limit);
     }
 
-
     /** Open conversations without any message since {@code before}. */
     List<Route> staleSince(Instant before, int limit) {
         return jdbc.query(STALE_SINCE, ROW, ts(before), limit);
     }
-
 
     boolean markWarned(Route route, Instant at) {
         return jdbc.update("update route set warned_at = ? where conversation_id = ? and version = ? and warned_at is null",
