@@ -61,9 +61,10 @@ public final class TcpProxy implements AutoCloseable {
             while (!socket.isClosed()) {
                 try {
                     Socket client = socket.accept();
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
+                    Socket upstream = connectUpstream(client);
+                    if (!admit(socket, client, upstream)) {
+                        continue;
+                    }
                     pump(client, upstream);
                     pump(upstream, client);
                 } catch (IOException e) {
@@ -71,6 +72,31 @@ public final class TcpProxy implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private Socket connectUpstream(Socket client) throws IOException {
+        try {
+            return new Socket(targetHost, targetPort);
+        } catch (IOException e) {
+            closeQuietly(client);
+            throw e;
+        }
+    }
+
+    /**
+     * Registers a new pair only if the listener that accepted it is still the live one: a connection accepted
+     * just before {@link #cut()} closed the listener would otherwise be added after cut() dropped the others
+     * and outlive the outage.
+     */
+    private synchronized boolean admit(ServerSocket acceptedBy, Socket client, Socket upstream) {
+        if (server != acceptedBy) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        return true;
     }
 
     private void pump(Socket from, Socket to) {
