@@ -90,8 +90,8 @@ public class EventPublisher {
     }
 
     /**
-     * Stores many events for publication when the current transaction commits, in one statement (one
-     * round trip however many there are) instead of one insert each, with the same envelope, checks and
+     * Stores many events for publication when the current transaction commits, in one JDBC batch (one
+     * round trip however many there are) instead of one call each, with the same envelope, checks and
      * trace as {@link #publish}; the relay is woken once after the commit. All or none: one event of
      * another domain refuses the whole list before anything is written. The relay publishes them one
      * AMQP message each, as if they had been published one by one (their {@code created_at} follow the list).
@@ -122,21 +122,31 @@ public class EventPublisher {
             envelopes.add(new EventEnvelope(UUID.randomUUID().toString(), type, source, at, p.tenantId(), p.subject(),
                     p.priority(), traceparent, json.valueToTree(p.event())));
         }
+        // One prepared single-row insert, sent as one JDBC batch (one round trip) when there are several. Not one
+        // insert from unnest(arrays): the arrays go to PostgreSQL as text literals, every quote of the envelope's JSON
+        // escaped by the driver and parsed back by the server, and a customer's message publishes one event, for which
+        // the plain insert costs PostgreSQL about 40 % less (deploy README, "The outbox insert").
         jdbc.execute((ConnectionCallback<Integer>) con -> {
             try (PreparedStatement insert = con.prepareStatement("""
                     insert into kefu_outbox (id, event_type, exchange, routing_key, priority, envelope, created_at, next_attempt_at)
-                    select u.id, u.event_type, ?, u.routing_key, u.priority, u.envelope::jsonb, u.at::timestamptz, u.at::timestamptz
-                    from unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
-                         as u(id, event_type, routing_key, priority, envelope, at)""")) {
-                insert.setString(1, props.exchange());
-                insert.setArray(2, con.createArrayOf("uuid", envelopes.stream().map(e -> UUID.fromString(e.id())).toArray()));
-                insert.setArray(3, con.createArrayOf("text", envelopes.stream().map(EventEnvelope::type).toArray()));
-                insert.setArray(4, con.createArrayOf("text", envelopes.stream().map(EventEnvelope::routingKey).toArray()));
-                insert.setArray(5, con.createArrayOf("int4", envelopes.stream().map(EventEnvelope::priority).toArray()));
-                insert.setArray(6, con.createArrayOf("text", envelopes.stream().map(json::writeValueAsString).toArray()));
-                // ISO-8601 instants (with their Z), so no time zone of the JVM or the session can shift them
-                insert.setArray(7, con.createArrayOf("text", envelopes.stream().map(e -> e.time().toString()).toArray()));
-                return insert.executeUpdate();
+                    values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as timestamptz), cast(? as timestamptz))""")) {
+                for (EventEnvelope e : envelopes) {
+                    insert.setObject(1, UUID.fromString(e.id()));
+                    insert.setString(2, e.type());
+                    insert.setString(3, props.exchange());
+                    insert.setString(4, e.routingKey());
+                    insert.setInt(5, e.priority());
+                    insert.setString(6, json.writeValueAsString(e));
+                    // ISO-8601 instants (with their Z), so no time zone of the JVM or the session can shift them
+                    String at = e.time().toString();
+                    insert.setString(7, at);
+                    insert.setString(8, at);
+                    if (envelopes.size() == 1) {
+                        return insert.executeUpdate();
+                    }
+                    insert.addBatch();
+                }
+                return insert.executeBatch().length;
             }
         });
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
