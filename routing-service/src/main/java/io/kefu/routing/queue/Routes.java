@@ -103,6 +103,17 @@ class Routes {
                 where conversation_id = ? and version = ? and status <> 'closed'""", ts(now), route.conversationId(), route.version()) == 1;
     }
 
+    /**
+     * The customer wrote in a conversation whose route is open: {@link #customerWrote}, and the route as it now is, locked
+     * as {@link #findForUpdate} leaves it — one statement instead of a select for update and an update. Empty, and
+     * nothing changed, when the conversation has no route or its route is closed.
+     */
+    Optional<Route> customerWroteIfOpen(UUID conversationId, Instant at) {
+        return jdbc.query("""
+                update route set last_customer_at = greatest(coalesce(last_customer_at, ?::timestamptz), ?::timestamptz), warned_at = null
+                where conversation_id = ? and status <> 'closed' returning *""", ROW, ts(at), ts(at), conversationId).stream().findFirst();
+    }
+
     void customerWrote(UUID conversationId, Instant at) {
         jdbc.update("update route set last_customer_at = greatest(coalesce(last_customer_at, ?::timestamptz), ?::timestamptz), warned_at = null where conversation_id = ?",
                 ts(at), ts(at), conversationId);

@@ -57,28 +57,33 @@ class RoutingDecision {
         int priority = rule.vipCustomers().contains(message.customerId()) ? props.vipPriority() : complaint ? props.complaintPriority() : 0;
         Instant now = clock.instant();
 
-        var existing = routes.findForUpdate(message.conversationId());
-        if (existing.isEmpty() || "closed".equals(existing.get().status())) {
-            boolean toAi = rule.aiFirst() && !wantsHuman;
-            boolean created = toAi
-                    ? routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "ai", rule.defaultGroup(),
-                            priority, null, message.createdAt(), now)
-                    : routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "waiting",
-                            rule.defaultGroup(), priority, now, message.createdAt(), now);
-            if (created || existing.isPresent()) {
-                if (toAi) {
-                    askAi(tenantId, message, now);
-                } else {
-                    queued(tenantId, message.conversationId(), wantsHuman ? "asked_for_human" : "human_first");
+        // Most messages come to an open route: one statement notes the message and locks the route. A first message, or
+        // one to a closed route, takes the way below.
+        Route route = routes.customerWroteIfOpen(message.conversationId(), message.createdAt()).orElse(null);
+        if (route == null) {
+            var existing = routes.findForUpdate(message.conversationId());
+            if (existing.isEmpty() || "closed".equals(existing.get().status())) {
+                boolean toAi = rule.aiFirst() && !wantsHuman;
+                boolean created = toAi
+                        ? routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "ai",
+                                rule.defaultGroup(), priority, null, message.createdAt(), now)
+                        : routes.create(message.conversationId(), tenantId, message.customerId(), message.channel(), "waiting",
+                                rule.defaultGroup(), priority, now, message.createdAt(), now);
+                if (created || existing.isPresent()) {
+                    if (toAi) {
+                        askAi(tenantId, message, now);
+                    } else {
+                        queued(tenantId, message.conversationId(), wantsHuman ? "asked_for_human" : "human_first");
+                    }
+                    return;
                 }
-                return;
+                // Another transaction (another instance's batch) created the route after our read: the insert waited for its
+                // commit and did nothing. This message is the conversation's next one, not its first — decide as for one.
+                existing = routes.findForUpdate(message.conversationId());
             }
-            // Another transaction (another instance's batch) created the route after our read: the insert waited for its
-            // commit and did nothing. This message is the conversation's next one, not its first — decide as for one.
-            existing = routes.findForUpdate(message.conversationId());
+            route = existing.orElseThrow(); // routes are never deleted
+            routes.customerWrote(route.conversationId(), message.createdAt());
         }
-        Route route = existing.orElseThrow(); // routes are never deleted
-        routes.customerWrote(route.conversationId(), message.createdAt());
         switch (route.status()) {
             case "ai" -> {
                 if (wantsHuman || complaint) {

@@ -51,6 +51,38 @@ class RouteIndexesIT extends RoutingItSupport {
     }
 
     @Test
+    void aCustomersMessageToAnOpenRouteIsNotedAndTheRouteReturnedByOneUpdateInPlaceAndAClosedOneIsLeftAlone() {
+        inRolledBackTransaction(() -> {
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            UUID open = UUID.randomUUID();
+            routes.create(open, UUID.randomUUID(), UUID.randomUUID(), "miniapp", "waiting", "default", 3, now, now, now);
+            jdbc.update("update route set warned_at = ? where conversation_id = ?", ts(now), open);
+            UUID closed = UUID.randomUUID();
+            routes.create(closed, UUID.randomUUID(), UUID.randomUUID(), "miniapp", "closed", "default", 0, null, now, now);
+            long updatedBefore = jdbc.queryForObject("select pg_stat_get_xact_tuples_updated('route'::regclass)", Long.class);
+            long hotBefore = jdbc.queryForObject("select pg_stat_get_xact_tuples_hot_updated('route'::regclass)", Long.class);
+
+            Route noted = routes.customerWroteIfOpen(open, now.plusSeconds(5)).orElseThrow();
+
+            assertThat(noted.conversationId()).isEqualTo(open);
+            assertThat(noted.status()).isEqualTo("waiting");
+            assertThat(noted.priority()).isEqualTo(3);
+            assertThat(noted.lastCustomerAt()).isEqualTo(now.plusSeconds(5));
+            assertThat(noted.warnedAt()).as("a message clears the inactivity warning").isNull();
+            assertThat(routes.customerWroteIfOpen(open, now.plusSeconds(1)).orElseThrow().lastCustomerAt())
+                    .as("a message that arrives late never moves the time back").isEqualTo(now.plusSeconds(5));
+            assertThat(routes.customerWroteIfOpen(closed, now.plusSeconds(5))).isEmpty();
+            assertThat(routes.customerWroteIfOpen(UUID.randomUUID(), now.plusSeconds(5))).isEmpty();
+            assertThat(routes.find(closed).orElseThrow().lastCustomerAt()).as("a closed route is left as it was").isEqualTo(now);
+            assertThat(jdbc.queryForMap("""
+                    select pg_stat_get_xact_tuples_updated('route'::regclass) - ? as updated,
+                           pg_stat_get_xact_tuples_hot_updated('route'::regclass) - ? as hot""", updatedBefore, hotBefore))
+                    .as("two updates of the open route, both in place; none of the closed one")
+                    .containsEntry("updated", 2L).containsEntry("hot", 2L);
+        });
+    }
+
+    @Test
     void theInactivityJobsFindTheirOpenRoutesThroughAnIndexAmongManyClosedOnes() {
         inRolledBackTransaction(() -> {
             UUID tenant = UUID.randomUUID();
