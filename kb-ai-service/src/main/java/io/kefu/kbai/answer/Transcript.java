@@ -2,12 +2,17 @@ package io.kefu.kbai.answer;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The recent lines of each conversation (table {@code ai_transcript_line}), kept from chat's message
@@ -27,13 +32,61 @@ public class Transcript {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Keeps a line (a message seen before is kept once). In a transaction the lines wait for its commit and go in one
+     * multi-row insert just before it (chat's lines come in batches of up to ten, each batch one transaction): one
+     * statement a batch instead of one a line. A rolled-back transaction keeps none; an effect that refuses its event
+     * must do so before it adds its line (the inbox rolls a refused event back to its savepoint, which a waiting line
+     * would outlive).
+     */
     void add(UUID messageId, UUID tenantId, UUID conversationId, String senderType, @Nullable String channel, @Nullable String content,
             Instant at) {
-        jdbc.sql("""
-                insert into ai_transcript_line (message_id, tenant_id, conversation_id, sender_type, channel, content, created_at)
-                values (?, ?, ?, ?, ?, ?, ?) on conflict (message_id) do nothing""")
-                .params(messageId, tenantId, conversationId, senderType, channel, content == null ? "" : content, Timestamp.from(at))
-                .update();
+        Pending line = new Pending(messageId, tenantId, conversationId, senderType, channel, content == null ? "" : content, at);
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            insert(List.of(line));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Pending> waiting = (List<Pending>) TransactionSynchronizationManager.getResource(this);
+        if (waiting == null) {
+            List<Pending> lines = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(this, lines);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    insert(lines);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(Transcript.this);
+                }
+            });
+            waiting = lines;
+        }
+        waiting.add(line);
+    }
+
+    private record Pending(UUID messageId, UUID tenantId, UUID conversationId, String senderType, @Nullable String channel, String content,
+            Instant at) {
+    }
+
+    /** In message id order, as the inbox inserts its ids: two batches that share a redelivered line wait, never deadlock. */
+    private void insert(List<Pending> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder(
+                "insert into ai_transcript_line (message_id, tenant_id, conversation_id, sender_type, channel, content, created_at) values ");
+        List<Object> args = new ArrayList<>(lines.size() * 7);
+        List<Pending> sorted = lines.stream().sorted(Comparator.comparing(Pending::messageId)).toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            Pending l = sorted.get(i);
+            sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)");
+            args.addAll(Arrays.asList(l.messageId(), l.tenantId(), l.conversationId(), l.senderType(), l.channel(), l.content(),
+                    Timestamp.from(l.at())));
+        }
+        jdbc.sql(sql.append(" on conflict (message_id) do nothing").toString()).params(args).update();
     }
 
     /** The last {@code limit} lines of the conversation, oldest first, without {@code except} (the question itself). */

@@ -37,6 +37,12 @@ class AnswerFlowIT extends AiTestSupport {
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Autowired
+    Transcript transcript;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
     @Test
     void aQuestionTheKbAnswersIsSentAtOnceAsTheKbAnswerWithItsItemAndScore() {
         double autoSentBefore = autoSent();
@@ -229,6 +235,40 @@ class AnswerFlowIT extends AiTestSupport {
         assertThat(decided(message).get("attempts")).isEqualTo(2);
         assertThat(jobs.retryExpiredClaims()).isZero();
         assertThat(events("kb.answer.sent.v1", conversation)).hasSize(1);
+    }
+
+    @Test
+    void aBatchsLinesAreKeptTogetherAtItsCommitEachOnceAndARolledBackBatchKeepsNone() {
+        UUID conversation = UUID.randomUUID();
+        UUID tenant = UUID.randomUUID();
+        Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        var tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
+
+        tx.executeWithoutResult(status -> {
+            for (int i = 0; i < ids.size(); i++) {
+                transcript.add(ids.get(i), tenant, conversation, i == 1 ? "staff" : "customer", "miniapp", "第" + i + "句", at.plusSeconds(i));
+            }
+            transcript.add(ids.get(0), tenant, conversation, "customer", "miniapp", "第0句", at); // a redelivered line
+            assertThat(lines(conversation)).as("nothing before the commit").isZero();
+        });
+        assertThat(transcript.last(conversation, 10, null)).extracting(Transcript.Line::messageId).containsExactlyElementsOf(ids);
+        assertThat(transcript.last(conversation, 10, null)).extracting(Transcript.Line::content).containsExactly("第0句", "第1句", "第2句");
+        assertThat(transcript.channelOf(conversation)).isEqualTo("miniapp");
+
+        UUID rolledBack = UUID.randomUUID();
+        tx.executeWithoutResult(status -> {
+            transcript.add(UUID.randomUUID(), tenant, rolledBack, "customer", "mp", "不会留下", at);
+            status.setRollbackOnly();
+        });
+        assertThat(lines(rolledBack)).isZero();
+
+        transcript.add(UUID.randomUUID(), tenant, rolledBack, "customer", "mp", "无事务", at); // no transaction: kept at once
+        assertThat(lines(rolledBack)).isOne();
+    }
+
+    private long lines(UUID conversation) {
+        return jdbc.queryForObject("select count(*) from ai_transcript_line where conversation_id = ?", Long.class, conversation);
     }
 
     @Test
