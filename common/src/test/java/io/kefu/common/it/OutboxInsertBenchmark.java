@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * includes). {@link EventPublisher} as it is (one prepared single-row insert, a JDBC batch for a list) against the
  * statement it used before (one insert from {@code unnest} of six arrays, which the driver sends as text literals
  * with every quote of the envelope's JSON escaped): a customer message's event, one per transaction as chat writes
- * it, and lists of three. On one connection to the local PostgreSQL, in a schema of its own, so its server backend's
+ * it, and lists of three and of 25 (push-service's lots). On one connection to the local PostgreSQL, in a schema of its own, so its server backend's
  * CPU (user + system from {@code /proc}) is this benchmark's alone; rounds alternate the two ways. Nothing is
  * asserted about time; the figures go in the deploy README with the load average.
  *
@@ -93,6 +93,8 @@ class OutboxInsertBenchmark {
                 run(tx, stat, now, 1, EVENTS, "round " + round + ", now: single-row insert, 1 event a transaction");
                 run(tx, stat, before, 3, EVENTS, "round " + round + ", before: unnest of arrays, 3 events a transaction");
                 run(tx, stat, now, 3, EVENTS, "round " + round + ", now: JDBC batch, 3 events a transaction");
+                run(tx, stat, before, 25, EVENTS, "round " + round + ", before: unnest of arrays, 25 events a transaction");
+                run(tx, stat, now, 25, EVENTS, "round " + round + ", now: JDBC batch, 25 events a transaction");
             }
             List<String> envelopes = jdbc.queryForList("select envelope::text from kefu_outbox order by created_at desc limit 2", String.class);
             assertThat(envelopes).as("both ways store the envelope as JSON").allSatisfy(t -> assertThat(t).contains("\"content\""));
