@@ -25,5 +25,6 @@ echo "Building: $reason"
 mkdir -p .kefu
 # The stamp is taken before Maven starts: a source saved during the build makes the next run build again.
 next=$(mktemp .kefu/build.stamp.XXXXXX)
-./mvnw -B --no-transfer-progress -q package -DskipTests || { rm -f "$next"; exit 1; }
+trap 'rm -f "$next"' EXIT # a failed or interrupted build leaves no stamp behind
+./mvnw -B --no-transfer-progress -q package -DskipTests
 mv "$next" "$stamp"
